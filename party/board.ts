@@ -1,0 +1,253 @@
+/**
+ * The board party: one Durable Object per board at `/parties/board/<roomId>`.
+ *
+ * It runs tldraw's own sync room (`TLSocketRoom`) and adds what a facilitation board needs
+ * around it: boards exist only once created, every connection gets a role, every frame is
+ * checked before the room sees it, and nothing is acknowledged before it is on disk.
+ */
+import type * as Party from 'partykit/server'
+import {
+  DEFAULT_INITIAL_SNAPSHOT,
+  InMemorySyncStorage,
+  TLSocketRoom,
+  type RoomSnapshot,
+} from '@tldraw/sync-core'
+import { createTLSchema, TLDOCUMENT_ID, type TLRecord } from '@tldraw/tlschema'
+import {
+  BAD_FRAME_CLOSE_CODE,
+  CLOSE_REASONS,
+  FRAME_TOO_BIG_CLOSE_CODE,
+  SYNC_FATAL_CLOSE_CODE,
+  credentialsSchema,
+  roomIdSchema,
+} from '../src/protocol'
+import { AckGate } from '../src/server/ack-gate'
+import { BoardStorage } from '../src/server/board-storage'
+import { FrameGuard } from '../src/server/frame-guard'
+import { parseBoardRequest, json, errorResponse } from '../src/server/http'
+import {
+  PERMISSIONS,
+  mintBoardAuth,
+  recordAuthorizers,
+  resolveRole,
+  type BoardAuth,
+  type SessionMeta,
+} from '../src/server/roles'
+
+const AUTH_KEY = 'auth'
+const schema = createTLSchema()
+
+export default class BoardServer implements Party.Server {
+  private auth: BoardAuth | null = null
+  private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
+  private readonly boardStorage: BoardStorage
+  private readonly gate: AckGate
+  /** The document clock of the last write handed to storage. */
+  private savedClock = 0
+  private readonly guards = new Map<string, FrameGuard>()
+  /** Frames that arrive while a socket's role is still being checked. */
+  private readonly early = new Map<string, (string | ArrayBuffer)[]>()
+
+  constructor(readonly party: Party.Room) {
+    this.boardStorage = new BoardStorage(party.storage)
+    this.gate = new AckGate((error) => this.recoverFromFailedWrite(error))
+  }
+
+  /** Refuse malformed room ids before a Durable Object is spun up for them. */
+  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby) {
+    return roomIdSchema.safeParse(lobby.id).success ? req : badRoomId()
+  }
+  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby) {
+    return roomIdSchema.safeParse(lobby.id).success ? req : badRoomId()
+  }
+
+  async onStart() {
+    this.auth = (await this.party.storage.get<BoardAuth>(AUTH_KEY)) ?? null
+    if (this.auth) await this.openRoom(await this.boardStorage.load())
+  }
+
+  async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {
+    this.early.set(conn.id, [])
+    const role = await this.roleFor(new URL(ctx.request.url))
+    const queued = this.early.get(conn.id) ?? []
+    this.early.delete(conn.id)
+    if (typeof role !== 'string' || !this.room) {
+      const reason = typeof role === 'string' ? CLOSE_REASONS.notFound : role.refused
+      conn.close(SYNC_FATAL_CLOSE_CODE, reason)
+      return
+    }
+    this.guards.set(conn.id, new FrameGuard())
+    this.room.handleSocketConnect({
+      sessionId: conn.id,
+      isReadonly: !PERMISSIONS[role].canEdit,
+      meta: { role },
+      socket: {
+        send: (data) => this.gate.send(() => conn.send(data)),
+        close: (code, reason) => this.gate.send(() => conn.close(code, reason)),
+        get readyState() {
+          return conn.readyState
+        },
+      },
+    })
+    for (const frame of queued) this.onMessage(frame, conn)
+  }
+
+  onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
+    const early = this.early.get(sender.id)
+    if (early) {
+      early.push(message as string)
+      return
+    }
+    const guard = this.guards.get(sender.id)
+    const room = this.room
+    if (!guard || !room) return
+    const verdict = guard.accept(message)
+    switch (verdict.kind) {
+      case 'partial':
+        return
+      case 'too-big':
+      case 'malformed':
+        // Only this socket goes; the room and everyone else carry on.
+        this.guards.delete(sender.id)
+        room.handleSocketClose(sender.id)
+        sender.close(
+          verdict.kind === 'too-big' ? FRAME_TOO_BIG_CLOSE_CODE : BAD_FRAME_CLOSE_CODE,
+          closeReason(verdict.reason),
+        )
+        return
+      case 'message':
+        this.gate.process(
+          () => room.handleSocketMessage(sender.id, verdict.json),
+          () => this.saveChanges(),
+        )
+    }
+  }
+
+  onClose(conn: Party.Connection) {
+    this.forget(conn)
+  }
+
+  onError(conn: Party.Connection) {
+    this.forget(conn)
+  }
+
+  async onRequest(req: Party.Request): Promise<Response> {
+    const request = await parseBoardRequest(req, this.party.id)
+    if ('error' in request) return request.error
+    switch (request.kind) {
+      case 'create':
+        return this.create(request.title)
+      case 'snapshot':
+        if (!this.room) return notCreated()
+        return json(exportSnapshot(this.room))
+    }
+  }
+
+  private async create(title: string): Promise<Response> {
+    if (this.auth) return errorResponse(409, 'This board already exists.')
+    const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
+    const initial = structuredClone(DEFAULT_INITIAL_SNAPSHOT) as RoomSnapshot
+    const documentRecord = initial.documents.find((d) => d.state.id === TLDOCUMENT_ID)
+    if (documentRecord) (documentRecord.state as { name: string }).name = title
+    await this.boardStorage.save({
+      documentClock: initial.documentClock ?? 0,
+      schema: initial.schema,
+      puts: initial.documents,
+      deletes: [],
+    })
+    // The board exists once its secrets are stored: written last, after its records.
+    await this.party.storage.put(AUTH_KEY, auth)
+    this.auth = auth
+    await this.openRoom(initial)
+    return json({ roomId: this.party.id, title, facilitatorSecret, participantKey }, 201)
+  }
+
+  private async openRoom(snapshot: RoomSnapshot | null) {
+    const storage = new InMemorySyncStorage<TLRecord>({ snapshot: snapshot ?? undefined })
+    this.savedClock = storage.getClock()
+    this.room = new TLSocketRoom<TLRecord, SessionMeta>({
+      schema,
+      storage,
+      authorizeRecord: recordAuthorizers,
+    })
+    // Opening may migrate records to a newer schema; store that before anyone connects.
+    await this.saveChanges()
+  }
+
+  /** Starts the write for everything committed since the last one, or returns null. */
+  private saveChanges(): Promise<void> | null {
+    const storage = this.room?.storage
+    if (!storage || storage.getClock() === this.savedClock) return null
+    const since = this.savedClock
+    const { changes, schema, clock } = storage.transaction((txn) => ({
+      changes: txn.getChangesSince(since),
+      schema: txn.getSchema(),
+      clock: txn.getClock(),
+    }))
+    this.savedClock = clock
+    if (!changes) return null
+    return this.boardStorage.save({
+      documentClock: clock,
+      schema,
+      puts: Object.values(changes.diff.puts).map((put) => ({
+        state: Array.isArray(put) ? put[1] : put,
+        lastChangedClock: clock,
+      })),
+      deletes: changes.diff.deletes,
+      replaceAll: changes.wipeAll,
+    })
+  }
+
+  /**
+   * A write failed, so the room's memory is ahead of its storage. Drop every connection (their
+   * clients keep the unacknowledged edits and send them again) and reload from storage.
+   */
+  private recoverFromFailedWrite(error: unknown) {
+    console.error('board storage write failed; reloading the board', error)
+    for (const conn of this.party.getConnections()) conn.close(1011, 'storage write failed')
+    this.room?.close()
+    this.room = null
+    this.guards.clear()
+    void this.boardStorage.load().then((snapshot) => this.openRoom(snapshot))
+  }
+
+  private async roleFor(url: URL) {
+    if (!this.auth || !this.room) return { refused: CLOSE_REASONS.notFound }
+    const credentials = credentialsSchema.safeParse({
+      f: url.searchParams.get('f') ?? undefined,
+      k: url.searchParams.get('k') ?? undefined,
+    })
+    if (!credentials.success) return { refused: CLOSE_REASONS.forbidden }
+    return (await resolveRole(this.auth, credentials.data)) ?? { refused: CLOSE_REASONS.forbidden }
+  }
+
+  private forget(conn: Party.Connection) {
+    this.early.delete(conn.id)
+    if (this.guards.delete(conn.id)) this.room?.handleSocketClose(conn.id)
+  }
+}
+
+/** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
+function exportSnapshot(room: TLSocketRoom<TLRecord, SessionMeta>) {
+  const snapshot = room.storage.getSnapshot?.() ?? room.getCurrentSnapshot()
+  return {
+    schema: snapshot.schema,
+    store: Object.fromEntries(snapshot.documents.map((d) => [d.state.id, d.state])),
+  }
+}
+
+function badRoomId() {
+  return errorResponse(
+    400,
+    'Malformed board id: a board id is 22 to 64 letters, digits, "-" or "_". Check the link.',
+  )
+}
+
+function notCreated() {
+  return errorResponse(404, 'No board has been created at this address.')
+}
+
+/** WebSocket close reasons are limited to 123 bytes. */
+function closeReason(reason: string) {
+  return reason.length > 120 ? `${reason.slice(0, 117)}...` : reason
+}

@@ -1,0 +1,101 @@
+/**
+ * The boards this device knows: their keys (the facilitator secret only ever lives here and
+ * in the creator's first URL) and when they were last opened, for the landing page.
+ */
+import { customAlphabet } from 'nanoid'
+import { z } from 'zod'
+import {
+  ROOM_ID_LENGTH,
+  boardPath,
+  createBoardResponseSchema,
+  errorBodySchema,
+  secretSchema,
+  type CreateBoardResponse,
+  type Role,
+} from '../protocol'
+import { readLocal, writeLocal } from './local-store'
+
+const KEY = 'switchback:boards'
+const MAX_RECENT = 30
+
+const knownBoardSchema = z.object({
+  title: z.string(),
+  lastOpened: z.number(),
+  f: secretSchema.optional(),
+  k: secretSchema.optional(),
+})
+export type KnownBoard = z.infer<typeof knownBoardSchema> & { roomId: string }
+const knownBoardsSchema = z.record(z.string(), knownBoardSchema)
+
+function readAll() {
+  return readLocal(KEY, knownBoardsSchema, {})
+}
+
+export function recentBoards(): KnownBoard[] {
+  return Object.entries(readAll())
+    .map(([roomId, board]) => ({ roomId, ...board }))
+    .sort((a, b) => b.lastOpened - a.lastOpened)
+}
+
+export function rememberBoard(roomId: string, update: Partial<Omit<KnownBoard, 'roomId'>>): void {
+  const all = readAll()
+  all[roomId] = { title: 'Untitled', lastOpened: Date.now(), ...all[roomId], ...update }
+  const newest = Object.entries(all)
+    .sort(([, a], [, b]) => b.lastOpened - a.lastOpened)
+    .slice(0, MAX_RECENT)
+  writeLocal(KEY, Object.fromEntries(newest))
+}
+
+export function forgetBoard(roomId: string): void {
+  const all = readAll()
+  delete all[roomId]
+  writeLocal(KEY, all)
+}
+
+export function roleOf(board: { f?: string; k?: string } | undefined): Role {
+  return board?.f ? 'facilitator' : board?.k ? 'participant' : 'viewer'
+}
+
+/**
+ * Reads the keys a link carries in its fragment (`#f=` facilitator, `#k=` participant),
+ * remembers them, and returns what this device holds for the board.
+ */
+export function claimBoardAccess(roomId: string, hash: string): KnownBoard {
+  const params = new URLSearchParams(hash.replace(/^#/, ''))
+  const update: Partial<KnownBoard> = { lastOpened: Date.now() }
+  const f = secretSchema.safeParse(params.get('f'))
+  const k = secretSchema.safeParse(params.get('k'))
+  if (f.success) update.f = f.data
+  if (k.success) update.k = k.data
+  rememberBoard(roomId, update)
+  return recentBoards().find((b) => b.roomId === roomId)!
+}
+
+export const newRoomId = customAlphabet(
+  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_',
+  ROOM_ID_LENGTH,
+)
+
+export async function createBoard(title?: string): Promise<CreateBoardResponse> {
+  const response = await fetch(boardPath(newRoomId()), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(title ? { title } : {}),
+  })
+  const body: unknown = await response.json().catch(() => null)
+  if (!response.ok) {
+    const error = errorBodySchema.safeParse(body)
+    throw new Error(error.success ? error.data.error : `The server answered ${response.status}.`)
+  }
+  return createBoardResponseSchema.parse(body)
+}
+
+/** Links for the Share menu; the viewer link carries no key, so it cannot be edited into one. */
+export function shareLinks(roomId: string, board: { f?: string; k?: string }) {
+  const base = `${window.location.origin}/b/${roomId}`
+  return {
+    viewer: base,
+    participant: board.k ? `${base}#k=${board.k}` : null,
+    facilitator: board.f ? `${base}#f=${board.f}` : null,
+  }
+}

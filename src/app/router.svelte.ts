@@ -1,0 +1,35 @@
+/**
+ * Three routes do not need a router library: the path is read from `location`, and
+ * `navigate` pushes history and updates it.
+ */
+export type Route =
+  | { page: 'home' }
+  | { page: 'new' }
+  | { page: 'board'; roomId: string }
+  | { page: 'missing' }
+
+export function parseRoute(pathname: string): Route {
+  if (pathname === '/' || pathname === '') return { page: 'home' }
+  if (pathname === '/new') return { page: 'new' }
+  const board = /^\/b\/([^/]+)\/?$/.exec(pathname)
+  if (board) return { page: 'board', roomId: decodeURIComponent(board[1]) }
+  return { page: 'missing' }
+}
+
+class Router {
+  route = $state<Route>(parseRoute(window.location.pathname))
+
+  constructor() {
+    window.addEventListener('popstate', () => {
+      this.route = parseRoute(window.location.pathname)
+    })
+  }
+
+  navigate(href: string, options: { replace?: boolean } = {}) {
+    if (options.replace) window.history.replaceState(null, '', href)
+    else window.history.pushState(null, '', href)
+    this.route = parseRoute(window.location.pathname)
+  }
+}
+
+export const router = new Router()

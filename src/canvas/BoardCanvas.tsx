@@ -1,0 +1,126 @@
+/**
+ * The tldraw editor, synced with the board's room. This is the React side of the island:
+ * it reports the board's state through `onState` and exposes the editor through `onEditor`.
+ */
+import { useSync } from '@tldraw/sync'
+import { useEffect, useMemo, useRef } from 'react'
+import {
+  Tldraw,
+  inlineBase64AssetStore,
+  react,
+  type Editor,
+  type TLComponents,
+} from 'tldraw'
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
+import { boardSocketUrl } from './socket-url'
+import { failureMessage } from './sync-errors'
+
+// Fonts, icons and translations come from our own origin, bundled by Vite.
+const assetUrls = getAssetUrlsByImport()
+
+// The Svelte top bar replaces tldraw's page menu and share panel.
+const components: TLComponents = { PageMenu: null, SharePanel: null }
+
+export interface BoardCanvasProps extends CanvasOptions {
+  onEditor(editor: Editor | null): void
+}
+
+export function BoardCanvas(props: BoardCanvasProps) {
+  const { roomId, credential, onState, onEditor, licenseKey } = props
+  const uri = useMemo(() => boardSocketUrl(roomId, credential), [roomId, credential])
+  const store = useSync({ uri, assets: inlineBase64AssetStore })
+  // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
+  const connectionStatus = useRef<'online' | 'offline'>('offline')
+  const reportNow = useRef<(() => void) | null>(null)
+  if (store.status === 'synced-remote') connectionStatus.current = store.connectionStatus
+
+  useEffect(() => {
+    if (store.status === 'synced-remote') {
+      reportNow.current?.()
+    } else if (store.status === 'error') {
+      onState({
+        connection: { kind: 'failed', reason: failureMessage(store.error) },
+        title: '',
+        collaborators: [],
+        readonly: true,
+      })
+    } else if (store.status === 'loading') {
+      onState({ connection: { kind: 'loading' }, title: '', collaborators: [], readonly: true })
+    }
+  }, [store, onState])
+
+  if (store.status !== 'synced-remote') return null
+  return (
+    <Tldraw
+      store={store.store}
+      assetUrls={assetUrls}
+      components={components}
+      licenseKey={licenseKey}
+      onMount={(editor) => {
+        onEditor(editor)
+        const reporter = reportState(editor, () => connectionStatus.current, onState)
+        reportNow.current = reporter.report
+        return () => {
+          reportNow.current = null
+          reporter.stop()
+          onEditor(null)
+        }
+      }}
+    />
+  )
+}
+
+/**
+ * Pushes the board's state to the shell whenever it changes. Edits made while the socket is
+ * down are counted so the top bar can say how many are waiting to be sent.
+ */
+function reportState(
+  editor: Editor,
+  connectionStatus: () => 'online' | 'offline',
+  onState: (state: BoardState) => void,
+) {
+  let pendingEdits = 0
+  let online = connectionStatus() === 'online'
+  const stopCounting = editor.store.listen(
+    () => {
+      if (connectionStatus() === 'offline') {
+        pendingEdits++
+        report()
+      }
+    },
+    { source: 'user', scope: 'document' },
+  )
+  const connection = (): ConnectionState => {
+    const nowOnline = connectionStatus() === 'online'
+    if (nowOnline) pendingEdits = online ? pendingEdits : 0
+    online = nowOnline
+    if (nowOnline) return { kind: 'connected' }
+    return navigator.onLine
+      ? { kind: 'reconnecting', pendingEdits }
+      : { kind: 'offline', pendingEdits }
+  }
+  const report = () =>
+    onState({
+      connection: connection(),
+      title: editor.getDocumentSettings().name,
+      readonly: editor.getIsReadonly(),
+      collaborators: editor.getCollaborators().map((c) => ({
+        id: c.userId,
+        name: c.userName || 'Anonymous',
+        color: c.color,
+      })),
+    })
+  const stopReacting = react('report board state', report)
+  window.addEventListener('online', report)
+  window.addEventListener('offline', report)
+  return {
+    report,
+    stop() {
+      stopCounting()
+      stopReacting()
+      window.removeEventListener('online', report)
+      window.removeEventListener('offline', report)
+    },
+  }
+}

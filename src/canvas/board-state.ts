@@ -1,0 +1,42 @@
+/**
+ * What the canvas tells the Svelte shell, and what the shell may ask of it. Plain data and
+ * functions only, so nothing outside `src/canvas` needs to know about React or tldraw.
+ */
+import type { Role } from '../protocol'
+
+export type ConnectionState =
+  | { kind: 'loading' }
+  | { kind: 'connected' }
+  | { kind: 'reconnecting'; pendingEdits: number }
+  | { kind: 'offline'; pendingEdits: number }
+  | { kind: 'failed'; reason: string }
+
+export interface Collaborator {
+  id: string
+  name: string
+  color: string
+}
+
+export interface BoardState {
+  connection: ConnectionState
+  title: string
+  /** Everyone else on the board now, from tldraw's presence records. */
+  collaborators: Collaborator[]
+  readonly: boolean
+}
+
+export interface CanvasOptions {
+  roomId: string
+  role: Role
+  /** The facilitator secret or participant key, sent to the server in the socket URL. */
+  credential: { f: string } | { k: string } | null
+  user: { id: string; name: string; color: string }
+  licenseKey: string | undefined
+  onState(state: BoardState): void
+}
+
+export interface CanvasHandle {
+  rename(title: string): void
+  setUser(user: CanvasOptions['user']): void
+  unmount(): void
+}

@@ -1,0 +1,85 @@
+/**
+ * The contract between the browser and the PartyKit server. Both sides import this module,
+ * so a URL, a request body or a close reason cannot drift apart.
+ */
+import { z } from 'zod'
+
+/** The party that hosts boards: `/parties/board/<roomId>`. */
+export const BOARD_PARTY = 'board'
+
+/**
+ * Room ids are 22+ base64url characters: at least 132 random bits, so a board link cannot be
+ * guessed. The client mints them with nanoid (see `newRoomId`); the server refuses anything else.
+ */
+export const ROOM_ID_LENGTH = 22
+export const roomIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{22,64}$/, 'a room id is 22 to 64 letters, digits, "-" or "_"')
+
+/** Secrets are 43 base64url characters (256 random bits). */
+export const secretSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'malformed key')
+
+export const MAX_TITLE_LENGTH = 120
+export const boardTitleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH)
+
+/** `POST /parties/board/<roomId>`: create the board. */
+export const createBoardRequestSchema = z.strictObject({
+  title: boardTitleSchema.optional(),
+})
+export type CreateBoardRequest = z.infer<typeof createBoardRequestSchema>
+
+/** The creator's only copy of the secrets: the server keeps hashes. */
+export const createBoardResponseSchema = z.strictObject({
+  roomId: roomIdSchema,
+  title: boardTitleSchema,
+  facilitatorSecret: secretSchema,
+  participantKey: secretSchema,
+})
+export type CreateBoardResponse = z.infer<typeof createBoardResponseSchema>
+
+/** Every error the server answers over HTTP has this body. */
+export const errorBodySchema = z.strictObject({ error: z.string() })
+export type ErrorBody = z.infer<typeof errorBodySchema>
+
+/**
+ * Who a connection is. Decided by the server from the credentials in the socket URL
+ * (`?f=` facilitator secret, `?k=` participant key); no credential means viewer.
+ */
+export const ROLES = ['facilitator', 'participant', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+export const credentialsSchema = z.strictObject({
+  f: secretSchema.optional(),
+  k: secretSchema.optional(),
+})
+export type Credentials = z.infer<typeof credentialsSchema>
+
+/** Query parameters of the WebSocket URL (tldraw's client adds sessionId and storeId). */
+export const CREDENTIAL_PARAMS = ['f', 'k'] as const
+
+/**
+ * Limits on what a client may send over the socket. tldraw's client splits messages into
+ * frames of at most 1 MiB; a whole (reassembled) message above MAX_MESSAGE_BYTES is refused.
+ */
+export const LIMITS = {
+  maxFrameBytes: 1024 * 1024,
+  maxMessageBytes: 16 * 1024 * 1024,
+} as const
+
+/**
+ * Reasons the server closes a socket. tldraw's client treats close code 4099 as fatal and
+ * surfaces the reason; other codes make it reconnect.
+ */
+export const SYNC_FATAL_CLOSE_CODE = 4099
+export const CLOSE_REASONS = {
+  notFound: 'NOT_FOUND',
+  forbidden: 'FORBIDDEN',
+} as const
+/** A bad frame closes only that socket, with policy-violation / too-big codes. */
+export const BAD_FRAME_CLOSE_CODE = 1008
+export const FRAME_TOO_BIG_CLOSE_CODE = 1009
+
+/** Paths, so neither side spells them by hand. */
+export function boardPath(roomId: string): string {
+  return `/parties/${BOARD_PARTY}/${roomId}`
+}

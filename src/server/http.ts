@@ -1,0 +1,57 @@
+/**
+ * The board's HTTP surface, validated: which request this is, or the error to answer.
+ */
+import { z } from 'zod'
+import { boardPath, createBoardRequestSchema, type ErrorBody } from '../protocol'
+
+const MAX_BODY_BYTES = 16 * 1024
+export const DEFAULT_BOARD_TITLE = 'Untitled workshop'
+
+export type BoardRequest = { kind: 'create'; title: string } | { kind: 'snapshot' }
+
+export async function parseBoardRequest(
+  req: Request,
+  roomId: string,
+): Promise<BoardRequest | { error: Response }> {
+  const path = new URL(req.url).pathname.replace(/\/$/, '')
+  if (path !== boardPath(roomId)) return { error: errorResponse(404, `No such path: ${path}`) }
+
+  if (req.method === 'GET') return { kind: 'snapshot' }
+  if (req.method !== 'POST') {
+    return { error: errorResponse(405, `${req.method} is not allowed here; use GET or POST.`, { Allow: 'GET, POST' }) }
+  }
+
+  const text = await req.text()
+  if (text.length > MAX_BODY_BYTES) {
+    return { error: errorResponse(413, `Request body over ${MAX_BODY_BYTES} bytes.`) }
+  }
+  let body: unknown = {}
+  if (text.trim() !== '') {
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return { error: errorResponse(400, 'Request body is not JSON.') }
+    }
+  }
+  const parsed = createBoardRequestSchema.safeParse(body)
+  if (!parsed.success) {
+    return { error: errorResponse(400, `Invalid request body: ${describeIssues(parsed.error)}`) }
+  }
+  return { kind: 'create', title: parsed.data.title ?? DEFAULT_BOARD_TITLE }
+}
+
+/** "title: Too big: expected string to have <=120 characters; …" */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+  })
+}
+
+export function errorResponse(status: number, error: string, headers: Record<string, string> = {}) {
+  return json({ error } satisfies ErrorBody, status, headers)
+}

@@ -1,0 +1,88 @@
+/**
+ * Who may do what on a board. This is the one server-side place that decides it: the board
+ * party asks `resolveRole` when a socket connects and hands `recordAuthorizers` to the sync
+ * room, which runs them on every write a client pushes.
+ */
+import type { TLRecordAuthorizers } from '@tldraw/sync-core'
+import type { TLRecord } from '@tldraw/tlschema'
+import type { Credentials, Role } from '../protocol'
+
+/** What the server keeps of a board's secrets: only their SHA-256 hashes. */
+export interface BoardAuth {
+  facilitatorHash: string
+  participantHash: string
+  createdAt: number
+}
+
+export interface SessionMeta {
+  role: Role
+}
+
+export const PERMISSIONS: Record<Role, { canEdit: boolean; canRenameBoard: boolean }> = {
+  facilitator: { canEdit: true, canRenameBoard: true },
+  participant: { canEdit: true, canRenameBoard: false },
+  viewer: { canEdit: false, canRenameBoard: false },
+}
+
+/** 256 random bits, base64url: the facilitator secret and the participant key. */
+export function mintSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32))
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '')
+}
+
+export async function hashSecret(secret: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export async function mintBoardAuth(): Promise<{
+  auth: BoardAuth
+  facilitatorSecret: string
+  participantKey: string
+}> {
+  const facilitatorSecret = mintSecret()
+  const participantKey = mintSecret()
+  return {
+    facilitatorSecret,
+    participantKey,
+    auth: {
+      facilitatorHash: await hashSecret(facilitatorSecret),
+      participantHash: await hashSecret(participantKey),
+      createdAt: Date.now(),
+    },
+  }
+}
+
+/**
+ * The role the credentials grant, or null when a credential is present but wrong: a bad
+ * link is refused outright rather than quietly downgraded to read-only.
+ */
+export async function resolveRole(auth: BoardAuth, credentials: Credentials): Promise<Role | null> {
+  if (credentials.f !== undefined) {
+    return sameHash(await hashSecret(credentials.f), auth.facilitatorHash) ? 'facilitator' : null
+  }
+  if (credentials.k !== undefined) {
+    return sameHash(await hashSecret(credentials.k), auth.participantHash) ? 'participant' : null
+  }
+  return 'viewer'
+}
+
+function sameHash(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+/**
+ * Per-record checks on client writes. Viewers never get here (their sessions are read-only);
+ * this guards what participants may not touch even though they can edit.
+ */
+export const recordAuthorizers: TLRecordAuthorizers<TLRecord, SessionMeta> = {
+  // The document record carries the board title: only the facilitator renames the board.
+  document: ({ session, next, prev }) =>
+    PERMISSIONS[session.meta.role].canRenameBoard ? (next ?? prev) : null,
+}

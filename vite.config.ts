@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+
+const partykit = `http://localhost:${process.env.PARTYKIT_PORT ?? 1999}`
+
+export default defineConfig({
+  plugins: [svelte()],
+  // tldraw's fonts, icons and translations are imported as files so Vite serves them from
+  // our origin; pre-bundling would turn those imports into CDN-less data it cannot resolve.
+  optimizeDeps: { exclude: ['@tldraw/assets'] },
+  build: {
+    chunkSizeWarningLimit: 4000,
+    rolldownOptions: {
+      // tldraw's dependencies start with "use client", which means nothing outside React servers.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning)
+      },
+    },
+  },
+  // `npm run dev`: Vite serves the app with hot reload and forwards the sync server.
+  server: { proxy: { '/parties': { target: partykit, ws: true } } },
+})

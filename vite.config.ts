@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite'
+import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 const partykit = `http://localhost:${process.env.PARTYKIT_PORT ?? 1999}`
@@ -18,5 +18,6 @@ export default defineConfig({
     },
   },
   // `npm run dev`: Vite serves the app with hot reload and forwards the sync server.
+  test: { include: ['test/unit/**/*.test.ts'], environment: 'node' },
   server: { proxy: { '/parties': { target: partykit, ws: true } } },
 })

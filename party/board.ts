@@ -107,13 +107,12 @@ export default class BoardServer implements Party.Server {
         return
       case 'too-big':
       case 'malformed':
-        // Only this socket goes; the room and everyone else carry on.
-        this.guards.delete(sender.id)
-        room.handleSocketClose(sender.id)
+        // Only this socket goes, with the reason; the room and everyone else carry on.
         sender.close(
           verdict.kind === 'too-big' ? FRAME_TOO_BIG_CLOSE_CODE : BAD_FRAME_CLOSE_CODE,
           closeReason(verdict.reason),
         )
+        this.forget(sender)
         return
       case 'message':
         this.gate.process(
@@ -146,9 +145,12 @@ export default class BoardServer implements Party.Server {
   private async create(title: string): Promise<Response> {
     if (this.auth) return errorResponse(409, 'This board already exists.')
     const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
-    const initial = structuredClone(DEFAULT_INITIAL_SNAPSHOT) as RoomSnapshot
-    const documentRecord = initial.documents.find((d) => d.state.id === TLDOCUMENT_ID)
-    if (documentRecord) (documentRecord.state as { name: string }).name = title
+    const initial: RoomSnapshot = {
+      ...DEFAULT_INITIAL_SNAPSHOT,
+      documents: DEFAULT_INITIAL_SNAPSHOT.documents.map((doc) =>
+        doc.state.id === TLDOCUMENT_ID ? { ...doc, state: { ...doc.state, name: title } } : doc,
+      ),
+    }
     await this.boardStorage.save({
       documentClock: initial.documentClock ?? 0,
       schema: initial.schema,
@@ -183,7 +185,7 @@ export default class BoardServer implements Party.Server {
       changes: txn.getChangesSince(since),
       schema: txn.getSchema(),
       clock: txn.getClock(),
-    }))
+    })).result
     this.savedClock = clock
     if (!changes) return null
     return this.boardStorage.save({

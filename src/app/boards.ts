@@ -39,7 +39,8 @@ export function recentBoards(): KnownBoard[] {
 
 export function rememberBoard(roomId: string, update: Partial<Omit<KnownBoard, 'roomId'>>): void {
   const all = readAll()
-  all[roomId] = { title: 'Untitled', lastOpened: Date.now(), ...all[roomId], ...update }
+  const current = all[roomId] ?? { title: 'Untitled', lastOpened: Date.now() }
+  all[roomId] = { ...current, ...update }
   const newest = Object.entries(all)
     .sort(([, a], [, b]) => b.lastOpened - a.lastOpened)
     .slice(0, MAX_RECENT)
@@ -49,6 +50,15 @@ export function rememberBoard(roomId: string, update: Partial<Omit<KnownBoard, '
 export function forgetBoard(roomId: string): void {
   const all = readAll()
   delete all[roomId]
+  writeLocal(KEY, all)
+}
+
+/** Drops the keys the server refused; the board stays in the list. */
+export function forgetKeys(roomId: string): void {
+  const all = readAll()
+  if (!all[roomId]) return
+  delete all[roomId].f
+  delete all[roomId].k
   writeLocal(KEY, all)
 }
 

@@ -18,11 +18,17 @@ export function parseRoute(pathname: string): Route {
 
 class Router {
   route = $state<Route>(parseRoute(window.location.pathname))
+  /**
+   * Bumped when the fragment changes by hand (a board link's key lives there), so the board
+   * page opens again with the new key instead of keeping the old one.
+   */
+  visit = $state(0)
 
   constructor() {
     window.addEventListener('popstate', () => {
       this.route = parseRoute(window.location.pathname)
     })
+    window.addEventListener('hashchange', () => this.visit++)
   }
 
   navigate(href: string, options: { replace?: boolean } = {}) {

@@ -14,7 +14,7 @@ import {
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
-import { failureMessage } from './sync-errors'
+import { syncFailure } from './sync-errors'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -40,7 +40,7 @@ export function BoardCanvas(props: BoardCanvasProps) {
       reportNow.current?.()
     } else if (store.status === 'error') {
       onState({
-        connection: { kind: 'failed', reason: failureMessage(store.error) },
+        connection: { kind: 'failed', failure: syncFailure(store.error) },
         title: '',
         collaborators: [],
         readonly: true,
@@ -58,6 +58,9 @@ export function BoardCanvas(props: BoardCanvasProps) {
       components={components}
       licenseKey={licenseKey}
       onMount={(editor) => {
+        // For the console and the browser tests. The server checks every write, so handing
+        // the editor to page scripts grants nothing the client did not already have.
+        ;(window as unknown as { editor?: Editor }).editor = editor
         onEditor(editor)
         const reporter = reportState(editor, () => connectionStatus.current, onState)
         reportNow.current = reporter.report
@@ -72,33 +75,33 @@ export function BoardCanvas(props: BoardCanvasProps) {
 }
 
 /**
- * Pushes the board's state to the shell whenever it changes. Edits made while the socket is
- * down are counted so the top bar can say how many are waiting to be sent.
+ * Pushes the board's state to the shell whenever it changes. While the socket is down, the
+ * records the user changes are counted, so the top bar can say how many edits are waiting.
  */
 function reportState(
   editor: Editor,
   connectionStatus: () => 'online' | 'offline',
   onState: (state: BoardState) => void,
 ) {
-  let pendingEdits = 0
-  let online = connectionStatus() === 'online'
+  const waiting = new Set<string>()
   const stopCounting = editor.store.listen(
-    () => {
-      if (connectionStatus() === 'offline') {
-        pendingEdits++
-        report()
+    ({ changes }) => {
+      if (connectionStatus() === 'online') return
+      for (const diff of [changes.added, changes.updated, changes.removed]) {
+        for (const id of Object.keys(diff)) waiting.add(id)
       }
+      report()
     },
     { source: 'user', scope: 'document' },
   )
   const connection = (): ConnectionState => {
-    const nowOnline = connectionStatus() === 'online'
-    if (nowOnline) pendingEdits = online ? pendingEdits : 0
-    online = nowOnline
-    if (nowOnline) return { kind: 'connected' }
-    return navigator.onLine
-      ? { kind: 'reconnecting', pendingEdits }
-      : { kind: 'offline', pendingEdits }
+    if (connectionStatus() === 'online') {
+      // Back online: tldraw's client re-sends everything the server had not acknowledged.
+      waiting.clear()
+      return { kind: 'connected' }
+    }
+    const pendingEdits = waiting.size
+    return navigator.onLine ? { kind: 'reconnecting', pendingEdits } : { kind: 'offline', pendingEdits }
   }
   const report = () =>
     onState({

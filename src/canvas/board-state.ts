@@ -9,7 +9,13 @@ export type ConnectionState =
   | { kind: 'connected' }
   | { kind: 'reconnecting'; pendingEdits: number }
   | { kind: 'offline'; pendingEdits: number }
-  | { kind: 'failed'; reason: string }
+  | { kind: 'failed'; failure: SyncFailure }
+
+/** Why the server ended the session for good. */
+export type SyncFailure =
+  | { reason: 'not-found' }
+  | { reason: 'forbidden' }
+  | { reason: 'other'; message: string }
 
 export interface Collaborator {
   id: string

@@ -1,17 +1,16 @@
 import { TLRemoteSyncError } from '@tldraw/sync-core'
 import { CLOSE_REASONS } from '../protocol'
+import type { SyncFailure } from './board-state'
 
-export const BOARD_NOT_FOUND = 'not-found'
-
-/** A sentence for the person at the screen, from why the server ended the session. */
-export function failureMessage(error: Error): string {
+/** Why the server ended the session, from the close reason it sent. */
+export function syncFailure(error: Error): SyncFailure {
   const reason = error instanceof TLRemoteSyncError ? error.reason : error.message
   switch (reason) {
     case CLOSE_REASONS.notFound:
-      return BOARD_NOT_FOUND
+      return { reason: 'not-found' }
     case CLOSE_REASONS.forbidden:
-      return 'This link’s key is not valid for this board. Ask the facilitator for a new link.'
+      return { reason: 'forbidden' }
     default:
-      return `The board could not be opened: ${reason}`
+      return { reason: 'other', message: String(reason) }
   }
 }

@@ -13,6 +13,8 @@ export interface KeyValueStorage {
   list<T = unknown>(options: { prefix: string }): Promise<Map<string, T>>
   put<T>(entries: Record<string, T>): Promise<void>
   delete(keys: string[]): Promise<number>
+  /** Resolves once every write so far is on disk (Durable Objects' `storage.sync()`). */
+  sync(): Promise<void>
 }
 
 /** Durable Objects accept at most 128 keys per put or delete call. */

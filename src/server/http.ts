@@ -10,7 +10,7 @@ export const DEFAULT_BOARD_TITLE = 'Untitled workshop'
 export type BoardRequest = { kind: 'create'; title: string } | { kind: 'snapshot' }
 
 export async function parseBoardRequest(
-  req: Request,
+  req: Pick<Request, 'url' | 'method' | 'text'>,
   roomId: string,
 ): Promise<BoardRequest | { error: Response }> {
   const path = new URL(req.url).pathname.replace(/\/$/, '')

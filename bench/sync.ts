@@ -1,0 +1,326 @@
+/**
+ * Sync benchmark: edit-to-peer latency on one board with N connected clients.
+ *
+ * One client (the editor) moves a geo shape; the N - 1 others (peers) receive the move. A sample
+ * is the time from the editor's local store change until one peer's store holds it, so every
+ * edit gives N - 1 samples. The same load runs against Switchback and against a bare
+ * `TLSocketRoom` behind a plain `ws` server; the ratio is the cost of what Switchback adds
+ * (roles, frame checks, the write-before-acknowledge gate, PartyKit's runtime).
+ *
+ * Edits are sequential: the next starts once every peer has the previous one and at least
+ * EDIT_GAP_MS have passed. tldraw's client sends and applies at most once per 1/30 s, and the
+ * editor's acknowledgement also takes a slot of that throttle, so edits closer together than two
+ * slots would measure queueing in the client instead of the server.
+ *
+ * Environment: SWITCHBACK_URL (use a running server instead of starting one),
+ * BENCH_SYNC_SIZES (e.g. "2,10"), BENCH_SYNC_EDITS (measured edits per size).
+ */
+import { cpus, loadavg, platform, release, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { nanoid } from 'nanoid'
+import { createShapeId, toRichText, type TLGeoShape, type TLShape } from '@tldraw/tlschema'
+import { boardPath, createBoardResponseSchema } from '../src/protocol'
+import {
+  freePort,
+  makeTempDir,
+  removeTempDir,
+  startProcess,
+  stopProcess,
+  waitForHttp,
+  type ServerProcess,
+} from './processes'
+import { connectClient, type HeadlessClient } from './sync-client'
+
+const SIZES = listFromEnv('BENCH_SYNC_SIZES') ?? [2, 10, 50, 100]
+const EDITS = listFromEnv('BENCH_SYNC_EDITS')?.[0] ?? 100
+/** Unmeasured edits first: the shape's creation and a few moves warm up both ends. */
+const WARMUP_EDITS = 5
+const EDIT_GAP_MS = 70
+const EDIT_TIMEOUT_MS = 15_000
+/** Pause before each run, so the previous run's disconnects and cleanup are over. */
+const SETTLE_MS = 1000
+/** Clients connect in batches of this size, as a class joining a board would not all at once. */
+const CONNECT_BATCH = 25
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
+const SHAPE_ID = createShapeId('bench')
+
+/** A server under test: hands out a fresh room, as URLs for one client each. */
+interface Target {
+  name: 'switchback' | 'bare'
+  description: string
+  newRoom(): Promise<() => string>
+  /** The tail of the server's output, when we started it: for error messages. */
+  log(): string
+  stop(): Promise<void>
+}
+
+interface Stats {
+  samples: number
+  p50: number
+  p95: number
+  max: number
+}
+
+export async function run(): Promise<void> {
+  console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}),`)
+  console.log(`${platform()} ${release()}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${load()}`)
+  console.log(
+    `sizes N = ${SIZES.join(', ')}; ${EDITS} measured edits per N (+${WARMUP_EDITS} warm-up),` +
+      ` sequential, >= ${EDIT_GAP_MS} ms apart; 1 editor, N - 1 peers\n`,
+  )
+
+  const targets: Target[] = []
+  try {
+    targets.push(await switchbackTarget(), await bareTarget())
+    for (const target of targets) console.log(`${target.name}: ${target.description}`)
+    console.log()
+
+    const results = new Map<string, Stats>()
+    for (const [i, n] of SIZES.entries()) {
+      // Alternate which server goes first, so neither always runs in the other's wake.
+      for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
+        await sleep(SETTLE_MS)
+        const stats = await measure(target, n)
+        results.set(`${target.name}/${n}`, stats)
+        console.log(
+          `${target.name.padEnd(10)} N=${String(n).padEnd(3)} ${stats.samples} samples` +
+            `  p50 ${ms(stats.p50)}  p95 ${ms(stats.p95)}  max ${ms(stats.max)} ms`,
+        )
+      }
+    }
+    printTable(results)
+    // Other work on the machine shows up in the tails: say how busy it was.
+    console.log(`\n${load()} at the end`)
+  } finally {
+    for (const target of targets) await target.stop()
+  }
+}
+
+/** One run: N clients on a fresh room, EDITS moves, every peer timed on every edit. */
+async function measure(target: Target, n: number): Promise<Stats> {
+  const nextUrl = await target.newRoom()
+  const clients: HeadlessClient[] = []
+  try {
+    for (let i = 0; i < n; i += CONNECT_BATCH) {
+      const batch = Math.min(CONNECT_BATCH, n - i)
+      clients.push(
+        ...(await Promise.all(Array.from({ length: batch }, () => connectClient(nextUrl())))),
+      )
+    }
+    const [editor, ...peers] = clients
+
+    // Edit k sets the shape's x to k (edit 0 creates it). A peer that sees x = k has every edit
+    // up to k: should two moves ever reach it in one batch, the earlier one counts as arrived too.
+    const total = WARMUP_EDITS + EDITS
+    const sentAt: number[] = []
+    const arrived = new Array<number>(total).fill(0)
+    const samples: number[] = []
+    let waiting: { edit: number; resolve(): void } | null = null
+    let coalesced = 0
+
+    for (const peer of peers) {
+      let seen = -1
+      const onShape = (shape: TLShape) => {
+        const now = performance.now()
+        if (shape.id !== SHAPE_ID) return
+        if (shape.x > seen + 1) coalesced += shape.x - seen - 1
+        for (; seen < shape.x; seen++) {
+          const edit = seen + 1
+          if (edit >= WARMUP_EDITS) samples.push(now - sentAt[edit])
+          if (++arrived[edit] === peers.length && waiting?.edit === edit) waiting.resolve()
+        }
+      }
+      // After-handlers run synchronously inside the store change that applies the server's diff.
+      peer.store.sideEffects.registerAfterCreateHandler('shape', onShape)
+      peer.store.sideEffects.registerAfterChangeHandler('shape', (_, next) => onShape(next))
+    }
+
+    for (let edit = 0; edit < total; edit++) {
+      const everyPeerHasIt = new Promise<void>((resolve) => (waiting = { edit, resolve }))
+      sentAt[edit] = performance.now()
+      if (edit === 0) editor.store.put([geoShape()])
+      else editor.store.update(SHAPE_ID, (shape) => ({ ...shape, x: edit }))
+      await withTimeout(
+        everyPeerHasIt,
+        EDIT_TIMEOUT_MS,
+        () =>
+          `${target.name} N=${n}: edit ${edit} reached ${arrived[edit]}/${peers.length} peers` +
+          ` in ${EDIT_TIMEOUT_MS} ms (editor reconnects: ${editor.reconnects()})` +
+          `\n--- server output (tail) ---\n${target.log()}`,
+      )
+      await sleep(sentAt[edit] + EDIT_GAP_MS - performance.now())
+    }
+
+    const reconnects = clients.reduce((sum, client) => sum + client.reconnects(), 0)
+    if (reconnects > 0) console.warn(`  warning: ${reconnects} client reconnect(s) during the run`)
+    if (coalesced > 0)
+      console.warn(`  note: ${coalesced} sample(s) arrived folded into a later edit`)
+    return summarize(samples)
+  } finally {
+    for (const client of clients) client.close()
+  }
+}
+
+async function switchbackTarget(): Promise<Target> {
+  let base = process.env.SWITCHBACK_URL?.replace(/\/$/, '')
+  let server: ServerProcess | undefined
+  let dataDir: string | undefined
+  let description: string
+  if (base) {
+    description = `running server at ${base} (SWITCHBACK_URL)`
+  } else {
+    const port = await freePort()
+    dataDir = await makeTempDir('switchback-bench-')
+    const args = ['partykit', 'dev', '--port', String(port), '--persist', dataDir]
+    args.push('--disable-request-cf-fetch', '--no-hotkeys')
+    server = startProcess('npx', args, REPO_ROOT)
+    base = `http://127.0.0.1:${port}`
+    await waitForHttp(`${base}${boardPath(nanoid(22))}`, server)
+    description = `started \`npx ${args.join(' ')}\` (pid ${server.child.pid})`
+  }
+  const httpBase = base
+  return {
+    name: 'switchback',
+    description,
+    async newRoom() {
+      const roomId = nanoid(22)
+      const res = await fetch(`${httpBase}${boardPath(roomId)}`, { method: 'POST', body: '{}' })
+      if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
+      const board = createBoardResponseSchema.parse(await res.json())
+      const wsBase = httpBase.replace(/^http/, 'ws')
+      return () => {
+        const id = nanoid()
+        return `${wsBase}${boardPath(roomId)}?k=${board.participantKey}&sessionId=${id}&storeId=${id}`
+      }
+    },
+    log: () => server?.output() ?? '',
+    async stop() {
+      if (server) await stopProcess(server)
+      if (dataDir) await removeTempDir(dataDir)
+    },
+  }
+}
+
+async function bareTarget(): Promise<Target> {
+  const script = fileURLToPath(new URL('bare-sync-server.ts', import.meta.url))
+  const server = startProcess(process.execPath, ['--import', 'tsx', script], REPO_ROOT)
+  const port = await new Promise<number>((resolve, reject) => {
+    server.child.stdout?.on('data', (chunk: Buffer) => {
+      const match = /"port":\s*(\d+)/.exec(chunk.toString())
+      if (match) resolve(Number(match[1]))
+    })
+    void server.exited.then(() => reject(new Error(`bare server exited:\n${server.output()}`)))
+  })
+  return {
+    name: 'bare',
+    description: `TLSocketRoom + ws on 127.0.0.1:${port}, \`node --import tsx bench/bare-sync-server.ts\``,
+    async newRoom() {
+      const roomId = nanoid(22)
+      return () => {
+        const id = nanoid()
+        return `ws://127.0.0.1:${port}/${roomId}?sessionId=${id}&storeId=${id}`
+      }
+    },
+    log: () => server.output(),
+    stop: () => stopProcess(server),
+  }
+}
+
+function printTable(results: Map<string, Stats>) {
+  const rows = [
+    '| N | switchback p50 | p95 | max | bare p50 | p95 | max | ratio p50 | ratio p95 | ratio max |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ]
+  for (const n of SIZES) {
+    const s = results.get(`switchback/${n}`)
+    const b = results.get(`bare/${n}`)
+    if (!s || !b) continue
+    const cells = [n, ms(s.p50), ms(s.p95), ms(s.max), ms(b.p50), ms(b.p95), ms(b.max)]
+    cells.push(ratio(s.p50, b.p50), ratio(s.p95, b.p95), ratio(s.max, b.max))
+    rows.push(`| ${cells.join(' | ')} |`)
+  }
+  console.log(`\nEdit-to-peer latency in ms (ratio = switchback / bare):\n\n${rows.join('\n')}`)
+}
+
+function summarize(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b)
+  // Nearest-rank percentile.
+  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]
+  return { samples: sorted.length, p50: at(50), p95: at(95), max: sorted[sorted.length - 1] }
+}
+
+function geoShape(): TLGeoShape {
+  return {
+    id: SHAPE_ID,
+    typeName: 'shape',
+    type: 'geo',
+    parentId: 'page:page' as TLGeoShape['parentId'], // the page every new room starts with
+    index: 'a1' as TLGeoShape['index'],
+    x: 0,
+    y: 0,
+    rotation: 0,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      geo: 'rectangle',
+      dash: 'draw',
+      url: '',
+      w: 100,
+      h: 100,
+      growY: 0,
+      scale: 1,
+      flipX: false,
+      flipY: false,
+      labelColor: 'black',
+      color: 'black',
+      fill: 'none',
+      size: 'm',
+      font: 'draw',
+      align: 'middle',
+      verticalAlign: 'middle',
+      richText: toRichText(''),
+    },
+  }
+}
+
+function load() {
+  return `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`
+}
+
+function ms(value: number) {
+  return value.toFixed(1)
+}
+
+function ratio(a: number, b: number) {
+  return `${(a / b).toFixed(2)}x`
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+}
+
+async function withTimeout(promise: Promise<void>, ms: number, message: () => string) {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms)
+  })
+  try {
+    await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function listFromEnv(name: string): number[] | undefined {
+  const value = process.env[name]
+  if (!value) return undefined
+  const list = value.split(',').map(Number)
+  if (list.some((n) => !Number.isInteger(n) || n < 2)) {
+    throw new Error(`${name} must be integers >= 2 separated by commas, got "${value}"`)
+  }
+  return list
+}

@@ -1,0 +1,95 @@
+/**
+ * What happens when the server dies: these tests kill it with SIGKILL (no shutdown code
+ * runs) and start it again on the same port and data folder.
+ */
+import {
+  createBoardAsFacilitator,
+  drawWithMouse,
+  expectShapeTypes,
+  serverShapes,
+  shareLink,
+  waitForSync,
+} from './board-helpers'
+import { expect, test } from './fixtures'
+import { openRawSocket, pushNewShape } from '../support/raw-socket'
+
+test.afterEach(async ({ server }) => server.ensureRunning())
+
+test('kill -9 after an edit was acknowledged loses nothing; clients reconnect and re-send', async ({
+  people,
+  server,
+}) => {
+  const alice = await people.join('Alice')
+  const roomId = await createBoardAsFacilitator(alice, server.url)
+  const bob = await people.join('Bob')
+  await bob.goto(await shareLink(alice, 'participant'))
+  await waitForSync(bob)
+
+  await drawWithMouse(alice, 'rectangle', { x: 300, y: 250 }, { x: 450, y: 350 })
+  // Bob receives it only after the server has stored it: that is the acknowledgement.
+  await expectShapeTypes(bob, ['geo'])
+  await server.crash()
+
+  await expect(alice.getByTestId('connection')).toContainText('Reconnecting')
+  await drawWithMouse(alice, 'ellipse', { x: 600, y: 300 }, { x: 700, y: 420 })
+  await expect(alice.getByTestId('connection')).toContainText('1 edit waiting')
+
+  await server.restart()
+  await expect(alice.getByTestId('connection')).toHaveText(/Saved/, { timeout: 30_000 })
+  await expect(bob.getByTestId('connection')).toHaveText(/Saved/, { timeout: 30_000 })
+  await expectShapeTypes(bob, ['geo', 'geo'])
+  await expect.poll(async () => (await serverShapes(server.url, roomId)).length).toBe(2)
+
+  const carol = await people.join('Carol')
+  await carol.goto(`${server.url}/b/${roomId}`)
+  await waitForSync(carol)
+  await expectShapeTypes(carol, ['geo', 'geo'])
+})
+
+test('a 4,000-shape board saves, survives a crash and loads again', async ({ people, server }) => {
+  test.setTimeout(180_000)
+  const alice = await people.join('Alice')
+  const roomId = await createBoardAsFacilitator(alice, server.url)
+  await alice.evaluate(() => {
+    const shapes = Array.from({ length: 4000 }, (_, i) => ({
+      type: 'note' as const,
+      x: (i % 80) * 220,
+      y: Math.floor(i / 80) * 220,
+      props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: `Idea ${i}: ${'lorem ipsum '.repeat(3)}` }] }] } },
+    }))
+    window.editor.createShapes(shapes as never)
+  })
+  await expect
+    .poll(async () => (await serverShapes(server.url, roomId)).length, { timeout: 60_000 })
+    .toBe(4000)
+
+  await server.crash()
+  await server.restart()
+  await expect
+    .poll(async () => (await serverShapes(server.url, roomId)).length, { timeout: 30_000 })
+    .toBe(4000)
+
+  await alice.reload()
+  await waitForSync(alice)
+  await expect
+    .poll(() => alice.evaluate(() => window.editor.getCurrentPageShapeIds().size), { timeout: 30_000 })
+    .toBe(4000)
+})
+
+test('an edit is on disk before the server acknowledges it', async ({ server }) => {
+  // Kill the server the moment the acknowledgement arrives, several times over.
+  for (let round = 0; round < 5; round++) {
+    const roomId = `ack${round}${Date.now()}`.padEnd(22, '0')
+    const created = await fetch(`${server.url}/parties/board/${roomId}`, { method: 'POST' })
+    const { participantKey } = await created.json()
+    const socket = await openRawSocket(server.url, `/parties/board/${roomId}?k=${participantKey}`)
+    await socket.handshake()
+    socket.send(pushNewShape(`shape:round${round}`))
+    expect(await socket.next('push_result')).toMatchObject({ action: 'commit' })
+    await server.crash()
+    await server.restart()
+    expect((await serverShapes(server.url, roomId)).map((s) => (s as { id?: string }).id)).toEqual([
+      `shape:round${round}`,
+    ])
+  }
+})

@@ -1,0 +1,105 @@
+/**
+ * A bare sync-protocol client over `ws`, for what a browser would not send: a modified
+ * client writing where it may not, garbage frames, oversized frames.
+ */
+import * as syncCore from '@tldraw/sync-core'
+import { createTLSchema } from '@tldraw/tlschema'
+import WebSocket from 'ws'
+
+// Exported at run time but marked internal in tldraw's published types.
+const { getTlsyncProtocolVersion } = syncCore as unknown as { getTlsyncProtocolVersion(): number }
+
+export interface RawSocket {
+  messages: { type: string; [key: string]: unknown }[]
+  closed: Promise<{ code: number; reason: string }>
+  send(data: string | object): void
+  /** Sends tldraw's connect handshake and waits for the server's answer. */
+  handshake(): Promise<{ type: string; [key: string]: unknown }>
+  next(type: string): Promise<{ type: string; [key: string]: unknown }>
+  close(): void
+}
+
+export async function openRawSocket(serverUrl: string, path: string): Promise<RawSocket> {
+  const url = new URL(path, serverUrl)
+  url.protocol = 'ws:'
+  const ws = new WebSocket(url)
+  const messages: RawSocket['messages'] = []
+  const waiters: (() => void)[] = []
+  ws.on('message', (data) => {
+    const parsed = JSON.parse(String(data))
+    // The server batches events into { type: 'data', data: [...] }.
+    for (const message of parsed.type === 'data' ? parsed.data : [parsed]) messages.push(message)
+    waiters.splice(0).forEach((wake) => wake())
+  })
+  const closed = new Promise<{ code: number; reason: string }>((done) =>
+    ws.on('close', (code, reason) => done({ code, reason: String(reason) })),
+  )
+  await new Promise<void>((done, fail) => {
+    ws.once('open', () => done())
+    ws.once('error', fail)
+  })
+
+  const next = async (type: string) => {
+    const deadline = Date.now() + 10_000
+    while (Date.now() < deadline) {
+      const index = messages.findIndex((m) => m.type === type)
+      if (index >= 0) return messages.splice(index, 1)[0]
+      await Promise.race([
+        new Promise<void>((wake) => waiters.push(wake)),
+        new Promise((r) => setTimeout(r, 200)),
+      ])
+    }
+    throw new Error(`no "${type}" message; got ${JSON.stringify(messages.map((m) => m.type))}`)
+  }
+
+  const send = (data: string | object) => ws.send(typeof data === 'string' ? data : JSON.stringify(data))
+  return {
+    messages,
+    closed,
+    send,
+    next,
+    async handshake() {
+      send({
+        type: 'connect',
+        connectRequestId: 'raw',
+        lastServerClock: 0,
+        protocolVersion: getTlsyncProtocolVersion(),
+        schema: createTLSchema().serialize(),
+      })
+      return Promise.race([next('connect'), closed.then((c) => ({ type: 'closed', ...c }))])
+    },
+    close: () => ws.close(),
+  }
+}
+
+/** A push that creates one rectangle. */
+export function pushNewShape(id: string, clientClock = 1) {
+  return {
+    type: 'push',
+    clientClock,
+    diff: {
+      [id]: [
+        'put',
+        {
+          id,
+          typeName: 'shape',
+          type: 'geo',
+          x: 100,
+          y: 100,
+          rotation: 0,
+          index: 'a5',
+          parentId: 'page:page',
+          isLocked: false,
+          opacity: 1,
+          meta: {},
+          props: {
+            geo: 'rectangle', w: 100, h: 100, color: 'black', labelColor: 'black', fill: 'none',
+            dash: 'draw', size: 'm', font: 'draw', align: 'middle', verticalAlign: 'middle',
+            growY: 0, url: '', scale: 1, flipX: false, flipY: false,
+            richText: { type: 'doc', content: [] },
+          },
+        },
+      ],
+    },
+  }
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import type { TLDocument } from '@tldraw/tlschema'
+import { secretSchema } from '../../src/protocol'
+import {
+  hashSecret,
+  mintBoardAuth,
+  mintSecret,
+  recordAuthorizers,
+  resolveRole,
+} from '../../src/server/roles'
+
+describe('roles', () => {
+  it('mints 256-bit secrets in the shape the protocol accepts, all different', () => {
+    const secrets = new Set(Array.from({ length: 100 }, mintSecret))
+    expect(secrets.size).toBe(100)
+    for (const s of secrets) expect(secretSchema.safeParse(s).success).toBe(true)
+  })
+
+  it('keeps only hashes of the secrets', async () => {
+    const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
+    const stored = JSON.stringify(auth)
+    expect(stored).not.toContain(facilitatorSecret)
+    expect(stored).not.toContain(participantKey)
+    expect(auth.facilitatorHash).toBe(await hashSecret(facilitatorSecret))
+  })
+
+  it('gives each credential its role, and refuses a wrong one', async () => {
+    const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
+    expect(await resolveRole(auth, { f: facilitatorSecret })).toBe('facilitator')
+    expect(await resolveRole(auth, { k: participantKey })).toBe('participant')
+    expect(await resolveRole(auth, {})).toBe('viewer')
+    expect(await resolveRole(auth, { f: participantKey })).toBeNull()
+    expect(await resolveRole(auth, { k: mintSecret() })).toBeNull()
+  })
+
+  it('lets only the facilitator change the board title', () => {
+    const prev = { id: 'document:document', typeName: 'document', name: 'Old' } as TLDocument
+    const next = { ...prev, name: 'New' }
+    const authorize = recordAuthorizers.document!
+    const as = (role: 'facilitator' | 'participant') => ({
+      session: { isReadonly: false, meta: { role }, sessionId: 's' },
+      type: 'update' as const,
+      prev,
+      next,
+    })
+    expect(authorize(as('facilitator'))).toEqual(next)
+    expect(authorize(as('participant'))).toBeNull()
+  })
+})

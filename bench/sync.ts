@@ -14,6 +14,9 @@
  *
  * Environment: SWITCHBACK_URL (use a running server instead of starting one),
  * BENCH_SYNC_SIZES (e.g. "2,10"), BENCH_SYNC_EDITS (measured edits per size).
+ *
+ * `partykit dev` rebuilds when party/ or src/ changes: editing them during a run restarts the
+ * board, which shows up as client reconnects (flagged in the report) or a timed-out edit.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -57,6 +60,8 @@ interface Target {
 
 interface Stats {
   samples: number
+  /** Client reconnects during the run: a dropped socket makes its numbers incomparable. */
+  reconnects: number
   p50: number
   p95: number
   max: number
@@ -85,7 +90,8 @@ export async function run(): Promise<void> {
         results.set(`${target.name}/${n}`, stats)
         console.log(
           `${target.name.padEnd(10)} N=${String(n).padEnd(3)} ${stats.samples} samples` +
-            `  p50 ${ms(stats.p50)}  p95 ${ms(stats.p95)}  max ${ms(stats.max)} ms`,
+            `  p50 ${ms(stats.p50)}  p95 ${ms(stats.p95)}  max ${ms(stats.max)} ms` +
+            (stats.reconnects > 0 ? `  (${stats.reconnects} reconnects!)` : ''),
         )
       }
     }
@@ -153,10 +159,9 @@ async function measure(target: Target, n: number): Promise<Stats> {
     }
 
     const reconnects = clients.reduce((sum, client) => sum + client.reconnects(), 0)
-    if (reconnects > 0) console.warn(`  warning: ${reconnects} client reconnect(s) during the run`)
     if (coalesced > 0)
       console.warn(`  note: ${coalesced} sample(s) arrived folded into a later edit`)
-    return summarize(samples)
+    return { ...summarize(samples), reconnects }
   } finally {
     for (const client of clients) client.close()
   }
@@ -241,9 +246,15 @@ function printTable(results: Map<string, Stats>) {
     rows.push(`| ${cells.join(' | ')} |`)
   }
   console.log(`\nEdit-to-peer latency in ms (ratio = switchback / bare):\n\n${rows.join('\n')}`)
+  const dropped = [...results].filter(([, stats]) => stats.reconnects > 0)
+  for (const [run, stats] of dropped) {
+    console.log(
+      `\nWARNING ${run}: ${stats.reconnects} client reconnect(s), its numbers are suspect`,
+    )
+  }
 }
 
-function summarize(samples: number[]): Stats {
+function summarize(samples: number[]): Omit<Stats, 'reconnects'> {
   const sorted = [...samples].sort((a, b) => a - b)
   // Nearest-rank percentile.
   const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]

@@ -8,8 +8,16 @@ export const MAX_NAME_LENGTH = 40
 
 /** Distinct on a white canvas and readable behind white cursor labels. */
 export const CURSOR_COLORS = [
-  '#e03131', '#d9480f', '#f08c00', '#2f9e44', '#0c8599',
-  '#1971c2', '#5f3dc4', '#9c36b5', '#c2255c', '#495057',
+  '#e03131',
+  '#d9480f',
+  '#f08c00',
+  '#2f9e44',
+  '#0c8599',
+  '#1971c2',
+  '#5f3dc4',
+  '#9c36b5',
+  '#c2255c',
+  '#495057',
 ]
 
 const identitySchema = z.object({

@@ -8,5 +8,8 @@ export function licenseKeyMissing(
 ): boolean {
   if (key) return false
   if (location.protocol !== 'https:') return false
-  return !['localhost', '127.0.0.1', '[::1]'].includes(location.hostname) && !location.hostname.endsWith('.localhost')
+  return (
+    !['localhost', '127.0.0.1', '[::1]'].includes(location.hostname) &&
+    !location.hostname.endsWith('.localhost')
+  )
 }

@@ -3,10 +3,7 @@
  * `navigate` pushes history and updates it.
  */
 export type Route =
-  | { page: 'home' }
-  | { page: 'new' }
-  | { page: 'board'; roomId: string }
-  | { page: 'missing' }
+  { page: 'home' } | { page: 'new' } | { page: 'board'; roomId: string } | { page: 'missing' }
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' }

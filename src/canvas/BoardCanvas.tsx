@@ -4,13 +4,7 @@
  */
 import { useSync } from '@tldraw/sync'
 import { useEffect, useMemo, useRef } from 'react'
-import {
-  Tldraw,
-  inlineBase64AssetStore,
-  react,
-  type Editor,
-  type TLComponents,
-} from 'tldraw'
+import { Tldraw, inlineBase64AssetStore, react, type Editor, type TLComponents } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
@@ -101,7 +95,9 @@ function reportState(
       return { kind: 'connected' }
     }
     const pendingEdits = waiting.size
-    return navigator.onLine ? { kind: 'reconnecting', pendingEdits } : { kind: 'offline', pendingEdits }
+    return navigator.onLine
+      ? { kind: 'reconnecting', pendingEdits }
+      : { kind: 'offline', pendingEdits }
   }
   const report = () =>
     onState({

@@ -13,9 +13,7 @@ export type ConnectionState =
 
 /** Why the server ended the session for good. */
 export type SyncFailure =
-  | { reason: 'not-found' }
-  | { reason: 'forbidden' }
-  | { reason: 'other'; message: string }
+  { reason: 'not-found' } | { reason: 'forbidden' } | { reason: 'other'; message: string }
 
 export interface Collaborator {
   id: string

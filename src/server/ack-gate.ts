@@ -22,7 +22,7 @@ export class AckGate {
    */
   process(handle: () => void, persist: () => Promise<void> | null): void {
     const seq = ++this.issued
-    let write: Promise<void> | null = null
+    let write: Promise<void> | null
     try {
       handle()
     } finally {

@@ -38,13 +38,15 @@ export class FrameGuard {
   private bytes = 0
 
   accept(frame: string | ArrayBuffer | ArrayBufferView): FrameVerdict {
-    if (typeof frame !== 'string') return { kind: 'malformed', reason: 'binary frames are not accepted' }
+    if (typeof frame !== 'string')
+      return { kind: 'malformed', reason: 'binary frames are not accepted' }
     if (frame.length > LIMITS.maxFrameBytes) {
       return { kind: 'too-big', reason: `frame over ${LIMITS.maxFrameBytes} bytes` }
     }
     const chunk = CHUNK.exec(frame)
     if (!chunk) {
-      if (this.pieces.length > 0) return this.fail('a whole message arrived in the middle of a chunked one')
+      if (this.pieces.length > 0)
+        return this.fail('a whole message arrived in the middle of a chunked one')
       return this.check(frame)
     }
     const remaining = Number(chunk[1])

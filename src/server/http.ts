@@ -18,7 +18,11 @@ export async function parseBoardRequest(
 
   if (req.method === 'GET') return { kind: 'snapshot' }
   if (req.method !== 'POST') {
-    return { error: errorResponse(405, `${req.method} is not allowed here; use GET or POST.`, { Allow: 'GET, POST' }) }
+    return {
+      error: errorResponse(405, `${req.method} is not allowed here; use GET or POST.`, {
+        Allow: 'GET, POST',
+      }),
+    }
   }
 
   const text = await req.text()
@@ -48,7 +52,11 @@ export function describeIssues(error: z.ZodError): string {
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...headers,
+    },
   })
 }
 

@@ -67,6 +67,8 @@ export async function expectShapeTypes(page: Page, types: string[]) {
 /** The board as the server has it, through the backup endpoint. */
 export async function serverShapes(serverUrl: string, roomId: string) {
   const response = await fetch(`${serverUrl}/parties/board/${roomId}`)
-  const body = (await response.json()) as { store: Record<string, { typeName: string; type?: string }> }
+  const body = (await response.json()) as {
+    store: Record<string, { typeName: string; type?: string }>
+  }
   return Object.values(body.store).filter((r) => r.typeName === 'shape')
 }

@@ -111,7 +111,10 @@ test('a malformed board link gets a clear message', async ({ people, server }) =
   await expect(page.getByRole('alert')).toContainText('This board link is malformed')
 })
 
-test('first visit asks for a display name, which labels you for others', async ({ people, server }) => {
+test('first visit asks for a display name, which labels you for others', async ({
+  people,
+  server,
+}) => {
   const alice = await people.join()
   await createBoardAsFacilitator(alice, server.url)
   const dialog = alice.getByRole('dialog')

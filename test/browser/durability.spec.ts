@@ -55,7 +55,17 @@ test('a 4,000-shape board saves, survives a crash and loads again', async ({ peo
       type: 'note' as const,
       x: (i % 80) * 220,
       y: Math.floor(i / 80) * 220,
-      props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: `Idea ${i}: ${'lorem ipsum '.repeat(3)}` }] }] } },
+      props: {
+        richText: {
+          type: 'doc',
+          content: [
+            {
+              type: 'paragraph',
+              content: [{ type: 'text', text: `Idea ${i}: ${'lorem ipsum '.repeat(3)}` }],
+            },
+          ],
+        },
+      },
     }))
     window.editor.createShapes(shapes as never)
   })
@@ -72,7 +82,9 @@ test('a 4,000-shape board saves, survives a crash and loads again', async ({ peo
   await alice.reload()
   await waitForSync(alice)
   await expect
-    .poll(() => alice.evaluate(() => window.editor.getCurrentPageShapeIds().size), { timeout: 30_000 })
+    .poll(() => alice.evaluate(() => window.editor.getCurrentPageShapeIds().size), {
+      timeout: 30_000,
+    })
     .toBe(4000)
 })
 

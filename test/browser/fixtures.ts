@@ -33,15 +33,22 @@ export const test = base.extend<{ people: People; offOrigin: string[] }, { serve
         const context = await browser.newContext()
         contexts.push(context)
         if (name) {
-          await context.addInitScript((identity) => {
-            if (!localStorage.getItem('switchback:identity')) {
-              localStorage.setItem('switchback:identity', JSON.stringify(identity))
-            }
-          }, { id: `${name}-id`, name, color: '#1971c2' })
+          await context.addInitScript(
+            (identity) => {
+              if (!localStorage.getItem('switchback:identity')) {
+                localStorage.setItem('switchback:identity', JSON.stringify(identity))
+              }
+            },
+            { id: `${name}-id`, name, color: '#1971c2' },
+          )
         }
         context.on('request', (request) => {
           const url = request.url()
-          if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin) {
+          if (
+            !url.startsWith('data:') &&
+            !url.startsWith('blob:') &&
+            new URL(url).origin !== origin
+          ) {
             offOrigin.push(url)
           }
         })

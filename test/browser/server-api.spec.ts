@@ -2,14 +2,20 @@
  * The server's edges, spoken to directly: HTTP requests, and sync sockets that misbehave.
  * The browser is here to show that the room stays up for the people in it.
  */
-import { createBoardAsFacilitator, drawWithMouse, expectShapeTypes, serverShapes } from './board-helpers'
+import {
+  createBoardAsFacilitator,
+  drawWithMouse,
+  expectShapeTypes,
+  serverShapes,
+} from './board-helpers'
 import { expect, test } from './fixtures'
 import { openRawSocket, pushNewShape } from '../support/raw-socket'
 
 const createBoard = async (serverUrl: string, roomId: string, body: unknown = {}) =>
   fetch(`${serverUrl}/parties/board/${roomId}`, { method: 'POST', body: JSON.stringify(body) })
 
-const freshId = () => `t${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
+const freshId = () =>
+  `t${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
 
 test('HTTP: creation, backup, and clear errors for bad requests', async ({ server }) => {
   const malformed = await fetch(`${server.url}/parties/board/not-a-board`)
@@ -73,10 +79,12 @@ test('a malformed or oversized frame closes only that socket; the room carries o
 }) => {
   const alice = await people.join('Alice')
   const roomId = await createBoardAsFacilitator(alice, server.url)
-  const { participantKey } = await alice.evaluate(
-    (id) => JSON.parse(localStorage.getItem('switchback:boards')!)[id] as { k: string },
-    roomId,
-  ).then((b) => ({ participantKey: b.k }))
+  const { participantKey } = await alice
+    .evaluate(
+      (id) => JSON.parse(localStorage.getItem('switchback:boards')!)[id] as { k: string },
+      roomId,
+    )
+    .then((b) => ({ participantKey: b.k }))
   const path = `/parties/board/${roomId}?k=${participantKey}`
 
   const garbage = await openRawSocket(server.url, path)

@@ -52,7 +52,8 @@ export async function openRawSocket(serverUrl: string, path: string): Promise<Ra
     throw new Error(`no "${type}" message; got ${JSON.stringify(messages.map((m) => m.type))}`)
   }
 
-  const send = (data: string | object) => ws.send(typeof data === 'string' ? data : JSON.stringify(data))
+  const send = (data: string | object) =>
+    ws.send(typeof data === 'string' ? data : JSON.stringify(data))
   return {
     messages,
     closed,
@@ -93,9 +94,22 @@ export function pushNewShape(id: string, clientClock = 1) {
           opacity: 1,
           meta: {},
           props: {
-            geo: 'rectangle', w: 100, h: 100, color: 'black', labelColor: 'black', fill: 'none',
-            dash: 'draw', size: 'm', font: 'draw', align: 'middle', verticalAlign: 'middle',
-            growY: 0, url: '', scale: 1, flipX: false, flipY: false,
+            geo: 'rectangle',
+            w: 100,
+            h: 100,
+            color: 'black',
+            labelColor: 'black',
+            fill: 'none',
+            dash: 'draw',
+            size: 'm',
+            font: 'draw',
+            align: 'middle',
+            verticalAlign: 'middle',
+            growY: 0,
+            url: '',
+            scale: 1,
+            flipX: false,
+            flipY: false,
             richText: { type: 'doc', content: [] },
           },
         },

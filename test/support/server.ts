@@ -48,7 +48,15 @@ export async function startServer(): Promise<TestServer> {
     output = ''
     child = spawn(
       join(ROOT, 'node_modules/.bin/partykit'),
-      ['dev', '--port', String(port), '--persist', dataDir, '--disable-request-cf-fetch', '--no-hotkeys'],
+      [
+        'dev',
+        '--port',
+        String(port),
+        '--persist',
+        dataDir,
+        '--disable-request-cf-fetch',
+        '--no-hotkeys',
+      ],
       { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     // SERVER_LOG=1 shows the server's output, for debugging a test.

@@ -15,7 +15,10 @@ describe('AckGate', () => {
   it('sends at once when nothing is being written', () => {
     const gate = new AckGate(() => {})
     const sent: string[] = []
-    gate.process(() => gate.send(() => sent.push('pong')), () => null)
+    gate.process(
+      () => gate.send(() => sent.push('pong')),
+      () => null,
+    )
     expect(sent).toEqual(['pong'])
   })
 
@@ -23,7 +26,10 @@ describe('AckGate', () => {
     const gate = new AckGate(() => {})
     const write = deferred()
     const sent: string[] = []
-    gate.process(() => gate.send(() => sent.push('ack')), () => write.promise)
+    gate.process(
+      () => gate.send(() => sent.push('ack')),
+      () => write.promise,
+    )
     await Promise.resolve()
     expect(sent).toEqual([])
     write.resolve()
@@ -36,9 +42,18 @@ describe('AckGate', () => {
     const first = deferred()
     const second = deferred()
     const sent: string[] = []
-    gate.process(() => gate.send(() => sent.push('ack 1')), () => first.promise)
-    gate.process(() => gate.send(() => sent.push('pong')), () => null)
-    gate.process(() => gate.send(() => sent.push('ack 2')), () => second.promise)
+    gate.process(
+      () => gate.send(() => sent.push('ack 1')),
+      () => first.promise,
+    )
+    gate.process(
+      () => gate.send(() => sent.push('pong')),
+      () => null,
+    )
+    gate.process(
+      () => gate.send(() => sent.push('ack 2')),
+      () => second.promise,
+    )
     second.resolve()
     await Promise.resolve()
     expect(sent).toEqual([])
@@ -52,7 +67,10 @@ describe('AckGate', () => {
     const gate = new AckGate(onFailure)
     const write = deferred()
     const sent: string[] = []
-    gate.process(() => gate.send(() => sent.push('ack')), () => write.promise)
+    gate.process(
+      () => gate.send(() => sent.push('ack')),
+      () => write.promise,
+    )
     write.reject(new Error('disk full'))
     await gate.settled()
     expect(sent).toEqual([])

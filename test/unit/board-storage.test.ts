@@ -42,24 +42,41 @@ describe('BoardStorage', () => {
   it('splits a record bigger than one value into pieces and joins them back', async () => {
     const kv = new MemoryStorage()
     const huge = 'ü'.repeat(300_000) // two bytes a character: 600 KB
-    await new BoardStorage(kv).save({ documentClock: 2, schema, puts: [shape(1, huge)], deletes: [] })
+    await new BoardStorage(kv).save({
+      documentClock: 2,
+      schema,
+      puts: [shape(1, huge)],
+      deletes: [],
+    })
 
     expect(kv.largestValue).toBeLessThanOrEqual(MAX_VALUE_BYTES)
     expect([...kv.data.keys()].filter((k) => k.startsWith('piece:')).length).toBe(
       Math.ceil(JSON.stringify(shape(1, huge)).length / PIECE_CHARS),
     )
     const loaded = await new BoardStorage(kv).load()
-    expect((loaded?.documents[0].state as unknown as { props: { text: string } }).props.text).toBe(huge)
+    expect((loaded?.documents[0].state as unknown as { props: { text: string } }).props.text).toBe(
+      huge,
+    )
   })
 
   it('clears stale pieces when a big record shrinks or is deleted', async () => {
     const kv = new MemoryStorage()
     const storage = new BoardStorage(kv)
-    await storage.save({ documentClock: 1, schema, puts: [shape(1, 'x'.repeat(100_000))], deletes: [] })
+    await storage.save({
+      documentClock: 1,
+      schema,
+      puts: [shape(1, 'x'.repeat(100_000))],
+      deletes: [],
+    })
     await storage.save({ documentClock: 2, schema, puts: [shape(1, 'small')], deletes: [] })
     expect([...kv.data.keys()].some((k) => k.startsWith('piece:'))).toBe(false)
 
-    await storage.save({ documentClock: 3, schema, puts: [shape(2, 'y'.repeat(100_000))], deletes: [] })
+    await storage.save({
+      documentClock: 3,
+      schema,
+      puts: [shape(2, 'y'.repeat(100_000))],
+      deletes: [],
+    })
     // A fresh instance (a restarted server) learns the pieces from disk before deleting.
     const restarted = new BoardStorage(kv)
     await restarted.load()
@@ -71,7 +88,13 @@ describe('BoardStorage', () => {
     const kv = new MemoryStorage()
     const storage = new BoardStorage(kv)
     await storage.save({ documentClock: 1, schema, puts: [shape(1), shape(2)], deletes: [] })
-    await storage.save({ documentClock: 2, schema, puts: [shape(3)], deletes: [], replaceAll: true })
+    await storage.save({
+      documentClock: 2,
+      schema,
+      puts: [shape(3)],
+      deletes: [],
+      replaceAll: true,
+    })
     const loaded = await new BoardStorage(kv).load()
     expect(loaded?.documents.map((d) => d.state.id)).toEqual(['shape:s3'])
   })

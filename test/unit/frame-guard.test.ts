@@ -32,7 +32,10 @@ describe('FrameGuard', () => {
     expect(guard.accept('hello')).toEqual({ kind: 'malformed', reason: 'not JSON' })
     expect(guard.accept('{"type":"drop_table"}').kind).toBe('malformed')
     const verdict = guard.accept('{"type":"push","clientClock":"soon"}')
-    expect(verdict).toMatchObject({ kind: 'malformed', reason: expect.stringContaining('clientClock') })
+    expect(verdict).toMatchObject({
+      kind: 'malformed',
+      reason: expect.stringContaining('clientClock'),
+    })
   })
 
   it('refuses chunks out of order and binary frames', () => {
@@ -47,7 +50,9 @@ describe('FrameGuard', () => {
     const guard = new FrameGuard()
     const piece = 'y'.repeat(LIMITS.maxFrameBytes - 10)
     const count = Math.ceil(LIMITS.maxMessageBytes / piece.length) + 1
-    const verdicts = Array.from({ length: count }, (_, i) => guard.accept(`${count - 1 - i}_${piece}`))
+    const verdicts = Array.from({ length: count }, (_, i) =>
+      guard.accept(`${count - 1 - i}_${piece}`),
+    )
     expect(verdicts.some((v) => v.kind === 'too-big')).toBe(true)
   })
 })

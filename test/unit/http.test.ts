@@ -15,7 +15,10 @@ async function errorOf(request: Request) {
 
 describe('board requests', () => {
   it('reads a create request, with a default title', async () => {
-    expect(await parseBoardRequest(post(''), id)).toEqual({ kind: 'create', title: DEFAULT_BOARD_TITLE })
+    expect(await parseBoardRequest(post(''), id)).toEqual({
+      kind: 'create',
+      title: DEFAULT_BOARD_TITLE,
+    })
     expect(await parseBoardRequest(post('{"title":"  Retro  "}'), id)).toEqual({
       kind: 'create',
       title: 'Retro',
@@ -24,7 +27,10 @@ describe('board requests', () => {
   })
 
   it('answers bad bodies with 400 and what is wrong', async () => {
-    expect(await errorOf(post('{nope'))).toEqual({ status: 400, body: { error: 'Request body is not JSON.' } })
+    expect(await errorOf(post('{nope'))).toEqual({
+      status: 400,
+      body: { error: 'Request body is not JSON.' },
+    })
     const long = await errorOf(post(JSON.stringify({ title: 'x'.repeat(500) })))
     expect(long.status).toBe(400)
     expect(long.body.error).toContain('title')

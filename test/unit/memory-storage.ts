@@ -10,7 +10,7 @@ export const MAX_VALUE_BYTES = 128 * 1024
 /** V8 stores strings with any non-Latin-1 character as two bytes per character. */
 function serializedBytes(value: unknown): number {
   const text = typeof value === 'string' ? value : JSON.stringify(value)
-  return /[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length
+  return /[\u0100-\uffff]/.test(text) ? text.length * 2 : text.length
 }
 
 export class MemoryStorage implements KeyValueStorage {

@@ -161,6 +161,7 @@ async function measure(target: Target, n: number): Promise<Stats> {
     const reconnects = clients.reduce((sum, client) => sum + client.reconnects(), 0)
     if (coalesced > 0)
       console.warn(`  note: ${coalesced} sample(s) arrived folded into a later edit`)
+    if (reconnects > 0) console.log(`--- ${target.name} output (tail) ---\n${target.log().slice(-3000)}`)
     return { ...summarize(samples), reconnects }
   } finally {
     for (const client of clients) client.close()

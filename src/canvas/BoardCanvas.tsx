@@ -37,10 +37,9 @@ export function BoardCanvas(props: BoardCanvasProps) {
         connection: { kind: 'failed', failure: syncFailure(store.error) },
         title: '',
         collaborators: [],
-        readonly: true,
       })
     } else if (store.status === 'loading') {
-      onState({ connection: { kind: 'loading' }, title: '', collaborators: [], readonly: true })
+      onState({ connection: { kind: 'loading' }, title: '', collaborators: [] })
     }
   }, [store, onState])
 
@@ -103,7 +102,6 @@ function reportState(
     onState({
       connection: connection(),
       title: editor.getDocumentSettings().name,
-      readonly: editor.getIsReadonly(),
       collaborators: editor.getCollaborators().map((c) => ({
         id: c.userId,
         name: c.userName || 'Anonymous',

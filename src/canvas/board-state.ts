@@ -26,7 +26,6 @@ export interface BoardState {
   title: string
   /** Everyone else on the board now, from tldraw's presence records. */
   collaborators: Collaborator[]
-  readonly: boolean
 }
 
 export interface CanvasOptions {

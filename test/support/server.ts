@@ -4,6 +4,8 @@
  * that stopping it also stops the workerd process it spawns.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { get as httpGet } from 'node:http'
+import { get as httpsGet } from 'node:https'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -37,10 +39,12 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startServer(): Promise<TestServer> {
+/** With `https`, partykit serves a self-signed certificate on every host name. */
+export async function startServer(options: { https?: boolean } = {}): Promise<TestServer> {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'switchback-test-'))
-  const url = `http://localhost:${port}`
+  const url = `${options.https ? 'https' : 'http'}://localhost:${port}`
+  const flags = options.https ? ['--https'] : []
   let child: ChildProcess | null = null
   let output = ''
 
@@ -56,6 +60,7 @@ export async function startServer(): Promise<TestServer> {
         dataDir,
         '--disable-request-cf-fetch',
         '--no-hotkeys',
+        ...flags,
       ],
       { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     )
@@ -100,15 +105,23 @@ export async function startServer(): Promise<TestServer> {
   }
 }
 
+/** The status of a GET, or null when nothing answers; self-signed certificates are fine. */
+function status(url: string): Promise<number | null> {
+  const get = url.startsWith('https:') ? httpsGet : httpGet
+  return new Promise((done) => {
+    const request = get(url, { rejectUnauthorized: false }, (response) => {
+      response.resume()
+      done(response.statusCode ?? null)
+    })
+    request.on('error', () => done(null))
+    request.setTimeout(2000, () => request.destroy())
+  })
+}
+
 async function waitUntilUp(url: string, output: () => string) {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${url}/parties/board/${PROBE_ID}`)
-      if (response.status === 404) return
-    } catch {
-      // not listening yet
-    }
+    if ((await status(`${url}/parties/board/${PROBE_ID}`)) === 404) return
     await new Promise((r) => setTimeout(r, 200))
   }
   throw new Error(`PartyKit did not start on ${url}:\n${output()}`)
@@ -116,11 +129,7 @@ async function waitUntilUp(url: string, output: () => string) {
 
 async function waitUntilDown(url: string) {
   for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(url)
-    } catch {
-      return
-    }
+    if ((await status(url)) === null) return
     await new Promise((r) => setTimeout(r, 100))
   }
 }

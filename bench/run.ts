@@ -2,7 +2,7 @@
  * `npm run bench -- <name>...` runs the named benchmarks; with no name it runs them all.
  * Each benchmark is a module exporting `run()`, loaded only when it is asked for.
  */
-import { cleanUpNow } from './processes'
+import { cleanUpNow } from '../test/support/processes'
 
 const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sync: () => import('./sync'),

@@ -23,18 +23,11 @@ import { fileURLToPath } from 'node:url'
 import { nanoid } from 'nanoid'
 import { createShapeId, toRichText, type TLGeoShape, type TLShape } from '@tldraw/tlschema'
 import { boardPath, createBoardResponseSchema } from '../src/protocol'
-import {
-  freePort,
-  makeTempDir,
-  removeTempDir,
-  startProcess,
-  stopProcess,
-  waitForHttp,
-  type ServerProcess,
-} from './processes'
+import { startProcess, stopProcess } from '../test/support/processes'
+import { startServer } from '../test/support/server'
 import { connectClient, type HeadlessClient } from './sync-client'
 
-const SIZES = listFromEnv('BENCH_SYNC_SIZES') ?? [2, 10, 50, 100]
+const SIZES = [...new Set(listFromEnv('BENCH_SYNC_SIZES') ?? [2, 10, 50, 100])]
 const EDITS = listFromEnv('BENCH_SYNC_EDITS')?.[0] ?? 100
 /** Unmeasured edits first: the shape's creation and a few moves warm up both ends. */
 const WARMUP_EDITS = 5
@@ -161,7 +154,6 @@ async function measure(target: Target, n: number): Promise<Stats> {
     const reconnects = clients.reduce((sum, client) => sum + client.reconnects(), 0)
     if (coalesced > 0)
       console.warn(`  note: ${coalesced} sample(s) arrived folded into a later edit`)
-    if (reconnects > 0) console.log(`--- ${target.name} output (tail) ---\n${target.log().slice(-3000)}`)
     return { ...summarize(samples), reconnects }
   } finally {
     for (const client of clients) client.close()
@@ -169,26 +161,14 @@ async function measure(target: Target, n: number): Promise<Stats> {
 }
 
 async function switchbackTarget(): Promise<Target> {
-  let base = process.env.SWITCHBACK_URL?.replace(/\/$/, '')
-  let server: ServerProcess | undefined
-  let dataDir: string | undefined
-  let description: string
-  if (base) {
-    description = `running server at ${base} (SWITCHBACK_URL)`
-  } else {
-    const port = await freePort()
-    dataDir = await makeTempDir('switchback-bench-')
-    const args = ['partykit', 'dev', '--port', String(port), '--persist', dataDir]
-    args.push('--disable-request-cf-fetch', '--no-hotkeys')
-    server = startProcess('npx', args, REPO_ROOT)
-    base = `http://127.0.0.1:${port}`
-    await waitForHttp(`${base}${boardPath(nanoid(22))}`, server)
-    description = `started \`npx ${args.join(' ')}\` (pid ${server.child.pid})`
-  }
-  const httpBase = base
+  const given = process.env.SWITCHBACK_URL?.replace(/\/$/, '')
+  const server = given ? null : await startServer({ withoutApp: true })
+  const httpBase = given ?? server!.url
   return {
     name: 'switchback',
-    description,
+    description: given
+      ? `running server at ${given} (SWITCHBACK_URL)`
+      : `started \`${server!.command}\` on ${server!.url}`,
     async newRoom() {
       const roomId = nanoid(22)
       const res = await fetch(`${httpBase}${boardPath(roomId)}`, { method: 'POST', body: '{}' })
@@ -201,10 +181,7 @@ async function switchbackTarget(): Promise<Target> {
       }
     },
     log: () => server?.output() ?? '',
-    async stop() {
-      if (server) await stopProcess(server)
-      if (dataDir) await removeTempDir(dataDir)
-    },
+    stop: async () => server?.stop(),
   }
 }
 

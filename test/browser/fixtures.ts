@@ -4,7 +4,11 @@
  * origin; a test fails if one leaves it.
  */
 import { test as base, expect, type Page } from '@playwright/test'
+import { cleanUpNow } from '../support/processes'
 import { startServer, type TestServer } from '../support/server'
+
+// However this worker ends, no server it started outlives it.
+process.once('exit', cleanUpNow)
 
 export { expect }
 

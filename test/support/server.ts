@@ -1,23 +1,32 @@
 /**
  * Starts the real PartyKit dev server (the same one `npm start` runs) on a free port with a
- * fresh data folder, for tests and benchmarks. Each server runs in its own process group so
- * that stopping it also stops the workerd process it spawns.
+ * fresh data folder, for the tests and the benchmarks.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { get as httpGet } from 'node:http'
 import { get as httpsGet } from 'node:https'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import {
+  crashProcess,
+  freePort,
+  makeTempDir,
+  removeTempDir,
+  startProcess,
+  stopProcess,
+  type ServerProcess,
+} from './processes'
 
 const ROOT = resolve(import.meta.dirname, '../..')
+const PARTYKIT = join(ROOT, 'node_modules/.bin/partykit')
 const PROBE_ID = 'probe-probe-probe-probe-0'
 
 export interface TestServer {
   url: string
   port: number
-  dataDir: string
+  /** The exact command that runs it, for reports. */
+  command: string
+  /** The end of its output, for error messages. */
+  output(): string
   /** `kill -9` the server: no shutdown hooks run, as in a crash. */
   crash(): Promise<void>
   /** Start it again on the same port and data folder. */
@@ -28,63 +37,38 @@ export interface TestServer {
   stop(): Promise<void>
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer()
-    probe.once('error', fail)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => done(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
+export interface ServerOptions {
+  /** Serve https with partykit's self-signed certificate (on every host name). */
+  https?: boolean
+  /**
+   * Serve static files from an empty folder instead of dist/. `partykit dev` drops every
+   * socket when files appear in or vanish from the served folder, so a benchmark that does
+   * not need the app is safe from a `vite build` running elsewhere.
+   */
+  withoutApp?: boolean
 }
 
-/** With `https`, partykit serves a self-signed certificate on every host name. */
-export async function startServer(options: { https?: boolean } = {}): Promise<TestServer> {
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const port = await freePort()
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchback-test-'))
+  const scratch = await makeTempDir('switchback-server-')
+  const dataDir = join(scratch, 'data')
+  const assetsDir = join(scratch, 'assets')
+  await Promise.all([mkdir(dataDir), mkdir(assetsDir)])
   const url = `${options.https ? 'https' : 'http'}://localhost:${port}`
-  const flags = options.https ? ['--https'] : []
-  let child: ChildProcess | null = null
-  let output = ''
+  const args = ['dev', '--port', String(port), '--persist', dataDir]
+  args.push('--disable-request-cf-fetch', '--no-hotkeys')
+  if (options.https) args.push('--https')
+  if (options.withoutApp) args.push('--serve', assetsDir)
 
+  let server: ServerProcess | null = null
   const launch = async () => {
-    output = ''
-    child = spawn(
-      join(ROOT, 'node_modules/.bin/partykit'),
-      [
-        'dev',
-        '--port',
-        String(port),
-        '--persist',
-        dataDir,
-        '--disable-request-cf-fetch',
-        '--no-hotkeys',
-        ...flags,
-      ],
-      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    // SERVER_LOG=1 shows the server's output, for debugging a test.
-    const log = (d: Buffer) => {
-      output += d
-      if (process.env.SERVER_LOG) process.stderr.write(d)
-    }
-    child.stdout?.on('data', log)
-    child.stderr?.on('data', log)
-    await waitUntilUp(url, () => output)
+    server = startProcess(PARTYKIT, args, ROOT)
+    await waitUntilUp(url, server)
   }
-
-  const kill = async (signal: NodeJS.Signals) => {
-    const proc = child
-    child = null
-    if (!proc?.pid || proc.exitCode !== null) return
-    const exited = new Promise((done) => proc.once('exit', done))
-    try {
-      process.kill(-proc.pid, signal)
-    } catch {
-      return
-    }
-    await exited
+  const halt = async (how: (s: ServerProcess) => Promise<void>) => {
+    const running = server
+    server = null
+    if (running) await how(running)
     await waitUntilDown(url)
   }
 
@@ -92,15 +76,16 @@ export async function startServer(options: { https?: boolean } = {}): Promise<Te
   return {
     url,
     port,
-    dataDir,
-    crash: () => kill('SIGKILL'),
+    command: `partykit ${args.join(' ')}`,
+    output: () => server?.output() ?? '',
+    crash: () => halt(crashProcess),
     restart: launch,
     ensureRunning: async () => {
-      if (!child) await launch()
+      if (!server) await launch()
     },
     async stop() {
-      await kill('SIGTERM')
-      rmSync(dataDir, { recursive: true, force: true })
+      await halt((s) => stopProcess(s))
+      await removeTempDir(scratch)
     },
   }
 }
@@ -118,13 +103,15 @@ function status(url: string): Promise<number | null> {
   })
 }
 
-async function waitUntilUp(url: string, output: () => string) {
+async function waitUntilUp(url: string, server: ServerProcess) {
+  let exited = false
+  void server.exited.then(() => (exited = true))
   const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !exited) {
     if ((await status(`${url}/parties/board/${PROBE_ID}`)) === 404) return
     await new Promise((r) => setTimeout(r, 200))
   }
-  throw new Error(`PartyKit did not start on ${url}:\n${output()}`)
+  throw new Error(`PartyKit did not start on ${url}:\n${server.output()}`)
 }
 
 async function waitUntilDown(url: string) {

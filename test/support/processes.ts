@@ -1,7 +1,8 @@
 /**
- * Servers the benchmarks start, and their scratch directories. Each server runs in its own process
- * group, so stopping it also stops what it spawned (`npx` → `partykit` → `workerd`). Whatever is
- * still running or on disk when the bench exits, however it exits, goes in `cleanUpNow`.
+ * Servers the tests and benchmarks start, and their scratch directories. Each server runs in
+ * its own process group, so stopping it also stops what it spawned (`partykit` → `workerd`).
+ * Whatever is still running or on disk when the process exits, however it exits, goes in
+ * `cleanUpNow`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
@@ -31,6 +32,11 @@ export function startProcess(command: string, args: string[], cwd: string): Serv
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
+  if (process.env.SERVER_LOG) {
+    // SERVER_LOG=1 shows the servers' output, for debugging a test or a benchmark.
+    child.stdout?.pipe(process.stderr)
+    child.stderr?.pipe(process.stderr)
+  }
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve())
     child.once('error', () => resolve())
@@ -49,6 +55,13 @@ export async function stopProcess(server: ServerProcess, graceMs = 5000): Promis
   // The leader may be gone while something it spawned lingers: make sure of the whole group.
   killGroup(child.pid, 'SIGKILL')
   running.delete(child)
+}
+
+/** `kill -9` the whole group, as in a crash: no shutdown code runs. */
+export async function crashProcess(server: ServerProcess): Promise<void> {
+  if (server.child.pid !== undefined) killGroup(server.child.pid, 'SIGKILL')
+  await server.exited
+  running.delete(server.child)
 }
 
 /** Synchronous, for exit and signal handlers. */

@@ -20,6 +20,7 @@ import {
   SYNC_FATAL_CLOSE_CODE,
   credentialsSchema,
   roomIdSchema,
+  type Role,
 } from '../src/protocol'
 import { AckGate } from '../src/server/ack-gate'
 import { BoardStorage } from '../src/server/board-storage'
@@ -36,6 +37,12 @@ import {
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
+/** Frames a socket may send before its role is known; a real client sends one (connect). */
+const MAX_EARLY_FRAMES = 32
+
+type Frame = string | ArrayBuffer | ArrayBufferView
+/** Why a socket is turned away: fatal ones stop tldraw's client from retrying. */
+type Refusal = { code: number; reason: string }
 
 export default class BoardServer implements Party.Server {
   private auth: BoardAuth | null = null
@@ -46,7 +53,7 @@ export default class BoardServer implements Party.Server {
   private savedClock = 0
   private readonly guards = new Map<string, FrameGuard>()
   /** Frames that arrive while a socket's role is still being checked. */
-  private readonly early = new Map<string, (string | ArrayBuffer)[]>()
+  private readonly early = new Map<string, Frame[]>()
 
   constructor(readonly party: Party.Room) {
     this.boardStorage = new BoardStorage(party.storage)
@@ -68,12 +75,16 @@ export default class BoardServer implements Party.Server {
 
   async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {
     this.early.set(conn.id, [])
-    const role = await this.roleFor(new URL(ctx.request.url))
+    const role = await this.admit(new URL(ctx.request.url))
     const queued = this.early.get(conn.id) ?? []
     this.early.delete(conn.id)
-    if (typeof role !== 'string' || !this.room) {
-      const reason = typeof role === 'string' ? CLOSE_REASONS.notFound : role.refused
-      conn.close(SYNC_FATAL_CLOSE_CODE, reason)
+    if (typeof role !== 'string') {
+      conn.close(role.code, role.reason)
+      return
+    }
+    if (!this.room) {
+      // Reloading after a failed write: not fatal, so the client comes back by itself.
+      conn.close(1013, 'The board is reloading; try again.')
       return
     }
     this.guards.set(conn.id, new FrameGuard())
@@ -92,10 +103,13 @@ export default class BoardServer implements Party.Server {
     for (const frame of queued) this.onMessage(frame, conn)
   }
 
-  onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
+  onMessage(message: Frame, sender: Party.Connection) {
     const early = this.early.get(sender.id)
     if (early) {
-      early.push(message as string)
+      if (early.push(message) > MAX_EARLY_FRAMES) {
+        this.early.delete(sender.id)
+        sender.close(BAD_FRAME_CLOSE_CODE, 'Too many frames before the connection was set up.')
+      }
       return
     }
     const guard = this.guards.get(sender.id)
@@ -135,7 +149,8 @@ export default class BoardServer implements Party.Server {
     if ('error' in request) return request.error
     switch (request.kind) {
       case 'create':
-        return this.create(request.title)
+        // One at a time: two requests racing to create the same board must not both win.
+        return this.party.blockConcurrencyWhile(() => this.create(request.title))
       case 'snapshot':
         if (!this.room) return notCreated()
         return json(exportSnapshot(this.room))
@@ -213,14 +228,17 @@ export default class BoardServer implements Party.Server {
     void this.boardStorage.load().then((snapshot) => this.openRoom(snapshot))
   }
 
-  private async roleFor(url: URL) {
-    if (!this.auth || !this.room) return { refused: CLOSE_REASONS.notFound }
+  /** The role the socket's credentials grant on this board, or why it is turned away. */
+  private async admit(url: URL): Promise<Role | Refusal> {
+    const notFound = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.notFound }
+    const forbidden = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.forbidden }
+    if (!this.auth) return notFound
     const credentials = credentialsSchema.safeParse({
       f: url.searchParams.get('f') ?? undefined,
       k: url.searchParams.get('k') ?? undefined,
     })
-    if (!credentials.success) return { refused: CLOSE_REASONS.forbidden }
-    return (await resolveRole(this.auth, credentials.data)) ?? { refused: CLOSE_REASONS.forbidden }
+    if (!credentials.success) return forbidden
+    return (await resolveRole(this.auth, credentials.data)) ?? forbidden
   }
 
   private forget(conn: Party.Connection) {

@@ -26,7 +26,6 @@ export const boardTitleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH)
 export const createBoardRequestSchema = z.strictObject({
   title: boardTitleSchema.optional(),
 })
-export type CreateBoardRequest = z.infer<typeof createBoardRequestSchema>
 
 /** The creator's only copy of the secrets: the server keeps hashes. */
 export const createBoardResponseSchema = z.strictObject({
@@ -53,9 +52,6 @@ export const credentialsSchema = z.strictObject({
   k: secretSchema.optional(),
 })
 export type Credentials = z.infer<typeof credentialsSchema>
-
-/** Query parameters of the WebSocket URL (tldraw's client adds sessionId and storeId). */
-export const CREDENTIAL_PARAMS = ['f', 'k'] as const
 
 /**
  * Limits on what a client may send over the socket. tldraw's client splits messages into

@@ -2,8 +2,6 @@
  * What the canvas tells the Svelte shell, and what the shell may ask of it. Plain data and
  * functions only, so nothing outside `src/canvas` needs to know about React or tldraw.
  */
-import type { Role } from '../protocol'
-
 export type ConnectionState =
   | { kind: 'loading' }
   | { kind: 'connected' }
@@ -30,7 +28,6 @@ export interface BoardState {
 
 export interface CanvasOptions {
   roomId: string
-  role: Role
   /** The facilitator secret or participant key, sent to the server in the socket URL. */
   credential: { f: string } | { k: string } | null
   user: { id: string; name: string; color: string }

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 
-const partykit = `http://localhost:${process.env.PARTYKIT_PORT ?? 1999}`
+// `npm run dev` starts the sync server on PORT (as `npm start` does) and Vite in front of it.
+const partykit = `http://localhost:${process.env.PORT ?? 1999}`
 
 export default defineConfig({
   plugins: [svelte()],

@@ -5,7 +5,7 @@
  */
 import type { TLRecordAuthorizers } from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'
-import type { Credentials, Role } from '../protocol'
+import { MAX_TITLE_LENGTH, type Credentials, type Role } from '../protocol'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
 export interface BoardAuth {
@@ -82,7 +82,11 @@ function sameHash(a: string, b: string): boolean {
  * this guards what participants may not touch even though they can edit.
  */
 export const recordAuthorizers: TLRecordAuthorizers<TLRecord, SessionMeta> = {
-  // The document record carries the board title: only the facilitator renames the board.
-  document: ({ session, next, prev }) =>
-    PERMISSIONS[session.meta.role].canRenameBoard ? (next ?? prev) : null,
+  // The document record carries the board title: only the facilitator renames the board,
+  // and to a title the app can show.
+  document: ({ session, next, prev }) => {
+    if (!PERMISSIONS[session.meta.role].canRenameBoard) return null
+    if (next && next.name.length > MAX_TITLE_LENGTH) return null
+    return next ?? prev
+  },
 }

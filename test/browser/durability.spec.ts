@@ -105,3 +105,25 @@ test('an edit is on disk before the server acknowledges it', async ({ server }) 
     ])
   }
 })
+
+test('offline, edits wait and are counted; back online, they are sent', async ({
+  people,
+  server,
+}) => {
+  const alice = await people.join('Alice')
+  const roomId = await createBoardAsFacilitator(alice, server.url)
+  const bob = await people.join('Bob')
+  await bob.goto(await shareLink(alice, 'participant'))
+  await waitForSync(bob)
+
+  await alice.context().setOffline(true)
+  await expect(alice.getByTestId('connection')).toContainText('Offline')
+  await drawWithMouse(alice, 'rectangle', { x: 300, y: 250 }, { x: 450, y: 350 })
+  await expect(alice.getByTestId('connection')).toHaveText(/Offline · 1 edit waiting/)
+  await expectShapeTypes(bob, [])
+
+  await alice.context().setOffline(false)
+  await expect(alice.getByTestId('connection')).toHaveText(/Saved/, { timeout: 30_000 })
+  await expectShapeTypes(bob, ['geo'])
+  expect((await serverShapes(server.url, roomId)).length).toBe(1)
+})

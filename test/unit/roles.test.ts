@@ -45,5 +45,6 @@ describe('roles', () => {
     })
     expect(authorize(as('facilitator'))).toEqual(next)
     expect(authorize(as('participant'))).toBeNull()
+    expect(authorize({ ...as('facilitator'), next: { ...next, name: 'x'.repeat(500) } })).toBeNull()
   })
 })

@@ -127,6 +127,16 @@ test('first visit asks for a display name, which labels you for others', async (
   await bob.goto(await shareLink(alice, 'participant'))
   await waitForSync(bob)
   await expect(bob.getByTestId('presence')).toHaveAttribute('aria-label', /Ana the facilitator/)
+
+  // The name is remembered on the device, and can be changed from the list of who is here.
+  await alice.reload()
+  await waitForSync(alice)
+  await expect(alice.getByRole('dialog')).toHaveCount(0)
+  await alice.getByTestId('presence').click()
+  await alice.getByRole('button', { name: 'You · change name' }).click()
+  await alice.getByRole('textbox', { name: 'Display name' }).fill('Ana')
+  await alice.getByRole('button', { name: 'Save' }).click()
+  await expect(bob.getByTestId('presence')).toHaveAttribute('aria-label', /Ana(,|$)/)
 })
 
 test('the landing page lists boards opened on this device', async ({ people, server }) => {

@@ -6,6 +6,7 @@ import { cleanUpNow } from '../test/support/processes'
 
 const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sync: () => import('./sync'),
+  'board-size': () => import('./board-size'),
 }
 
 async function main(names: string[]): Promise<void> {

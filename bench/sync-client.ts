@@ -12,9 +12,23 @@ import { WebSocket as NodeWebSocket } from 'ws'
 
 export interface HeadlessClient {
   store: TLStore
+  /**
+   * Calls `listener` with every message from the server, as it arrives (before the client
+   * applies it). Returns the function that stops listening.
+   */
+  onServerMessage(listener: (message: ServerMessage) => void): () => void
   /** How many times the socket dropped and the client joined again (0 in a clean run). */
   reconnects(): number
   close(): void
+}
+
+/** The parts of tldraw's (internal) server message type that the benchmarks look at. */
+export interface ServerMessage {
+  type: string
+  /** `push_result` */
+  action?: unknown
+  /** `data`: a batch of `patch` and `push_result` messages. */
+  data?: ServerMessage[]
 }
 
 // Exported at runtime, but marked @internal, so the published typings leave it out.
@@ -97,7 +111,13 @@ export function connectClient(uri: string, timeoutMs = 20_000): Promise<Headless
         joins++
         if (isReadonly) return fail('the server made this session read-only')
         clearTimeout(timer)
-        resolve({ store, reconnects: () => joins - 1, close })
+        resolve({
+          store,
+          onServerMessage: (listener) =>
+            socket.onReceiveMessage((message) => listener(message as ServerMessage)),
+          reconnects: () => joins - 1,
+          close,
+        })
       },
     })
   })

@@ -61,8 +61,7 @@ interface Stats {
 }
 
 export async function run(): Promise<void> {
-  console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}),`)
-  console.log(`${platform()} ${release()}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${load()}`)
+  printMachine()
   console.log(
     `sizes N = ${SIZES.join(', ')}; ${EDITS} measured edits per N (+${WARMUP_EDITS} warm-up),` +
       ` sequential, >= ${EDIT_GAP_MS} ms apart; 1 editor, N - 1 peers\n`,
@@ -274,13 +273,19 @@ function geoShape(): TLGeoShape {
   }
 }
 
-function load() {
+/** Node, CPUs, OS, RAM and load: what the numbers were measured on. */
+export function printMachine() {
+  console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}),`)
+  console.log(`${platform()} ${release()}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${load()}`)
+}
+
+export function load() {
   return `load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`
 }
 
-function ms(value: number) {
+export function ms(value: number) {
   return value.toFixed(1)
 }
 
@@ -292,7 +297,7 @@ function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 }
 
-async function withTimeout(promise: Promise<void>, ms: number, message: () => string) {
+export async function withTimeout(promise: Promise<void>, ms: number, message: () => string) {
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(message())), ms)
@@ -304,7 +309,7 @@ async function withTimeout(promise: Promise<void>, ms: number, message: () => st
   }
 }
 
-function listFromEnv(name: string): number[] | undefined {
+export function listFromEnv(name: string): number[] | undefined {
   const value = process.env[name]
   if (!value) return undefined
   const list = value.split(',').map(Number)

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect } from './fixtures'
+import { expect, type People } from './fixtures'
 
 declare global {
   interface Window {
@@ -71,4 +71,20 @@ export async function serverShapes(serverUrl: string, roomId: string) {
     store: Record<string, { typeName: string; type?: string }>
   }
   return Object.values(body.store).filter((r) => r.typeName === 'shape')
+}
+
+/** A new person who opens `link` and waits until the board is synced. */
+export async function joinByLink(people: People, name: string, link: string): Promise<Page> {
+  const page = await people.join(name)
+  await page.goto(link)
+  await waitForSync(page)
+  return page
+}
+
+/** Alice creates a board; Bob joins it with the participant link. */
+export async function facilitatorAndParticipant(people: People, serverUrl: string) {
+  const alice = await people.join('Alice')
+  const roomId = await createBoardAsFacilitator(alice, serverUrl)
+  const bob = await joinByLink(people, 'Bob', await shareLink(alice, 'participant'))
+  return { alice, bob, roomId }
 }

@@ -2,6 +2,8 @@ import {
   createBoardAsFacilitator,
   drawWithMouse,
   expectShapeTypes,
+  facilitatorAndParticipant,
+  joinByLink,
   serverShapes,
   shapesOn,
   shareLink,
@@ -18,9 +20,7 @@ test('a shape drawn with the mouse in one window appears in the other, both ways
   const participantLink = await shareLink(alice, 'participant')
   expect(participantLink).toMatch(/#k=/)
 
-  const bob = await people.join('Bob')
-  await bob.goto(participantLink)
-  await waitForSync(bob)
+  const bob = await joinByLink(people, 'Bob', participantLink)
   await expect(bob.getByText('Participant', { exact: true })).toBeVisible()
 
   await drawWithMouse(alice, 'rectangle', { x: 300, y: 250 }, { x: 450, y: 350 })
@@ -41,11 +41,7 @@ test('a shape drawn with the mouse in one window appears in the other, both ways
 })
 
 test('the facilitator renames the board; a participant cannot', async ({ people, server }) => {
-  const alice = await people.join('Alice')
-  const roomId = await createBoardAsFacilitator(alice, server.url)
-  const bob = await people.join('Bob')
-  await bob.goto(await shareLink(alice, 'participant'))
-  await waitForSync(bob)
+  const { alice, bob, roomId } = await facilitatorAndParticipant(people, server.url)
 
   await alice.getByTestId('board-title').click()
   await alice.getByRole('textbox', { name: 'Board title' }).fill('Q3 planning retro')
@@ -123,9 +119,7 @@ test('first visit asks for a display name, which labels you for others', async (
   await dialog.getByRole('button', { name: 'Join board' }).click()
   await expect(dialog).toBeHidden()
 
-  const bob = await people.join('Bob')
-  await bob.goto(await shareLink(alice, 'participant'))
-  await waitForSync(bob)
+  const bob = await joinByLink(people, 'Bob', await shareLink(alice, 'participant'))
   await expect(bob.getByTestId('presence')).toHaveAttribute('aria-label', /Ana the facilitator/)
 
   // The name is remembered on the device, and can be changed from the list of who is here.

@@ -6,8 +6,8 @@ import {
   createBoardAsFacilitator,
   drawWithMouse,
   expectShapeTypes,
+  facilitatorAndParticipant,
   serverShapes,
-  shareLink,
   waitForSync,
 } from './board-helpers'
 import { expect, test } from './fixtures'
@@ -19,11 +19,7 @@ test('kill -9 after an edit was acknowledged loses nothing; clients reconnect an
   people,
   server,
 }) => {
-  const alice = await people.join('Alice')
-  const roomId = await createBoardAsFacilitator(alice, server.url)
-  const bob = await people.join('Bob')
-  await bob.goto(await shareLink(alice, 'participant'))
-  await waitForSync(bob)
+  const { alice, bob, roomId } = await facilitatorAndParticipant(people, server.url)
 
   await drawWithMouse(alice, 'rectangle', { x: 300, y: 250 }, { x: 450, y: 350 })
   // Bob receives it only after the server has stored it: that is the acknowledgement.
@@ -110,11 +106,7 @@ test('offline, edits wait and are counted; back online, they are sent', async ({
   people,
   server,
 }) => {
-  const alice = await people.join('Alice')
-  const roomId = await createBoardAsFacilitator(alice, server.url)
-  const bob = await people.join('Bob')
-  await bob.goto(await shareLink(alice, 'participant'))
-  await waitForSync(bob)
+  const { alice, bob, roomId } = await facilitatorAndParticipant(people, server.url)
 
   await alice.context().setOffline(true)
   await expect(alice.getByTestId('connection')).toContainText('Offline')

@@ -60,6 +60,11 @@ export type Credentials = z.infer<typeof credentialsSchema>
 export const LIMITS = {
   maxFrameBytes: 1024 * 1024,
   maxMessageBytes: 16 * 1024 * 1024,
+  /**
+   * Images are stored inline, base64 (4/3 the size), in the board's records; the app refuses a
+   * bigger file up front so that its push always fits in one message.
+   */
+  maxImageBytes: 8 * 1024 * 1024,
 } as const
 
 /**

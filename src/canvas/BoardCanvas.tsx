@@ -9,9 +9,13 @@ import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
 import { syncFailure } from './sync-errors'
+import { LIMITS } from '../protocol'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
+
+// Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
+const MAX_IMAGE_DIMENSION = 2400
 
 // The Svelte top bar replaces tldraw's page menu and share panel.
 const components: TLComponents = { PageMenu: null, SharePanel: null }
@@ -50,6 +54,8 @@ export function BoardCanvas(props: BoardCanvasProps) {
       assetUrls={assetUrls}
       components={components}
       licenseKey={licenseKey}
+      maxAssetSize={LIMITS.maxImageBytes}
+      maxImageDimension={MAX_IMAGE_DIMENSION}
       onMount={(editor) => {
         // For the console and the browser tests. The server checks every write, so handing
         // the editor to page scripts grants nothing the client did not already have.

@@ -119,3 +119,40 @@ test('offline, edits wait and are counted; back online, they are sent', async ({
   await expectShapeTypes(bob, ['geo'])
   expect((await serverShapes(server.url, roomId)).length).toBe(1)
 })
+
+test('a pasted image, bigger than one storage value, survives a crash', async ({
+  people,
+  server,
+}) => {
+  const { alice, bob, roomId } = await facilitatorAndParticipant(people, server.url)
+  // Noise does not compress: a 500×500 PNG is about 1 MB, eight times a storage value.
+  const png = await alice.evaluate(async () => {
+    const canvas = document.createElement('canvas')
+    canvas.width = canvas.height = 500
+    const context = canvas.getContext('2d')!
+    const pixels = context.createImageData(500, 500)
+    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (Math.random() * 256) | 0
+    context.putImageData(pixels, 0, 0)
+    const blob = await new Promise<Blob>((done) => canvas.toBlob((b) => done(b!), 'image/png'))
+    const file = new File([blob], 'noise.png', { type: 'image/png' })
+    await window.editor.putExternalContent({ type: 'files', files: [file] })
+    return blob.size
+  })
+  expect(png).toBeGreaterThan(4 * 128 * 1024)
+  await expectShapeTypes(bob, ['image'])
+
+  await server.crash()
+  await server.restart()
+  const stored = await (await fetch(`${server.url}/parties/board/${roomId}`)).json()
+  const assets = Object.values(
+    stored.store as Record<string, { typeName: string; props: { src: string } }>,
+  ).filter((r) => r.typeName === 'asset')
+  expect(assets).toHaveLength(1)
+  expect(assets[0].props.src.length).toBeGreaterThan((png * 4) / 3)
+
+  const carol = await people.join('Carol')
+  await carol.goto(`${server.url}/b/${roomId}`)
+  await waitForSync(carol)
+  await expectShapeTypes(carol, ['image'])
+  await expect(carol.locator('.tl-image')).toBeVisible()
+})

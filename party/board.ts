@@ -267,7 +267,10 @@ function notCreated() {
   return errorResponse(404, 'No board has been created at this address.')
 }
 
-/** WebSocket close reasons are limited to 123 bytes. */
+/** WebSocket close reasons are limited to 123 bytes of UTF-8 (a reason may quote the client). */
 function closeReason(reason: string) {
-  return reason.length > 120 ? `${reason.slice(0, 117)}...` : reason
+  const bytes = new TextEncoder().encode(reason)
+  if (bytes.length <= 123) return reason
+  // Cutting bytes may split a character; the decoder drops the broken tail.
+  return `${new TextDecoder().decode(bytes.slice(0, 119)).replace(/\uFFFD$/, '')}...`
 }

@@ -104,8 +104,9 @@ function reportState(
       ? { kind: 'reconnecting', pendingEdits }
       : { kind: 'offline', pendingEdits }
   }
-  const report = () =>
-    onState({
+  let lastReported = ''
+  const report = () => {
+    const state: BoardState = {
       connection: connection(),
       title: editor.getDocumentSettings().name,
       collaborators: editor.getCollaborators().map((c) => ({
@@ -113,7 +114,14 @@ function reportState(
         name: c.userName || 'Anonymous',
         color: c.color,
       })),
-    })
+    }
+    // Presence records change with every cursor move; the shell hears only when what it shows
+    // (names, colours, title, connection) changes.
+    const key = JSON.stringify(state)
+    if (key === lastReported) return
+    lastReported = key
+    onState(state)
+  }
   const stopReacting = react('report board state', report)
   window.addEventListener('online', report)
   window.addEventListener('offline', report)

@@ -7,10 +7,18 @@ import { boardPath, createBoardRequestSchema, type ErrorBody } from '../protocol
 const MAX_BODY_BYTES = 16 * 1024
 export const DEFAULT_BOARD_TITLE = 'Untitled workshop'
 
+/** What we read of a request: both the Workers and the DOM `Request` fit. */
+interface BoardHttpRequest {
+  url: string
+  method: string
+  headers: { get(name: string): string | null }
+  text(): Promise<string>
+}
+
 export type BoardRequest = { kind: 'create'; title: string } | { kind: 'snapshot' }
 
 export async function parseBoardRequest(
-  req: Pick<Request, 'url' | 'method' | 'text'>,
+  req: BoardHttpRequest,
   roomId: string,
 ): Promise<BoardRequest | { error: Response }> {
   const path = new URL(req.url).pathname.replace(/\/$/, '')
@@ -25,6 +33,11 @@ export async function parseBoardRequest(
     }
   }
 
+  // Refuse a declared oversized body before reading it; check what was read as well.
+  const declared = Number(req.headers.get('Content-Length') ?? 0)
+  if (declared > MAX_BODY_BYTES) {
+    return { error: errorResponse(413, `Request body over ${MAX_BODY_BYTES} bytes.`) }
+  }
   const text = await req.text()
   if (text.length > MAX_BODY_BYTES) {
     return { error: errorResponse(413, `Request body over ${MAX_BODY_BYTES} bytes.`) }

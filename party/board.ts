@@ -6,13 +6,8 @@
  * checked before the room sees it, and nothing is acknowledged before it is on disk.
  */
 import type * as Party from 'partykit/server'
-import {
-  DEFAULT_INITIAL_SNAPSHOT,
-  InMemorySyncStorage,
-  TLSocketRoom,
-  type RoomSnapshot,
-} from '@tldraw/sync-core'
-import { createTLSchema, TLDOCUMENT_ID, type TLRecord } from '@tldraw/tlschema'
+import { InMemorySyncStorage, TLSocketRoom, type RoomSnapshot } from '@tldraw/sync-core'
+import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
 import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
@@ -25,7 +20,10 @@ import {
 import { AckGate } from '../src/server/ack-gate'
 import { BoardStorage } from '../src/server/board-storage'
 import { FrameGuard } from '../src/server/frame-guard'
-import { parseBoardRequest, json, errorResponse } from '../src/server/http'
+import { DEFAULT_BOARD_TITLE, parseBoardRequest, json, errorResponse } from '../src/server/http'
+import { initialBoard } from '../src/server/initial-board'
+import { builtInTemplate, BUILT_IN_TEMPLATES } from '../src/templates/catalog'
+import type { Template } from '../src/templates/schema'
 import {
   PERMISSIONS,
   mintBoardAuth,
@@ -150,22 +148,29 @@ export default class BoardServer implements Party.Server {
     switch (request.kind) {
       case 'create':
         // One at a time: two requests racing to create the same board must not both win.
-        return this.party.blockConcurrencyWhile(() => this.create(request.title))
+        return this.party.blockConcurrencyWhile(() => this.create(request.title, request.template))
       case 'snapshot':
         if (!this.room) return notCreated()
         return json(exportSnapshot(this.room))
     }
   }
 
-  private async create(title: string): Promise<Response> {
+  private async create(
+    requestedTitle: string | undefined,
+    requestedTemplate: { id: string } | Template | undefined,
+  ): Promise<Response> {
     if (this.auth) return errorResponse(409, 'This board already exists.')
-    const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
-    const initial: RoomSnapshot = {
-      ...DEFAULT_INITIAL_SNAPSHOT,
-      documents: DEFAULT_INITIAL_SNAPSHOT.documents.map((doc) =>
-        doc.state.id === TLDOCUMENT_ID ? { ...doc, state: { ...doc.state, name: title } } : doc,
-      ),
+    const template =
+      requestedTemplate && !('formatVersion' in requestedTemplate)
+        ? builtInTemplate(requestedTemplate.id)
+        : requestedTemplate
+    if (requestedTemplate && !template) {
+      const known = BUILT_IN_TEMPLATES.map((t) => t.id).join(', ')
+      return errorResponse(400, `No built-in template "${requestedTemplate.id}". Known: ${known}.`)
     }
+    const title = requestedTitle ?? template?.title ?? DEFAULT_BOARD_TITLE
+    const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
+    const initial = initialBoard(title, template, newInstanceId())
     await this.boardStorage.save({
       documentClock: initial.documentClock ?? 0,
       schema: initial.schema,
@@ -254,6 +259,11 @@ function exportSnapshot(room: TLSocketRoom<TLRecord, SessionMeta>) {
     schema: snapshot.schema,
     store: Object.fromEntries(snapshot.documents.map((d) => [d.state.id, d.state])),
   }
+}
+
+/** Tells apart two placements of the same template on one board (in their shape ids). */
+function newInstanceId() {
+  return crypto.randomUUID().slice(0, 8)
 }
 
 function badRoomId() {

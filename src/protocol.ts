@@ -3,6 +3,7 @@
  * so a URL, a request body or a close reason cannot drift apart.
  */
 import { z } from 'zod'
+import { templateIdSchema, templateSchema } from './templates/schema'
 
 /** The party that hosts boards: `/parties/board/<roomId>`. */
 export const BOARD_PARTY = 'board'
@@ -22,10 +23,20 @@ export const secretSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'malformed k
 export const MAX_TITLE_LENGTH = 120
 export const boardTitleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH)
 
-/** `POST /parties/board/<roomId>`: create the board. */
-export const createBoardRequestSchema = z.strictObject({
-  title: boardTitleSchema.optional(),
-})
+/**
+ * `POST /parties/board/<roomId>`: create the board, blank, from a built-in template
+ * (`templateId`), or from a whole template (a file or a team library's).
+ */
+export const createBoardRequestSchema = z
+  .strictObject({
+    title: boardTitleSchema.optional(),
+    templateId: templateIdSchema.optional(),
+    template: templateSchema.optional(),
+  })
+  .refine((body) => !(body.templateId && body.template), {
+    message: 'send templateId or template, not both',
+  })
+export type CreateBoardRequest = z.input<typeof createBoardRequestSchema>
 
 /** The creator's only copy of the secrets: the server keeps hashes. */
 export const createBoardResponseSchema = z.strictObject({

@@ -10,6 +10,7 @@ import {
   createBoardResponseSchema,
   errorBodySchema,
   secretSchema,
+  type CreateBoardRequest,
   type CreateBoardResponse,
   type Role,
 } from '../protocol'
@@ -86,11 +87,12 @@ export const newRoomId = customAlphabet(
   ROOM_ID_LENGTH,
 )
 
-export async function createBoard(title?: string): Promise<CreateBoardResponse> {
+/** Creates a board on the server: blank, from a built-in template, or from a whole template. */
+export async function createBoard(request: CreateBoardRequest = {}): Promise<CreateBoardResponse> {
   const response = await fetch(boardPath(newRoomId()), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(title ? { title } : {}),
+    body: JSON.stringify(request),
   })
   const body: unknown = await response.json().catch(() => null)
   if (!response.ok) {

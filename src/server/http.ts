@@ -3,8 +3,10 @@
  */
 import { z } from 'zod'
 import { boardPath, createBoardRequestSchema, type ErrorBody } from '../protocol'
+import { MAX_TEMPLATE_BYTES, type Template } from '../templates/schema'
 
-const MAX_BODY_BYTES = 16 * 1024
+/** Room for a whole template plus the title. */
+const MAX_BODY_BYTES = MAX_TEMPLATE_BYTES + 16 * 1024
 export const DEFAULT_BOARD_TITLE = 'Untitled workshop'
 
 /** What we read of a request: both the Workers and the DOM `Request` fit. */
@@ -15,7 +17,9 @@ interface BoardHttpRequest {
   text(): Promise<string>
 }
 
-export type BoardRequest = { kind: 'create'; title: string } | { kind: 'snapshot' }
+export type BoardRequest =
+  | { kind: 'create'; title: string | undefined; template: { id: string } | Template | undefined }
+  | { kind: 'snapshot' }
 
 export async function parseBoardRequest(
   req: BoardHttpRequest,
@@ -54,7 +58,8 @@ export async function parseBoardRequest(
   if (!parsed.success) {
     return { error: errorResponse(400, `Invalid request body: ${describeIssues(parsed.error)}`) }
   }
-  return { kind: 'create', title: parsed.data.title ?? DEFAULT_BOARD_TITLE }
+  const { title, templateId, template } = parsed.data
+  return { kind: 'create', title, template: templateId ? { id: templateId } : template }
 }
 
 /** "title: Too big: expected string to have <=120 characters; …" */

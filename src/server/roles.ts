@@ -6,6 +6,7 @@
 import type { TLRecordAuthorizers } from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'
 import { MAX_TITLE_LENGTH, type Credentials, type Role } from '../protocol'
+import { isProtectedShape } from '../templates/shape-meta'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
 export interface BoardAuth {
@@ -18,10 +19,13 @@ export interface SessionMeta {
   role: Role
 }
 
-export const PERMISSIONS: Record<Role, { canEdit: boolean; canRenameBoard: boolean }> = {
-  facilitator: { canEdit: true, canRenameBoard: true },
-  participant: { canEdit: true, canRenameBoard: false },
-  viewer: { canEdit: false, canRenameBoard: false },
+export const PERMISSIONS: Record<
+  Role,
+  { canEdit: boolean; canRenameBoard: boolean; canEditBackground: boolean }
+> = {
+  facilitator: { canEdit: true, canRenameBoard: true, canEditBackground: true },
+  participant: { canEdit: true, canRenameBoard: false, canEditBackground: false },
+  viewer: { canEdit: false, canRenameBoard: false, canEditBackground: false },
 }
 
 /** 256 random bits, base64url: the facilitator secret and the participant key. */
@@ -82,11 +86,18 @@ function sameHash(a: string, b: string): boolean {
  * this guards what participants may not touch even though they can edit.
  */
 export const recordAuthorizers: TLRecordAuthorizers<TLRecord, SessionMeta> = {
-  // The document record carries the board title: only the facilitator renames the board,
-  // and to a title the app can show.
+  // The document record carries the board title and agenda: only the facilitator changes
+  // them, and the title stays one the app can show.
   document: ({ session, next, prev }) => {
     if (!PERMISSIONS[session.meta.role].canRenameBoard) return null
     if (next && next.name.length > MAX_TITLE_LENGTH) return null
+    return next ?? prev
+  },
+  // Template background and locked shapes: a participant may not move, edit, delete, lock or
+  // unlock them, nor create a shape that claims to be background. Their own shapes are free.
+  shape: ({ session, next, prev }) => {
+    if (PERMISSIONS[session.meta.role].canEditBackground) return next ?? prev
+    if ((prev && isProtectedShape(prev)) || (next && isProtectedShape(next))) return null
     return next ?? prev
   },
 }

@@ -1,0 +1,39 @@
+/**
+ * A board's agenda: the steps of every template placed on it, in the order they were placed.
+ * It lives in the tldraw document record's meta, which only the facilitator may write.
+ */
+import { z } from 'zod'
+import { templateSourceSchema } from './schema'
+
+export const boardStepSchema = z.strictObject({
+  title: z.string(),
+  minutes: z.number(),
+  instructions: z.string(),
+  /** The shape to zoom to when the step starts. */
+  focus: z.string().optional(),
+})
+export type BoardStep = z.infer<typeof boardStepSchema>
+
+export const agendaSectionSchema = z.strictObject({
+  /** Which placement of a template this is (a board can hold the same template twice). */
+  instance: z.string(),
+  templateId: z.string(),
+  title: z.string(),
+  source: templateSourceSchema.optional(),
+  steps: z.array(boardStepSchema),
+  notes: z.string(),
+})
+export type AgendaSection = z.infer<typeof agendaSectionSchema>
+
+export const AGENDA_META_KEY = 'switchbackAgenda'
+
+/** The agenda kept in a document record's meta; an empty one if it is missing or malformed. */
+export function readAgenda(documentMeta: unknown): AgendaSection[] {
+  const meta = documentMeta as Record<string, unknown> | undefined
+  const parsed = z.array(agendaSectionSchema).safeParse(meta?.[AGENDA_META_KEY])
+  return parsed.success ? parsed.data : []
+}
+
+export function withAgenda(documentMeta: unknown, agenda: AgendaSection[]) {
+  return { ...(documentMeta as object | undefined), [AGENDA_META_KEY]: agenda }
+}

@@ -1,0 +1,39 @@
+/**
+ * What Switchback keeps in a tldraw shape's `meta`: which template element it came from,
+ * whether it is background, and a zone's rule. The server reads `isProtectedShape` on every
+ * shape write, so it stays a couple of property reads.
+ */
+import { z } from 'zod'
+
+export const META_KEY = 'switchback'
+
+export const zoneRuleSchema = z.strictObject({
+  /** Stickies the zone should hold at most; null counts without a limit. */
+  capacity: z.number().int().min(0).nullable(),
+})
+export type ZoneRule = z.infer<typeof zoneRuleSchema>
+
+export const shapeMetaSchema = z.object({
+  template: z.string().optional(),
+  element: z.string().optional(),
+  background: z.boolean().optional(),
+  zone: zoneRuleSchema.optional(),
+})
+export type ShapeMeta = z.infer<typeof shapeMetaSchema>
+
+/** Switchback's part of a shape's meta, or an empty object when it has none or it is malformed. */
+export function readShapeMeta(shape: { meta: unknown }): ShapeMeta {
+  const meta = shape.meta as Record<string, unknown> | undefined
+  const parsed = shapeMetaSchema.safeParse(meta?.[META_KEY])
+  return parsed.success ? parsed.data : {}
+}
+
+/**
+ * Background (template) shapes and locked shapes belong to the facilitator: participants may
+ * add their own shapes on top, but not change, lock, unlock or delete these.
+ */
+export function isProtectedShape(shape: { isLocked: boolean; meta: unknown }): boolean {
+  if (shape.isLocked) return true
+  const meta = shape.meta as Record<string, { background?: unknown } | undefined> | undefined
+  return meta?.[META_KEY]?.background === true
+}

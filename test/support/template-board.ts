@@ -1,0 +1,45 @@
+/**
+ * Opens `/new?template=<id>` in a browser page and waits until every shape of the template
+ * is drawn. Shared by the thumbnails tool, the template benchmark and the browser tests.
+ */
+import type { Page } from '@playwright/test'
+
+/** Skips the name prompt: the page opens as someone who has been here before. */
+export async function setIdentity(page: Page, name: string) {
+  await page.addInitScript(
+    (identity) => {
+      if (!localStorage.getItem('switchback:identity')) {
+        localStorage.setItem('switchback:identity', JSON.stringify(identity))
+      }
+    },
+    { id: `${name}-id`, name, color: '#1971c2' },
+  )
+}
+
+/**
+ * Goes to `/new?template=<id>` and resolves once the board shows `shapeCount` shapes, each with
+ * an element in the DOM. Returns the milliseconds from navigation to that point.
+ */
+export async function openTemplateBoard(
+  page: Page,
+  serverUrl: string,
+  templateId: string,
+  shapeCount: number,
+): Promise<number> {
+  const started = Date.now()
+  await page.goto(`${serverUrl}/new?template=${encodeURIComponent(templateId)}`)
+  await page.waitForURL(/\/b\//)
+  await page.waitForFunction(
+    `(() => {
+      const editor = window.editor
+      if (!editor) return false
+      const ids = [...editor.getCurrentPageShapeIds()]
+      if (ids.length < ${shapeCount}) return false
+      // Drawn: every shape has its element in the canvas.
+      return ids.every((id) => document.querySelector('[data-shape-id="' + id + '"]'))
+    })()`,
+    undefined,
+    { timeout: 60_000, polling: 'raf' },
+  )
+  return Date.now() - started
+}

@@ -1,0 +1,158 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
+import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
+import { elementBox, renderTemplate, templateBounds } from '../../src/templates/render'
+import { parseTemplate, parseTemplateText, type Template } from '../../src/templates/schema'
+import { readShapeMeta } from '../../src/templates/shape-meta'
+import { initialBoard } from '../../src/server/initial-board'
+
+const dir = join(import.meta.dirname, '../../templates')
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'))
+const schema = createTLSchema()
+
+/** The templates the product promises, with their exact ids. */
+const EXPECTED_IDS = [
+  'four-framework-jobs',
+  'hill-climbing-map',
+  'enabling-constraints',
+  'pivot-or-proceed',
+  'signals-and-confidence',
+  'initiative-shape',
+  'retro',
+  'blank',
+]
+const FROM_THE_BEAUTIFUL_MESS = EXPECTED_IDS.slice(0, 6)
+
+describe('template files', () => {
+  it('are exactly the eight templates, each named after its id, all in the catalog', () => {
+    expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual([...EXPECTED_IDS].sort())
+    expect(BUILT_IN_TEMPLATES.map((t) => t.id)).toEqual(EXPECTED_IDS)
+  })
+
+  it.each(files)('%s validates against the shared schema', (file) => {
+    const result = parseTemplateText(readFileSync(join(dir, file), 'utf8'))
+    if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2))
+    expect(`${result.template.id}.json`).toBe(file)
+  })
+
+  it.each(FROM_THE_BEAUTIFUL_MESS)('%s credits its source post, in the metadata and on the canvas', (id) => {
+    const template = BUILT_IN_TEMPLATES.find((t) => t.id === id)!
+    expect(template.source?.url).toMatch(/^https:\/\/cutlefish\.substack\.com\/p\//)
+    const footer = template.elements.find((e) => e.id === 'footer')
+    expect(footer?.type === 'text' && footer.text).toContain(template.source!.title.split(':')[0])
+  })
+})
+
+describe('rendering a template', () => {
+  it.each(BUILT_IN_TEMPLATES.map((t) => [t.id, t] as const))(
+    '%s gives valid tldraw shapes, one per element, inside its bounds',
+    (_id, template) => {
+      const origin = { x: 5000, y: -300 }
+      const rendered = renderTemplate(template, { origin, instance: 'abc123' })
+      expect(rendered.shapes).toHaveLength(template.elements.length)
+      for (const shape of rendered.shapes) {
+        expect(() => schema.types.shape.validate(shape)).not.toThrow()
+        expect(readShapeMeta(shape).template).toBe(template.id)
+      }
+      // Frames and top-level elements sit inside the template's bounds, at the origin.
+      expect(rendered.bounds).toMatchObject(origin)
+      const own = templateBounds(template)
+      for (const shape of rendered.shapes.filter((s) => s.parentId.startsWith('page:'))) {
+        expect(shape.x).toBeGreaterThanOrEqual(origin.x - 0.001)
+        expect(shape.y).toBeGreaterThanOrEqual(origin.y - 0.001)
+        expect(shape.x).toBeLessThanOrEqual(origin.x + own.w)
+        expect(shape.y).toBeLessThanOrEqual(origin.y + own.h)
+      }
+      expectElementsInsideTheirFrames(template)
+    },
+  )
+
+  it('is pure: the same template, origin and instance give the same records', () => {
+    const [template] = BUILT_IN_TEMPLATES
+    const a = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'x' })
+    const b = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'x' })
+    expect(a).toEqual(b)
+  })
+
+  it('places children after their frames and gives every shape a unique id', () => {
+    for (const template of BUILT_IN_TEMPLATES) {
+      const { shapes } = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'i' })
+      const seen = new Set<string>()
+      for (const shape of shapes) {
+        if (!shape.parentId.startsWith('page:')) expect(seen.has(shape.parentId)).toBe(true)
+        seen.add(shape.id)
+      }
+      expect(seen.size).toBe(shapes.length)
+    }
+  })
+
+  it('locks background elements and carries zone rules in the shape meta', () => {
+    const template = BUILT_IN_TEMPLATES.find((t) => t.id === 'enabling-constraints')!
+    const { shapes } = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'i' })
+    const capped = shapes.filter((s) => readShapeMeta(s).zone?.capacity === 2)
+    expect(capped.length).toBeGreaterThanOrEqual(2)
+    for (const shape of capped) expect(shape.isLocked).toBe(true)
+  })
+
+  it('makes a board snapshot tldraw accepts, with the agenda in the document', () => {
+    const template = BUILT_IN_TEMPLATES.find((t) => t.id === 'retro')!
+    const snapshot = initialBoard('Friday retro', template, 'i')
+    const records = snapshot.documents.map((d) => d.state as TLRecord)
+    for (const record of records) expect(() => schema.validateRecord(null!, record, 'initialize', null)).not.toThrow()
+    const document = records.find((r) => r.typeName === 'document')!
+    expect(document).toMatchObject({ name: 'Friday retro' })
+    expect(JSON.stringify(document.meta)).toContain(template.steps[0].instructions)
+  })
+})
+
+describe('a broken template file', () => {
+  it('lists each problem with its path', () => {
+    const template = JSON.parse(readFileSync(join(dir, 'retro.json'), 'utf8'))
+    template.elements[3].w = 'wide'
+    template.elements[4].frame = 'nowhere'
+    template.steps[0].focus = 'missing'
+    delete template.title
+    const result = parseTemplate(template)
+    expect(result.ok).toBe(false)
+    const problems = result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)
+    expect(problems).toContainEqual(expect.stringMatching(/^elements\[3\]\.w: .*expected number/))
+    expect(problems).toContainEqual(expect.stringMatching(/^title: /))
+    // Cross-references are checked once the structure is valid.
+    template.elements[3].w = 576
+    template.title = 'Retro'
+    const second = parseTemplate(template)
+    const refs = second.ok ? [] : second.problems.map((p) => `${p.path}: ${p.message}`)
+    expect(refs).toEqual([
+      'elements[4].frame: no frame with id "nowhere"',
+      'steps[0].focus: no element with id "missing"',
+    ])
+  })
+
+  it('says when a file is not JSON, or too big', () => {
+    expect(parseTemplateText('{"formatVersion": 1,')).toMatchObject({
+      ok: false,
+      problems: [{ path: '(file)', message: expect.stringContaining('not valid JSON') }],
+    })
+    expect(parseTemplateText(' '.repeat(600 * 1024))).toMatchObject({
+      ok: false,
+      problems: [{ path: '(file)', message: expect.stringContaining('larger than') }],
+    })
+  })
+})
+
+/** Every element in a frame lies inside it: the frame is a slide, nothing may be cut off. */
+function expectElementsInsideTheirFrames(template: Template) {
+  const frames = new Map(template.elements.flatMap((e) => (e.type === 'frame' ? [[e.id, e]] : [])))
+  for (const element of template.elements) {
+    if (element.type === 'frame' || !element.frame) continue
+    const frame = frames.get(element.frame)!
+    const box = elementBox(element)
+    const where = `${template.id}: ${element.id}`
+    expect(box.x, where).toBeGreaterThanOrEqual(0)
+    expect(box.y, where).toBeGreaterThanOrEqual(0)
+    expect(box.x + box.w, where).toBeLessThanOrEqual(frame.w)
+    expect(box.y + box.h, where).toBeLessThanOrEqual(frame.h)
+  }
+}

@@ -4,12 +4,22 @@
  */
 import { useSync } from '@tldraw/sync'
 import { useEffect, useMemo, useRef } from 'react'
-import { Tldraw, inlineBase64AssetStore, react, type Editor, type TLComponents } from 'tldraw'
+import {
+  Tldraw,
+  inlineBase64AssetStore,
+  react,
+  type Editor,
+  type TLComponents,
+  type TLUiOverrides,
+} from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
 import { syncFailure } from './sync-errors'
 import { LIMITS } from '../protocol'
+import { readAgenda } from '../templates/agenda'
+import { guardBackground, isBackgroundLocked } from './background'
+import { ZoneCounts } from './ZoneCounts'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -17,15 +27,24 @@ const assetUrls = getAssetUrlsByImport()
 // Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
 const MAX_IMAGE_DIMENSION = 2400
 
-// The Svelte top bar replaces tldraw's page menu and share panel.
-const components: TLComponents = { PageMenu: null, SharePanel: null }
+// The Svelte top bar replaces tldraw's page menu and share panel; zone counts draw on the canvas.
+const components: TLComponents = { PageMenu: null, SharePanel: null, OnTheCanvas: ZoneCounts }
+
+// Locking belongs to the facilitator (the server refuses it from anyone else), so the others
+// do not get the menu item and shortcut that would only bounce.
+const withoutLocking: TLUiOverrides = {
+  actions(_editor, actions) {
+    const { ['toggle-lock']: _lock, ['unlock-all']: _unlockAll, ...rest } = actions
+    return rest
+  },
+}
 
 export interface BoardCanvasProps extends CanvasOptions {
   onEditor(editor: Editor | null): void
 }
 
 export function BoardCanvas(props: BoardCanvasProps) {
-  const { roomId, credential, onState, onEditor, licenseKey } = props
+  const { roomId, role, credential, onState, onEditor, licenseKey } = props
   const uri = useMemo(() => boardSocketUrl(roomId, credential), [roomId, credential])
   const store = useSync({ uri, assets: inlineBase64AssetStore })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
@@ -37,13 +56,9 @@ export function BoardCanvas(props: BoardCanvasProps) {
     if (store.status === 'synced-remote') {
       reportNow.current?.()
     } else if (store.status === 'error') {
-      onState({
-        connection: { kind: 'failed', failure: syncFailure(store.error) },
-        title: '',
-        collaborators: [],
-      })
+      onState({ ...EMPTY_STATE, connection: { kind: 'failed', failure: syncFailure(store.error) } })
     } else if (store.status === 'loading') {
-      onState({ connection: { kind: 'loading' }, title: '', collaborators: [] })
+      onState({ ...EMPTY_STATE, connection: { kind: 'loading' } })
     }
   }, [store, onState])
 
@@ -53,6 +68,7 @@ export function BoardCanvas(props: BoardCanvasProps) {
       store={store.store}
       assetUrls={assetUrls}
       components={components}
+      overrides={role === 'facilitator' ? undefined : withoutLocking}
       licenseKey={licenseKey}
       maxAssetSize={LIMITS.maxImageBytes}
       maxImageDimension={MAX_IMAGE_DIMENSION}
@@ -61,16 +77,28 @@ export function BoardCanvas(props: BoardCanvasProps) {
         // the editor to page scripts grants nothing the client did not already have.
         ;(window as unknown as { editor?: Editor }).editor = editor
         onEditor(editor)
+        // Open on the whole board: a template's frames are bigger than most screens.
+        if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit()
+        const stopGuarding = guardBackground(editor, role)
         const reporter = reportState(editor, () => connectionStatus.current, onState)
         reportNow.current = reporter.report
         return () => {
           reportNow.current = null
           reporter.stop()
+          stopGuarding()
           onEditor(null)
         }
       }}
     />
   )
+}
+
+const EMPTY_STATE: BoardState = {
+  connection: { kind: 'loading' },
+  title: '',
+  collaborators: [],
+  agenda: [],
+  backgroundLocked: null,
 }
 
 /**
@@ -114,6 +142,8 @@ function reportState(
         name: c.userName || 'Anonymous',
         color: c.color,
       })),
+      agenda: readAgenda(editor.getDocumentSettings().meta),
+      backgroundLocked: isBackgroundLocked(editor),
     }
     // Presence records change with every cursor move; the shell hears only when what it shows
     // (names, colours, title, connection) changes.

@@ -2,6 +2,10 @@
  * What the canvas tells the Svelte shell, and what the shell may ask of it. Plain data and
  * functions only, so nothing outside `src/canvas` needs to know about React or tldraw.
  */
+import type { Role } from '../protocol'
+import type { AgendaSection } from '../templates/agenda'
+import type { AgendaStep, Template, TemplateInput } from '../templates/schema'
+
 export type ConnectionState =
   | { kind: 'loading' }
   | { kind: 'connected' }
@@ -24,10 +28,28 @@ export interface BoardState {
   title: string
   /** Everyone else on the board now, from tldraw's presence records. */
   collaborators: Collaborator[]
+  /** The steps of the templates on the board, from the document record. */
+  agenda: AgendaSection[]
+  /** Whether the template background is locked; null when the board has none. */
+  backgroundLocked: boolean | null
+}
+
+/** What "Save as template" starts from: the board's shapes turned into template elements. */
+export interface TemplateDraft {
+  elements: TemplateInput['elements']
+  steps: AgendaStep[]
+  /** Shape types that a template cannot hold, with how many were left out. */
+  skipped: Record<string, number>
+}
+
+export interface FrameSummary {
+  id: string
+  name: string
 }
 
 export interface CanvasOptions {
   roomId: string
+  role: Role
   /** The facilitator secret or participant key, sent to the server in the socket URL. */
   credential: { f: string } | { k: string } | null
   user: { id: string; name: string; color: string }
@@ -37,6 +59,15 @@ export interface CanvasOptions {
 
 export interface CanvasHandle {
   rename(title: string): void
+  /** Places a template beside what is on the board; returns how many shapes it added. */
+  placeTemplate(template: Template): number
+  /** Zooms to a shape (an agenda step's focus). */
+  focus(shapeId: string): void
+  setBackgroundLocked(locked: boolean): void
+  /** The frames on the page, and the one selected (or holding the selection), if any. */
+  frames(): { frames: FrameSummary[]; selected: string | null }
+  /** The whole board (scope null) or one frame as template elements and steps. */
+  draftTemplate(frameId: string | null): TemplateDraft
   setUser(user: CanvasOptions['user']): void
   unmount(): void
 }

@@ -4,10 +4,14 @@
  */
 import { createRoot } from 'react-dom/client'
 import { StrictMode } from 'react'
-import { setUserPreferences, getUserPreferences, type Editor } from 'tldraw'
+import { Box, setUserPreferences, getUserPreferences, type Editor, type TLShapeId } from 'tldraw'
 import 'tldraw/tldraw.css'
+import './zones.css'
 import { BoardCanvas } from './BoardCanvas'
 import type { CanvasHandle, CanvasOptions } from './board-state'
+import { setBackgroundLocked } from './background'
+import { draftTemplate, framesOnPage } from './draft-template'
+import { placeTemplate } from './place-template'
 
 export function mountCanvas(element: HTMLElement, options: CanvasOptions): CanvasHandle {
   let editor: Editor | null = null
@@ -25,6 +29,23 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
   return {
     rename(title) {
       editor?.updateDocumentSettings({ name: title })
+    },
+    placeTemplate(template) {
+      return editor ? placeTemplate(editor, template).shapes.length : 0
+    },
+    focus(shapeId) {
+      const bounds = editor?.getShapePageBounds(shapeId as TLShapeId)
+      if (!editor || !bounds) return
+      editor.zoomToBounds(Box.From(bounds), { inset: 48, animation: { duration: 300 } })
+    },
+    setBackgroundLocked(locked) {
+      if (editor) setBackgroundLocked(editor, locked)
+    },
+    frames() {
+      return editor ? framesOnPage(editor) : { frames: [], selected: null }
+    },
+    draftTemplate(frameId) {
+      return editor ? draftTemplate(editor, frameId) : { elements: [], steps: [], skipped: {} }
     },
     setUser,
     unmount() {

@@ -221,9 +221,7 @@ function toShape(element: TemplateElement, base: ShapeBase): TLShape {
           verticalAlign: 'start',
           richText: toRichText(element.label),
         },
-        counts
-          ? { ...base.meta, zone: { capacity: element.capacity ?? null } }
-          : base.meta,
+        counts ? { ...base.meta, zone: { capacity: element.capacity ?? null } } : base.meta,
       )
     }
     case 'text':
@@ -298,9 +296,13 @@ export function toRichText(text: string): TLRichText {
   if (text === '') return { type: 'doc', content: [{ type: 'paragraph' }] }
   return {
     type: 'doc',
-    content: text.split('\n').map((line) =>
-      line === '' ? { type: 'paragraph' } : { type: 'paragraph', content: [{ type: 'text', text: line }] },
-    ),
+    content: text
+      .split('\n')
+      .map((line) =>
+        line === ''
+          ? { type: 'paragraph' }
+          : { type: 'paragraph', content: [{ type: 'text', text: line }] },
+      ),
   }
 }
 

@@ -37,12 +37,15 @@ describe('template files', () => {
     expect(`${result.template.id}.json`).toBe(file)
   })
 
-  it.each(FROM_THE_BEAUTIFUL_MESS)('%s credits its source post, in the metadata and on the canvas', (id) => {
-    const template = BUILT_IN_TEMPLATES.find((t) => t.id === id)!
-    expect(template.source?.url).toMatch(/^https:\/\/cutlefish\.substack\.com\/p\//)
-    const footer = template.elements.find((e) => e.id === 'footer')
-    expect(footer?.type === 'text' && footer.text).toContain(template.source!.title.split(':')[0])
-  })
+  it.each(FROM_THE_BEAUTIFUL_MESS)(
+    '%s credits its source post, in the metadata and on the canvas',
+    (id) => {
+      const template = BUILT_IN_TEMPLATES.find((t) => t.id === id)!
+      expect(template.source?.url).toMatch(/^https:\/\/cutlefish\.substack\.com\/p\//)
+      const footer = template.elements.find((e) => e.id === 'footer')
+      expect(footer?.type === 'text' && footer.text).toContain(template.source!.title.split(':')[0])
+    },
+  )
 })
 
 describe('rendering a template', () => {
@@ -100,7 +103,8 @@ describe('rendering a template', () => {
     const template = BUILT_IN_TEMPLATES.find((t) => t.id === 'retro')!
     const snapshot = initialBoard('Friday retro', template, 'i')
     const records = snapshot.documents.map((d) => d.state as TLRecord)
-    for (const record of records) expect(() => schema.validateRecord(null!, record, 'initialize', null)).not.toThrow()
+    for (const record of records)
+      expect(() => schema.validateRecord(null!, record, 'initialize', null)).not.toThrow()
     const document = records.find((r) => r.typeName === 'document')!
     expect(document).toMatchObject({ name: 'Friday retro' })
     expect(JSON.stringify(document.meta)).toContain(template.steps[0].instructions)

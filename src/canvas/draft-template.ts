@@ -1,0 +1,35 @@
+/**
+ * "Save as template" on the canvas side: picks the shapes in scope (the whole page, or one
+ * frame and what is in it) and hands them to the pure conversion in `src/templates`.
+ */
+import type { Editor, TLFrameShape, TLShape, TLShapeId } from 'tldraw'
+import { readAgenda } from '../templates/agenda'
+import { agendaToSteps, shapesToElements } from '../templates/from-shapes'
+import type { FrameSummary, TemplateDraft } from './board-state'
+
+export function draftTemplate(editor: Editor, frameId: string | null): TemplateDraft {
+  const roots = frameId
+    ? [editor.getShape(frameId as TLShapeId)].filter((s): s is TLShape => s?.type === 'frame')
+    : editor.getSortedChildIdsForParent(editor.getCurrentPageId()).map((id) => editor.getShape(id)!)
+  const scope = roots.flatMap((root) =>
+    root.type === 'frame'
+      ? [root, ...editor.getSortedChildIdsForParent(root.id).map((id) => editor.getShape(id)!)]
+      : [root],
+  )
+  const { elements, elementIds, skipped } = shapesToElements(scope)
+  const steps = agendaToSteps(readAgenda(editor.getDocumentSettings().meta), elementIds)
+  return { elements, steps, skipped }
+}
+
+export function framesOnPage(editor: Editor): { frames: FrameSummary[]; selected: string | null } {
+  const frames = editor
+    .getCurrentPageShapesSorted()
+    .filter((s): s is TLFrameShape => s.type === 'frame')
+    .map((f) => ({ id: f.id as string, name: f.props.name || 'Frame' }))
+  const [first] = editor.getSelectedShapes()
+  const frame =
+    first?.type === 'frame'
+      ? first
+      : first && editor.findShapeAncestor(first, (a) => a.type === 'frame')
+  return { frames, selected: frame ? frame.id : null }
+}

@@ -1,0 +1,43 @@
+/**
+ * Places a template on an open board: to the right of what is already there, never on top
+ * of it, and adds its steps to the board's agenda.
+ */
+import { Box, type Editor } from 'tldraw'
+import { nanoid } from 'nanoid'
+import { readAgenda, withAgenda } from '../templates/agenda'
+import { renderTemplate } from '../templates/render'
+import type { Template } from '../templates/schema'
+
+/** Space between what is on the board and the template placed beside it. */
+const GAP = 160
+
+export function placeTemplate(editor: Editor, template: Template) {
+  const existing = editor.getCurrentPageBounds()
+  const origin = existing ? { x: existing.maxX + GAP, y: existing.minY } : { x: 0, y: 0 }
+  const rendered = renderTemplate(template, {
+    origin,
+    instance: nanoid(8)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, 'x'),
+    pageId: editor.getCurrentPageId(),
+  })
+  const pageId = editor.getCurrentPageId()
+  editor.run(
+    () => {
+      // Frames and other top-level shapes go above everything already on the page.
+      editor.createShapes(
+        rendered.shapes.map((shape) =>
+          shape.parentId === pageId ? { ...shape, index: undefined } : shape,
+        ),
+      )
+      const document = editor.getDocumentSettings()
+      editor.updateDocumentSettings({
+        meta: withAgenda(document.meta, [...readAgenda(document.meta), rendered.agenda]),
+      })
+    },
+    { ignoreShapeLock: true },
+  )
+  const { x, y, w, h } = rendered.bounds
+  editor.zoomToBounds(new Box(x, y, w, h), { inset: 48, animation: { duration: 300 } })
+  return rendered
+}

@@ -2,14 +2,14 @@
  * The templates that ship with Switchback: every file in `templates/`, validated with the
  * shared schema when this module loads (a broken file fails the build's tests, not a workshop).
  */
-import fourFrameworkJobs from '../../templates/four-framework-jobs.json'
-import hillClimbingMap from '../../templates/hill-climbing-map.json'
-import enablingConstraints from '../../templates/enabling-constraints.json'
-import pivotOrProceed from '../../templates/pivot-or-proceed.json'
-import signalsAndConfidence from '../../templates/signals-and-confidence.json'
-import initiativeShape from '../../templates/initiative-shape.json'
-import retro from '../../templates/retro.json'
-import blank from '../../templates/blank.json'
+import fourFrameworkJobs from '../../templates/four-framework-jobs.json' with { type: 'json' }
+import hillClimbingMap from '../../templates/hill-climbing-map.json' with { type: 'json' }
+import enablingConstraints from '../../templates/enabling-constraints.json' with { type: 'json' }
+import pivotOrProceed from '../../templates/pivot-or-proceed.json' with { type: 'json' }
+import signalsAndConfidence from '../../templates/signals-and-confidence.json' with { type: 'json' }
+import initiativeShape from '../../templates/initiative-shape.json' with { type: 'json' }
+import retro from '../../templates/retro.json' with { type: 'json' }
+import blank from '../../templates/blank.json' with { type: 'json' }
 import { templateSchema, type Template } from './schema'
 
 /** In gallery order: the canvases from The Beautiful Mess first, then the classics. */

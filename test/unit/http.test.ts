@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { roomIdSchema } from '../../src/protocol'
 import { newRoomId } from '../../src/app/boards'
-import { DEFAULT_BOARD_TITLE, parseBoardRequest } from '../../src/server/http'
+import { parseBoardRequest } from '../../src/server/http'
 
 const id = 'abcdefghijklmnopqrstuv'
 const url = `http://localhost/parties/board/${id}`
@@ -14,16 +14,33 @@ async function errorOf(request: Request) {
 }
 
 describe('board requests', () => {
-  it('reads a create request, with a default title', async () => {
+  it('reads a create request: blank, titled, or from a template', async () => {
     expect(await parseBoardRequest(post(''), id)).toEqual({
       kind: 'create',
-      title: DEFAULT_BOARD_TITLE,
+      title: undefined,
+      template: undefined,
     })
     expect(await parseBoardRequest(post('{"title":"  Retro  "}'), id)).toEqual({
       kind: 'create',
       title: 'Retro',
+      template: undefined,
+    })
+    expect(await parseBoardRequest(post('{"templateId":"retro"}'), id)).toEqual({
+      kind: 'create',
+      title: undefined,
+      template: { id: 'retro' },
     })
     expect(await parseBoardRequest(new Request(url), id)).toEqual({ kind: 'snapshot' })
+  })
+
+  it('refuses a whole template that does not validate, saying where', async () => {
+    const response = await errorOf(
+      post(
+        JSON.stringify({ template: { formatVersion: 1, id: 'x1', elements: [{ type: 'zone' }] } }),
+      ),
+    )
+    expect(response.status).toBe(400)
+    expect(response.body.error).toContain('template.elements.0')
   })
 
   it('answers bad bodies with 400 and what is wrong', async () => {
@@ -35,7 +52,7 @@ describe('board requests', () => {
     expect(long.status).toBe(400)
     expect(long.body.error).toContain('title')
     expect((await errorOf(post('{"title":"ok","admin":true}'))).body.error).toContain('admin')
-    expect((await errorOf(post('x'.repeat(20_000)))).status).toBe(413)
+    expect((await errorOf(post('x'.repeat(600 * 1024)))).status).toBe(413)
   })
 
   it('refuses other methods and paths', async () => {

@@ -19,6 +19,7 @@ import type {
   TLShapeId,
   TLTextShape,
 } from '@tldraw/tlschema'
+import { toRichText } from '@tldraw/tlschema'
 import { getIndices, type IndexKey } from '@tldraw/utils'
 import type { AgendaSection } from './agenda'
 import { META_KEY, type ShapeMeta } from './shape-meta'
@@ -288,21 +289,6 @@ function toShape(element: TemplateElement, base: ShapeBase): TLShape {
         scale: 1,
       })
     }
-  }
-}
-
-/** tldraw stores text as a TipTap document: one paragraph per line. */
-export function toRichText(text: string): TLRichText {
-  if (text === '') return { type: 'doc', content: [{ type: 'paragraph' }] }
-  return {
-    type: 'doc',
-    content: text
-      .split('\n')
-      .map((line) =>
-        line === ''
-          ? { type: 'paragraph' }
-          : { type: 'paragraph', content: [{ type: 'text', text: line }] },
-      ),
   }
 }
 

@@ -204,7 +204,8 @@ test('the facilitator unlocks the background, moves a zone, and locks it again',
     window.editor.updateShape({ id: id as never, type: 'geo', y: 240 })
   }, zone.id)
   await expect.poll(async () => (await serverShape(server.url, roomId, zone.id))?.y).toBe(240)
-  // Unlocked or not, background stays the facilitator's: the participant's move is refused.
+  // Unlocked or not, background stays the facilitator's: the participant's move goes nowhere
+  // (the server's refusal of such writes is tested through the raw protocol above).
   await participant.evaluate((id) => {
     window.editor.updateShape({ id: id as never, type: 'geo', y: 500 })
   }, zone.id)
@@ -251,6 +252,7 @@ test('the facilitator adds a second template beside the first, without overlap',
   // Every new frame is to the right of what was there: no overlap.
   for (const frame of newFrames) expect(frame.x).toBeGreaterThanOrEqual(retroFrame.x + retroFrame.w)
   // Its steps joined the agenda, after the retro's.
+  await participant.getByRole('button', { name: 'Agenda' }).click()
   await expect(participant.getByTestId('agenda')).toContainText(added.title)
   await expect(participant.getByTestId('agenda')).toContainText(retro.title)
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TLDocument } from '@tldraw/tlschema'
+import type { TLDocument, TLShape } from '@tldraw/tlschema'
 import { secretSchema } from '../../src/protocol'
 import {
   hashSecret,
@@ -46,5 +46,46 @@ describe('roles', () => {
     expect(authorize(as('facilitator'))).toEqual(next)
     expect(authorize(as('participant'))).toBeNull()
     expect(authorize({ ...as('facilitator'), next: { ...next, name: 'x'.repeat(500) } })).toBeNull()
+  })
+  it('keeps background and locked shapes for the facilitator, and leaves participants their own', () => {
+    const authorize = recordAuthorizers.shape!
+    const session = (role: 'facilitator' | 'participant') => ({
+      isReadonly: false,
+      meta: { role },
+      sessionId: 's',
+    })
+    const shape = (overrides: Partial<TLShape>) =>
+      ({
+        id: 'shape:a',
+        typeName: 'shape',
+        type: 'note',
+        isLocked: false,
+        meta: {},
+        ...overrides,
+      }) as TLShape
+    const background = shape({ isLocked: true, meta: { switchback: { background: true } } })
+    const unlockedBackground = { ...background, isLocked: false }
+    const own = shape({})
+
+    for (const prev of [background, unlockedBackground]) {
+      const moved = { ...prev, x: 500 }
+      const update = { type: 'update' as const, prev, next: moved }
+      expect(authorize({ session: session('participant'), ...update })).toBeNull()
+      expect(authorize({ session: session('facilitator'), ...update })).toEqual(moved)
+      const remove = { type: 'delete' as const, prev, next: null }
+      expect(authorize({ session: session('participant'), ...remove })).toBeNull()
+    }
+    // A participant moves their own sticky, but may not lock it or pass it off as background.
+    const create = { type: 'create' as const, prev: null }
+    expect(authorize({ session: session('participant'), ...create, next: own })).toEqual(own)
+    expect(
+      authorize({
+        session: session('participant'),
+        type: 'update',
+        prev: own,
+        next: { ...own, isLocked: true },
+      }),
+    ).toBeNull()
+    expect(authorize({ session: session('participant'), ...create, next: background })).toBeNull()
   })
 })

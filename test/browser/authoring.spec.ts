@@ -1,0 +1,101 @@
+/**
+ * Facilitators preparing templates: saving a board as a template file, and publishing it to a
+ * team library that teammates start boards from, through the UI against the real server.
+ */
+import { readFile } from 'node:fs/promises'
+import type { Page } from '@playwright/test'
+import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
+import { parseTemplateText } from '../../src/templates/schema'
+import { openTemplateBoard } from '../support/template-board'
+import { waitForSync } from './board-helpers'
+import { expect, test } from './fixtures'
+
+const retro = BUILT_IN_TEMPLATES.find((t) => t.id === 'retro')!
+
+async function openSaveDialog(page: Page) {
+  await page.getByTestId('templates-menu').click()
+  await page.getByRole('menuitem', { name: /Save as template/ }).click()
+  return page.getByTestId('save-template')
+}
+
+test('save as template: the board becomes a valid file with its steps, that opens again', async ({
+  people,
+  server,
+}) => {
+  const fran = await people.join('Fran')
+  await openTemplateBoard(fran, server.url, 'retro', retro.elements.length)
+  await waitForSync(fran)
+
+  const dialog = await openSaveDialog(fran)
+  await expect(dialog.getByLabel('Title', { exact: true })).toHaveValue('Retrospective')
+  // A summary is required: the schema says so, and the dialog shows where.
+  await expect(dialog.getByTestId('save-template-problems')).toContainText('summary')
+  await dialog.getByLabel('Title', { exact: true }).fill('Team retro, our way')
+  await dialog.getByLabel('Summary', { exact: true }).fill('Our retro with a fourth column.')
+  await expect(dialog.getByLabel('Step 4 title')).toHaveValue('Actions')
+  const [download] = await Promise.all([
+    fran.waitForEvent('download'),
+    dialog.getByRole('button', { name: 'Download .json' }).click(),
+  ])
+  expect(download.suggestedFilename()).toBe('team-retro-our-way.json')
+  const saved = parseTemplateText(await readFile(await download.path(), 'utf8'))
+  if (!saved.ok) throw new Error(JSON.stringify(saved.problems))
+  expect(saved.template.elements).toHaveLength(retro.elements.length)
+  expect(saved.template.steps.map((s) => s.focus)).toEqual(retro.steps.map((s) => s.focus))
+  expect(saved.template.elements.filter((e) => e.background)).toHaveLength(retro.elements.length)
+
+  // Opened on another board, it is placed and its steps join the agenda.
+  const before = await fran.evaluate(() => window.editor.getCurrentPageShapeIds().size)
+  await fran.getByTestId('template-file-input').setInputFiles({
+    name: download.suggestedFilename(),
+    mimeType: 'application/json',
+    buffer: await readFile(await download.path()),
+  })
+  await expect
+    .poll(() => fran.evaluate(() => window.editor.getCurrentPageShapeIds().size))
+    .toBe(before + retro.elements.length)
+  await expect(fran.getByTestId('agenda')).toContainText('Team retro, our way')
+})
+
+test('team library: create it, publish a board as a template, and start a new board from it', async ({
+  people,
+  server,
+}) => {
+  const fran = await people.join('Fran')
+  await fran.goto(server.url)
+  const library = fran.getByTestId('team-library')
+  await library.getByLabel('Library name').fill('Platform team')
+  await library.getByRole('button', { name: 'Create team library' }).click()
+  await expect(library).toContainText('Nothing published yet')
+
+  await openTemplateBoard(fran, server.url, 'retro', retro.elements.length)
+  await waitForSync(fran)
+  const dialog = await openSaveDialog(fran)
+  await dialog.getByLabel('Summary', { exact: true }).fill('The retro we run every other Friday.')
+  await dialog.getByRole('button', { name: 'Publish to Platform team' }).click()
+  await expect(fran.getByText('Published “Retrospective” to Platform team.')).toBeVisible()
+
+  // A teammate with the read link sees it in their gallery, and starts a board from it.
+  await fran.goto(server.url)
+  await expect(library.getByTestId('template-retrospective')).toBeVisible()
+  await library.getByRole('button', { name: 'Copy link' }).click()
+  const readLink = await fran.evaluate(() => navigator.clipboard.readText()).catch(() => null)
+  const libraryId = (await fran.evaluate(() => localStorage.getItem('switchback:libraries')))!
+  const id = JSON.parse(libraryId)[0].libraryId as string
+  expect(readLink ?? `${server.url}/?library=${id}`).toContain(`/?library=${id}`)
+
+  const sam = await people.join('Sam')
+  await sam.goto(`${server.url}/?library=${id}`)
+  const samsLibrary = sam.getByTestId('team-library')
+  await expect(samsLibrary).toContainText('Platform team')
+  // Without the publish link, Sam can use templates but not remove them.
+  await expect(samsLibrary.getByRole('button', { name: /Remove/ })).toHaveCount(0)
+  await samsLibrary.getByTestId('template-retrospective').click()
+  await sam.waitForURL(/\/b\//)
+  await sam.waitForFunction(
+    (n) => window.editor?.getCurrentPageShapeIds().size === n,
+    retro.elements.length,
+  )
+  // Sam made the board, so Sam is its facilitator: the agenda opens by itself.
+  await expect(sam.getByTestId('agenda')).toContainText('Went well')
+})

@@ -7,6 +7,7 @@ import { cleanUpNow } from '../test/support/processes'
 const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sync: () => import('./sync'),
   'board-size': () => import('./board-size'),
+  templates: () => import('./templates'),
 }
 
 async function main(names: string[]): Promise<void> {

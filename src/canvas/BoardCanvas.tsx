@@ -34,8 +34,9 @@ const components: TLComponents = { PageMenu: null, SharePanel: null, OnTheCanvas
 // do not get the menu item and shortcut that would only bounce.
 const withoutLocking: TLUiOverrides = {
   actions(_editor, actions) {
-    const { ['toggle-lock']: _lock, ['unlock-all']: _unlockAll, ...rest } = actions
-    return rest
+    delete actions['toggle-lock']
+    delete actions['unlock-all']
+    return actions
   },
 }
 

@@ -1,0 +1,57 @@
+/**
+ * Template benchmark: the time from opening `/new?template=<id>` until every shape of the
+ * template is drawn (each has its element in the canvas), per template, in headless Chromium
+ * against the real server. It covers creating the board on the server (which renders the
+ * template), loading the app and the canvas chunk, syncing, and drawing.
+ *
+ * "cold" is a fresh browser context (empty cache) each run; "warm" is a second board made in
+ * the same context, with the app's code cached. Median of REPEATS runs each.
+ */
+import { execSync } from 'node:child_process'
+import { resolve } from 'node:path'
+import { chromium } from '@playwright/test'
+import { BUILT_IN_TEMPLATES } from '../src/templates/catalog'
+import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium'
+import { startServer } from '../test/support/server'
+import { openTemplateBoard, setIdentity } from '../test/support/template-board'
+import { printMachine } from './sync'
+
+const REPEATS = 3
+
+export async function run(): Promise<void> {
+  printMachine()
+  // The server serves dist/: build it first, so the numbers are for the current code.
+  execSync('npx vite build', { cwd: resolve(import.meta.dirname, '..'), stdio: 'ignore' })
+  const server = await startServer()
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
+  try {
+    console.log(`started \`${server.command}\` on ${server.url}; ${REPEATS} runs per template\n`)
+    console.log('| template | shapes | cold median (ms) | cold min–max | warm median (ms) |')
+    console.log('|---|--:|--:|--:|--:|')
+    for (const template of BUILT_IN_TEMPLATES) {
+      const cold: number[] = []
+      const warm: number[] = []
+      for (let i = 0; i < REPEATS; i++) {
+        const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+        const page = await context.newPage()
+        await setIdentity(page, 'Bench')
+        const count = template.elements.length
+        cold.push(await openTemplateBoard(page, server.url, template.id, count))
+        warm.push(await openTemplateBoard(page, server.url, template.id, count))
+        await context.close()
+      }
+      console.log(
+        `| ${template.id} | ${template.elements.length} | ${median(cold)} | ` +
+          `${Math.min(...cold)}–${Math.max(...cold)} | ${median(warm)} |`,
+      )
+    }
+  } finally {
+    await browser.close()
+    await server.stop()
+  }
+}
+
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}

@@ -257,7 +257,7 @@ test('the facilitator adds a second template beside the first, without overlap',
   await expect(participant.getByTestId('agenda')).toContainText(retro.title)
 })
 
-test('a broken template file lists its problems and leaves the board untouched; a good one is added', async ({
+test('a broken template file, picked or dropped, lists its problems and leaves the board untouched; a good one is added', async ({
   people,
   server,
 }) => {
@@ -284,6 +284,21 @@ test('a broken template file lists its problems and leaves the board untouched; 
     'elements[3].w: Invalid input: expected number, received string',
   )
   await expect(dialog).toContainText('steps[0].focus')
+  await dialog.getByRole('button', { name: 'OK' }).click()
+  expect(await shapeCount()).toBe(before)
+
+  // Dropped on the board, the same file gets the same answer (and tldraw never sees it).
+  await facilitator.evaluate((text) => {
+    const data = new DataTransfer()
+    data.items.add(new File([text], 'dropped.json', { type: 'application/json' }))
+    const canvas = document.querySelector('.tl-canvas')!
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      canvas.dispatchEvent(
+        new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }),
+      )
+    }
+  }, JSON.stringify(broken))
+  await expect(dialog).toContainText('dropped.json has 2 problems')
   await dialog.getByRole('button', { name: 'OK' }).click()
   expect(await shapeCount()).toBe(before)
 

@@ -36,6 +36,13 @@ describe('template files', () => {
     expect(BUILT_IN_TEMPLATES.map((t) => t.id)).toEqual(EXPECTED_IDS)
   })
 
+  it('each has its gallery thumbnail (npm run thumbnails), a PNG', () => {
+    for (const { id } of BUILT_IN_TEMPLATES) {
+      const png = readFileSync(join(dir, `../public/templates/${id}.png`))
+      expect(png.subarray(1, 4).toString(), id).toBe('PNG')
+    }
+  })
+
   it.each(files)('%s validates against the shared schema', (file) => {
     const result = parseTemplateText(readFileSync(join(dir, file), 'utf8'))
     if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2))

@@ -11,6 +11,7 @@ import type * as Party from 'partykit/server'
 import { libraryIdSchema } from '../src/protocol'
 import { errorResponse, json } from '../src/server/http'
 import {
+  discardBody,
   jsonText,
   readCreateBody,
   readTemplateBody,
@@ -74,8 +75,12 @@ export default class LibraryServer implements Party.Server {
         return template === null ? noTemplate(route.templateId) : jsonText(template)
       }
       case 'publish': {
-        // The secret is checked first: a stranger's upload is not even read.
-        if (!(await secretMatches(route.secret, meta.secretHash))) return forbidden(route.secret)
+        // The secret is checked first: a stranger's upload is never parsed or stored (only
+        // drained, so that the refusal arrives rather than a reset connection).
+        if (!(await secretMatches(route.secret, meta.secretHash))) {
+          await discardBody(req)
+          return forbidden(route.secret)
+        }
         const body = await readTemplateBody(req, route.templateId)
         if ('error' in body) return body.error
         return this.party.blockConcurrencyWhile(() => this.publish(body.template))

@@ -135,6 +135,14 @@ export async function readTemplateBody(
   return { template }
 }
 
+/**
+ * Reads and drops the body of a request that is refused anyway (up to the size limit), so the
+ * client receives the refusal instead of a connection reset while it is still sending.
+ */
+export async function discardBody(req: LibraryHttpRequest): Promise<void> {
+  await readText(req, MAX_TEMPLATE_BYTES, '').catch(() => undefined)
+}
+
 /** Whether `secret` is the library's, compared by hash in constant time. */
 export async function secretMatches(secret: string | null, secretHash: string): Promise<boolean> {
   if (!secret) return false

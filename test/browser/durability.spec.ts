@@ -140,6 +140,13 @@ test('a pasted image, bigger than one storage value, survives a crash', async ({
   })
   expect(png).toBeGreaterThan(4 * 128 * 1024)
   await expectShapeTypes(bob, ['image'])
+  // tldraw creates the asset first and fills in its data when the file is read: wait until Bob
+  // has the data, which the server broadcasts only once it is on disk.
+  await bob.waitForFunction(
+    (bytes) =>
+      window.editor.getAssets().some((a) => 'src' in a.props && (a.props.src ?? '').length > bytes),
+    (png * 4) / 3,
+  )
 
   await server.crash()
   await server.restart()

@@ -50,7 +50,10 @@ test('the facilitator renames the board; a participant cannot', async ({ people,
 
   // Bob has no rename control, and a rename pushed straight through the editor is refused.
   await expect(bob.getByTestId('board-title')).not.toHaveAttribute('title', 'Rename board')
-  await bob.evaluate(() => window.editor.updateDocumentSettings({ name: 'Hijacked' }))
+  await bob.evaluate(() => {
+    // Braces: the call returns the editor, which must not travel back to the test.
+    window.editor.updateDocumentSettings({ name: 'Hijacked' })
+  })
   await expect(bob.getByTestId('board-title')).toHaveText('Q3 planning retro')
   const board = await (await fetch(`${server.url}/parties/board/${roomId}`)).json()
   expect(board.store['document:document'].name).toBe('Q3 planning retro')

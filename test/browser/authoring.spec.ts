@@ -98,4 +98,13 @@ test('team library: create it, publish a board as a template, and start a new bo
   )
   // Sam made the board, so Sam is its facilitator: the agenda opens by itself.
   await expect(sam.getByTestId('agenda')).toContainText('Went well')
+
+  // On a board, the library's templates are in the picker too, after the built-in ones.
+  await sam.getByTestId('templates-menu').click()
+  await sam.getByRole('menuitem', { name: /Add a template/ }).click()
+  await sam.getByTestId(`template-lib:${id}:retrospective`).click()
+  await sam.waitForFunction(
+    (n) => window.editor.getCurrentPageShapeIds().size === n,
+    2 * retro.elements.length,
+  )
 })

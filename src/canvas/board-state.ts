@@ -5,6 +5,7 @@
 import type { Role } from '../protocol'
 import type { AgendaSection } from '../templates/agenda'
 import type { AgendaStep, Template, TemplateInput } from '../templates/schema'
+import type { ZoneRule } from '../templates/shape-meta'
 
 export type ConnectionState =
   | { kind: 'loading' }
@@ -68,6 +69,10 @@ export interface CanvasHandle {
   frames(): { frames: FrameSummary[]; selected: string | null }
   /** The whole board (scope null) or one frame as template elements and steps. */
   draftTemplate(frameId: string | null): TemplateDraft
+  /** The selected rectangle or ellipse and its zone rule, if one shape like that is selected. */
+  selectedZone(): { id: string; rule: ZoneRule | null } | null
+  /** Makes the shape a zone (a rule), or an ordinary shape again (null). */
+  setZoneRule(shapeId: string, rule: ZoneRule | null): void
   setUser(user: CanvasOptions['user']): void
   unmount(): void
 }

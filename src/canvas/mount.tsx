@@ -12,6 +12,7 @@ import type { CanvasHandle, CanvasOptions } from './board-state'
 import { setBackgroundLocked } from './background'
 import { draftTemplate, framesOnPage } from './draft-template'
 import { placeTemplate } from './place-template'
+import { selectedZoneCandidate, setZoneRule, zoneRuleOf } from './zone-rule'
 
 export function mountCanvas(element: HTMLElement, options: CanvasOptions): CanvasHandle {
   let editor: Editor | null = null
@@ -43,6 +44,14 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
     },
     frames() {
       return editor ? framesOnPage(editor) : { frames: [], selected: null }
+    },
+    selectedZone() {
+      const shape = editor && selectedZoneCandidate(editor)
+      return shape ? { id: shape.id, rule: zoneRuleOf(shape) } : null
+    },
+    setZoneRule(shapeId, rule) {
+      const shape = editor?.getShape(shapeId as TLShapeId)
+      if (editor && shape) setZoneRule(editor, shape, rule)
     },
     draftTemplate(frameId) {
       return editor ? draftTemplate(editor, frameId) : { elements: [], steps: [], skipped: {} }

@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { parseTemplateText } from '../../src/templates/schema'
 import { openTemplateBoard } from '../support/template-board'
-import { waitForSync } from './board-helpers'
+import { drawWithMouse, facilitatorAndParticipant, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
 
 const retro = BUILT_IN_TEMPLATES.find((t) => t.id === 'retro')!
@@ -107,4 +107,48 @@ test('team library: create it, publish a board as a template, and start a new bo
     (n) => window.editor.getCurrentPageShapeIds().size === n,
     2 * retro.elements.length,
   )
+})
+
+test('zone rule: the facilitator makes a rectangle a zone with a limit; it counts for everyone and is saved with the template', async ({
+  people,
+  server,
+}) => {
+  const { alice, bob } = await facilitatorAndParticipant(people, server.url)
+  await drawWithMouse(alice, 'rectangle', { x: 300, y: 200 }, { x: 800, y: 600 })
+  // An unfilled rectangle is selected by its outline.
+  await alice.mouse.click(300, 400)
+  await alice.getByTestId('templates-menu').click()
+  await alice.getByRole('menuitem', { name: /Zone rule/ }).click()
+  const dialog = alice.getByTestId('zone-rule')
+  await dialog.getByLabel('Limit', { exact: true }).fill('1')
+  await dialog.getByRole('button', { name: 'Save' }).click()
+
+  const count = (page: typeof alice) => page.getByTestId('zone-count')
+  await expect(count(bob)).toHaveText('0 / 1')
+  await bob.getByTestId('tools.note').click()
+  await bob.mouse.click(450, 350)
+  await bob.keyboard.press('Escape')
+  await bob.keyboard.press('Escape')
+  await bob.getByTestId('tools.note').click()
+  await bob.mouse.click(650, 350)
+  await bob.keyboard.press('Escape')
+  for (const page of [alice, bob]) {
+    await expect(count(page)).toHaveText(/2 \/ 1/)
+    await expect(count(page)).toHaveAttribute('data-over', 'true')
+  }
+
+  await alice.getByTestId('templates-menu').click()
+  await alice.getByRole('menuitem', { name: /Save as template/ }).click()
+  const save = alice.getByTestId('save-template')
+  await save.getByLabel('Summary', { exact: true }).fill('One box, one answer.')
+  const [download] = await Promise.all([
+    alice.waitForEvent('download'),
+    save.getByRole('button', { name: 'Download .json' }).click(),
+  ])
+  const saved = parseTemplateText(await readFile(await download.path(), 'utf8'))
+  if (!saved.ok) throw new Error(JSON.stringify(saved.problems))
+  expect(saved.template.elements.filter((e) => e.type === 'zone')).toEqual([
+    expect.objectContaining({ capacity: 1 }),
+  ])
+  expect(saved.template.elements.filter((e) => e.type === 'sticky')).toHaveLength(2)
 })

@@ -8,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sync: () => import('./sync'),
   'board-size': () => import('./board-size'),
   templates: () => import('./templates'),
+  'zone-counts': () => import('./zone-counts'),
 }
 
 async function main(names: string[]): Promise<void> {

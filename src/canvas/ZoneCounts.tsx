@@ -3,18 +3,21 @@
  * on zones past their capacity. It is derived from the synced shapes, so everyone sees the
  * same thing the moment a sticky moves in or out; nothing is written to the board.
  */
-import { useEditor, useValue, type Editor, type TLShape } from 'tldraw'
+import { useMemo } from 'react'
+import { Box, useEditor, useValue, type Editor, type TLShape, type TLShapeId } from 'tldraw'
 import {
   countStickiesInZones,
   zoneCountDescription,
   zoneCountLabel,
   type Zone,
 } from '../facilitation/zones'
-import { readShapeMeta } from '../templates/shape-meta'
+import { META_KEY, isBackground, readShapeMeta } from '../templates/shape-meta'
 
 export function ZoneCounts() {
   const editor = useEditor()
-  const zones = useValue('zone counts', () => currentZoneCounts(editor), [editor])
+  // Compared as text, so a change that moves no sticky across a zone's edge re-renders nothing.
+  const key = useValue('zone counts', () => JSON.stringify(currentZoneCounts(editor)), [editor])
+  const zones = useMemo(() => JSON.parse(key) as ReturnType<typeof currentZoneCounts>, [key])
   return (
     <>
       {zones.map((zone) => (
@@ -47,22 +50,30 @@ export function ZoneCounts() {
 
 function currentZoneCounts(editor: Editor) {
   const zones: (Zone & { element: string })[] = []
-  const centres: { x: number; y: number }[] = []
   for (const shape of editor.getCurrentPageShapes()) {
+    // Most shapes are stickies without our meta: skip them before any parsing.
+    if (!(shape.meta as { [META_KEY]?: { zone?: unknown } })[META_KEY]?.zone) continue
     const meta = readShapeMeta(shape)
     const bounds = editor.getShapePageBounds(shape)
-    if (!bounds) continue
-    if (meta.zone) {
-      zones.push({
-        id: shape.id,
-        element: meta.element ?? shape.id,
-        bounds: { x: bounds.x, y: bounds.y, w: bounds.w, h: bounds.h },
-        capacity: meta.zone.capacity,
-      })
-    } else if (isParticipantSticky(shape, meta.background)) {
-      centres.push(bounds.center)
-    }
+    if (!meta.zone || !bounds) continue
+    zones.push({
+      id: shape.id,
+      element: meta.element ?? shape.id,
+      bounds: { x: bounds.x, y: bounds.y, w: bounds.w, h: bounds.h },
+      capacity: meta.zone.capacity,
+    })
   }
+  // Only stickies that overlap a zone can count: the editor's spatial index finds them.
+  const candidates = new Set<TLShapeId>()
+  for (const zone of zones) {
+    const { x, y, w, h } = zone.bounds
+    for (const id of editor.getShapeIdsInsideBounds(new Box(x, y, w, h))) candidates.add(id)
+  }
+  const centres = [...candidates].flatMap((id) => {
+    const shape = editor.getShape(id)
+    const bounds = shape && isParticipantSticky(shape) && editor.getShapePageBounds(shape)
+    return bounds ? [bounds.center] : []
+  })
   return countStickiesInZones(zones, centres).map((count, i) => ({
     ...count,
     element: zones[i].element,
@@ -70,6 +81,6 @@ function currentZoneCounts(editor: Editor) {
 }
 
 /** Prompts are notes too, but they belong to the template: only answers count. */
-function isParticipantSticky(shape: TLShape, background: boolean | undefined) {
-  return shape.type === 'note' && background !== true
+function isParticipantSticky(shape: TLShape) {
+  return shape.type === 'note' && !isBackground(shape)
 }

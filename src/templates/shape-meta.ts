@@ -28,12 +28,16 @@ export function readShapeMeta(shape: { meta: unknown }): ShapeMeta {
   return parsed.success ? parsed.data : {}
 }
 
+/** Whether the shape is template background: a property read, for hot paths. */
+export function isBackground(shape: { meta: unknown }): boolean {
+  const meta = shape.meta as Record<string, { background?: unknown } | undefined> | undefined
+  return meta?.[META_KEY]?.background === true
+}
+
 /**
  * Background (template) shapes and locked shapes belong to the facilitator: participants may
  * add their own shapes on top, but not change, lock, unlock or delete these.
  */
 export function isProtectedShape(shape: { isLocked: boolean; meta: unknown }): boolean {
-  if (shape.isLocked) return true
-  const meta = shape.meta as Record<string, { background?: unknown } | undefined> | undefined
-  return meta?.[META_KEY]?.background === true
+  return shape.isLocked || isBackground(shape)
 }

@@ -7,25 +7,15 @@
  * "cold" is a fresh browser context (empty cache) each run; "warm" is a second board made in
  * the same context, with the app's code cached. Median of REPEATS runs each.
  */
-import { execSync } from 'node:child_process'
-import { resolve } from 'node:path'
-import { chromium } from '@playwright/test'
 import { BUILT_IN_TEMPLATES } from '../src/templates/catalog'
-import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium'
-import { startServer } from '../test/support/server'
 import { openTemplateBoard, setIdentity } from '../test/support/template-board'
-import { printMachine } from './sync'
+import { withAppInBrowser } from './app-in-browser'
 
 const REPEATS = 3
 
 export async function run(): Promise<void> {
-  printMachine()
-  // The server serves dist/: build it first, so the numbers are for the current code.
-  execSync('npx vite build', { cwd: resolve(import.meta.dirname, '..'), stdio: 'ignore' })
-  const server = await startServer()
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
-  try {
-    console.log(`started \`${server.command}\` on ${server.url}; ${REPEATS} runs per template\n`)
+  await withAppInBrowser(async (server, browser) => {
+    console.log(`${REPEATS} runs per template\n`)
     console.log(
       '| template | shapes | cold: all drawn, median (ms) | cold min–max | ' +
         'of which board created (ms) | warm: all drawn (ms) |',
@@ -51,10 +41,7 @@ export async function run(): Promise<void> {
           `${Math.min(...cold)}–${Math.max(...cold)} | ${median(created)} | ${median(warm)} |`,
       )
     }
-  } finally {
-    await browser.close()
-    await server.stop()
-  }
+  })
 }
 
 function median(values: number[]) {

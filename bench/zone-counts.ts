@@ -7,26 +7,18 @@
  * time per frame. Every move makes each zone recount, so the difference between the two boards
  * is the cost of the counts (the rest is tldraw itself).
  */
-import { execSync } from 'node:child_process'
-import { resolve } from 'node:path'
-import { chromium, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { BUILT_IN_TEMPLATES } from '../src/templates/catalog'
-import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium'
-import { startServer } from '../test/support/server'
 import { openTemplateBoard, setIdentity } from '../test/support/template-board'
-import { printMachine } from './sync'
+import { withAppInBrowser } from './app-in-browser'
 
 const STICKIES = [500, 2000]
 const MOVES = 60
 const BOARDS = ['hill-climbing-map', 'blank']
 
 export async function run(): Promise<void> {
-  printMachine()
-  execSync('npx vite build', { cwd: resolve(import.meta.dirname, '..'), stdio: 'ignore' })
-  const server = await startServer()
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
-  try {
-    console.log(`started \`${server.command}\`; ${MOVES} moves of one sticky, one per frame\n`)
+  await withAppInBrowser(async (server, browser) => {
+    console.log(`${MOVES} moves of one sticky, one per frame\n`)
     console.log('| board | counting zones | stickies | mean frame while dragging (ms) |')
     console.log('|---|--:|--:|--:|')
     for (const n of STICKIES) {
@@ -42,10 +34,7 @@ export async function run(): Promise<void> {
         await page.close()
       }
     }
-  } finally {
-    await browser.close()
-    await server.stop()
-  }
+  })
 }
 
 /** Adds `n` stickies spread over the board, then drags one and times the frames. */

@@ -17,8 +17,8 @@ import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
 import { syncFailure } from './sync-errors'
 import { LIMITS } from '../protocol'
-import { readAgenda } from '../templates/agenda'
-import { guardBackground, isBackgroundLocked } from './background'
+import { readAgenda, type AgendaSection } from '../templates/agenda'
+import { guardBackground } from './background'
 import { ZoneCounts } from './ZoneCounts'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
@@ -99,7 +99,6 @@ const EMPTY_STATE: BoardState = {
   title: '',
   collaborators: [],
   agenda: [],
-  backgroundLocked: null,
 }
 
 /**
@@ -133,6 +132,17 @@ function reportState(
       ? { kind: 'reconnecting', pendingEdits }
       : { kind: 'offline', pendingEdits }
   }
+  // The report runs on every presence change; the agenda is parsed again only when the
+  // document's meta is a new object.
+  let lastMeta: unknown = undefined
+  let lastAgenda: AgendaSection[] = []
+  const agendaOf = (meta: unknown) => {
+    if (meta !== lastMeta) {
+      lastMeta = meta
+      lastAgenda = readAgenda(meta)
+    }
+    return lastAgenda
+  }
   let lastReported = ''
   const report = () => {
     const state: BoardState = {
@@ -143,8 +153,7 @@ function reportState(
         name: c.userName || 'Anonymous',
         color: c.color,
       })),
-      agenda: readAgenda(editor.getDocumentSettings().meta),
-      backgroundLocked: isBackgroundLocked(editor),
+      agenda: agendaOf(editor.getDocumentSettings().meta),
     }
     // Presence records change with every cursor move; the shell hears only when what it shows
     // (names, colours, title, connection) changes.

@@ -31,8 +31,6 @@ export interface BoardState {
   collaborators: Collaborator[]
   /** The steps of the templates on the board, from the document record. */
   agenda: AgendaSection[]
-  /** Whether the template background is locked; null when the board has none. */
-  backgroundLocked: boolean | null
 }
 
 /** What "Save as template" starts from: the board's shapes turned into template elements. */
@@ -65,6 +63,8 @@ export interface CanvasHandle {
   /** Zooms to a shape (an agenda step's focus). */
   focus(shapeId: string): void
   setBackgroundLocked(locked: boolean): void
+  /** Whether the template background is locked; null when the board has none. */
+  isBackgroundLocked(): boolean | null
   /** The frames on the page, and the one selected (or holding the selection), if any. */
   frames(): { frames: FrameSummary[]; selected: string | null }
   /** The whole board (scope null) or one frame as template elements and steps. */

@@ -9,7 +9,7 @@ import 'tldraw/tldraw.css'
 import './zones.css'
 import { BoardCanvas } from './BoardCanvas'
 import type { CanvasHandle, CanvasOptions } from './board-state'
-import { setBackgroundLocked } from './background'
+import { isBackgroundLocked, setBackgroundLocked } from './background'
 import { draftTemplate, framesOnPage } from './draft-template'
 import { placeTemplate } from './place-template'
 import { selectedZoneCandidate, setZoneRule, zoneRuleOf } from './zone-rule'
@@ -41,6 +41,9 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
     },
     setBackgroundLocked(locked) {
       if (editor) setBackgroundLocked(editor, locked)
+    },
+    isBackgroundLocked() {
+      return editor ? isBackgroundLocked(editor) : null
     },
     frames() {
       return editor ? framesOnPage(editor) : { frames: [], selected: null }

@@ -14,14 +14,12 @@ const GAP = 160
 export function placeTemplate(editor: Editor, template: Template) {
   const existing = editor.getCurrentPageBounds()
   const origin = existing ? { x: existing.maxX + GAP, y: existing.minY } : { x: 0, y: 0 }
-  const rendered = renderTemplate(template, {
-    origin,
-    instance: nanoid(8)
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, 'x'),
-    pageId: editor.getCurrentPageId(),
-  })
   const pageId = editor.getCurrentPageId()
+  // Shape ids are `shape:<instance>-<element>`: keep the instance to letters and digits.
+  const instance = nanoid(8)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')
+  const rendered = renderTemplate(template, { origin, instance, pageId })
   editor.run(
     () => {
       // Frames and other top-level shapes go above everything already on the page.

@@ -154,7 +154,8 @@ function joinPieces(id: string, count: number, pieces: Map<string, string>): str
   return parts.join('')
 }
 
-function* batches<T>(items: T[]): Generator<T[]> {
+/** Splits keys (or entries) into groups Durable Objects accept in one call. */
+export function* batches<T>(items: T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += MAX_KEYS_PER_CALL) {
     yield items.slice(i, i + MAX_KEYS_PER_CALL)
   }

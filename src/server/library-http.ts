@@ -16,7 +16,7 @@ import {
   type Template,
   type TemplateProblem,
 } from '../templates/schema'
-import { hashSecret } from './roles'
+import { hashSecret, sameHash } from './roles'
 import { describeIssues, errorResponse, json } from './http'
 
 /** A name is at most 80 characters: a create request has no business being bigger. */
@@ -146,11 +146,7 @@ export async function discardBody(req: LibraryHttpRequest): Promise<void> {
 /** Whether `secret` is the library's, compared by hash in constant time. */
 export async function secretMatches(secret: string | null, secretHash: string): Promise<boolean> {
   if (!secret) return false
-  const hash = await hashSecret(secret)
-  if (hash.length !== secretHash.length) return false
-  let diff = 0
-  for (let i = 0; i < hash.length; i++) diff |= hash.charCodeAt(i) ^ secretHash.charCodeAt(i)
-  return diff === 0
+  return sameHash(await hashSecret(secret), secretHash)
 }
 
 /** Stored JSON answered as it is, with the headers `json()` sets. */

@@ -14,7 +14,7 @@
  */
 import { MAX_LIBRARY_TEMPLATES, type LibrarySummary } from '../protocol'
 import type { Template } from '../templates/schema'
-import { PIECE_CHARS, type KeyValueStorage } from './board-storage'
+import { PIECE_CHARS, batches, type KeyValueStorage } from './board-storage'
 
 /** What the server keeps of a library: its name and only the SHA-256 hash of its secret. */
 export interface LibraryMeta {
@@ -35,8 +35,6 @@ export type PublishResult =
 const META_KEY = 'library'
 const ENTRY_PREFIX = 'entry:'
 const PIECE_PREFIX = 'piece:'
-/** Durable Objects accept at most 128 keys per put or delete call. */
-const MAX_KEYS_PER_CALL = 128
 
 /** "/" cannot occur in a template id, so one template's prefix never matches another's. */
 const piecesOf = (templateId: string) => `${PIECE_PREFIX}${templateId}/`
@@ -153,11 +151,5 @@ function summarize(template: Template, publishedAt: number, updatedAt: number): 
     ...(source ? { source } : {}),
     publishedAt,
     updatedAt,
-  }
-}
-
-function* batches<T>(items: T[]): Generator<T[]> {
-  for (let i = 0; i < items.length; i += MAX_KEYS_PER_CALL) {
-    yield items.slice(i, i + MAX_KEYS_PER_CALL)
   }
 }

@@ -42,6 +42,8 @@ export const templateIdSchema = z
 
 const coordinate = z.number().finite().min(-100_000).max(100_000)
 const length = z.number().finite().positive().max(100_000)
+const dashSchema = z.enum(['solid', 'dashed', 'dotted', 'draw']).default('solid')
+const sizeSchema = z.enum(['s', 'm', 'l', 'xl']).default('m')
 const pointSchema = z.strictObject({ x: coordinate, y: coordinate })
 const shortText = z.string().trim().min(1).max(200)
 const longText = z.string().max(4000)
@@ -76,7 +78,7 @@ const zoneSchema = z.strictObject({
   label: z.string().max(400).default(''),
   color: colorSchema,
   fill: z.enum(['none', 'semi', 'solid', 'pattern']).default('solid'),
-  dash: z.enum(['solid', 'dashed', 'dotted', 'draw']).default('solid'),
+  dash: dashSchema,
   shape: z.enum(['rectangle', 'ellipse']).default('rectangle'),
   /** Stickies the zone should hold at most; the zone turns to a warning past it. */
   capacity: z.number().int().min(0).max(999).optional(),
@@ -92,7 +94,7 @@ const textSchema = z.strictObject({
   y: coordinate,
   w: length,
   text: z.string().trim().min(1).max(4000),
-  size: z.enum(['s', 'm', 'l', 'xl']).default('m'),
+  size: sizeSchema,
   align: z.enum(['start', 'middle', 'end']).default('start'),
   color: colorSchema.default('black'),
 })
@@ -105,7 +107,7 @@ const stickySchema = z.strictObject({
   y: coordinate,
   text: z.string().max(1000),
   color: colorSchema.optional(),
-  size: z.enum(['s', 'm', 'l', 'xl']).default('m'),
+  size: sizeSchema,
 })
 
 const arrowSchema = z.strictObject({
@@ -115,8 +117,8 @@ const arrowSchema = z.strictObject({
   to: pointSchema,
   label: z.string().max(200).default(''),
   color: colorSchema.default('black'),
-  dash: z.enum(['solid', 'dashed', 'dotted', 'draw']).default('solid'),
-  size: z.enum(['s', 'm', 'l', 'xl']).default('m'),
+  dash: dashSchema,
+  size: sizeSchema,
   bend: z.number().finite().default(0),
   heads: z.enum(['end', 'both', 'none']).default('end'),
 })
@@ -128,8 +130,8 @@ const curveSchema = z.strictObject({
   points: z.array(pointSchema).min(2).max(200),
   smooth: z.boolean().default(true),
   color: colorSchema.default('black'),
-  dash: z.enum(['solid', 'dashed', 'dotted', 'draw']).default('solid'),
-  size: z.enum(['s', 'm', 'l', 'xl']).default('m'),
+  dash: dashSchema,
+  size: sizeSchema,
 })
 
 export const templateElementSchema = z.discriminatedUnion('type', [

@@ -1,8 +1,13 @@
 /** Template files in the browser: reading a picked or dropped file, and downloading one. */
 import { parseTemplateText, type Template, type TemplateParseResult } from './schema'
 
+/** A .json file (by name or type): what the board takes as a template rather than handing to tldraw. */
+export function isTemplateFile(file: File): boolean {
+  return file.name.toLowerCase().endsWith('.json') || file.type === 'application/json'
+}
+
 export async function readTemplateFile(file: File): Promise<TemplateParseResult> {
-  if (!file.name.toLowerCase().endsWith('.json') && file.type !== 'application/json') {
+  if (!isTemplateFile(file)) {
     return {
       ok: false,
       problems: [{ path: '(file)', message: `“${file.name}” is not a .json template file` }],

@@ -6,6 +6,7 @@
 import { test as base, expect, type Page } from '@playwright/test'
 import { cleanUpNow } from '../support/processes'
 import { startServer, type TestServer } from '../support/server'
+import { setIdentity } from '../support/template-board'
 
 // However this worker ends, no server it started outlives it.
 process.once('exit', cleanUpNow)
@@ -36,16 +37,7 @@ export const test = base.extend<{ people: People; offOrigin: string[] }, { serve
       async join(name) {
         const context = await browser.newContext()
         contexts.push(context)
-        if (name) {
-          await context.addInitScript(
-            (identity) => {
-              if (!localStorage.getItem('switchback:identity')) {
-                localStorage.setItem('switchback:identity', JSON.stringify(identity))
-              }
-            },
-            { id: `${name}-id`, name, color: '#1971c2' },
-          )
-        }
+        if (name) await setIdentity(context, name)
         context.on('request', (request) => {
           const url = request.url()
           if (

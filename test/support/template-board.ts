@@ -2,11 +2,11 @@
  * Opens `/new?template=<id>` in a browser page and waits until every shape of the template
  * is drawn. Shared by the thumbnails tool, the template benchmark and the browser tests.
  */
-import type { Page } from '@playwright/test'
+import type { BrowserContext, Page } from '@playwright/test'
 
-/** Skips the name prompt: the page opens as someone who has been here before. */
-export async function setIdentity(page: Page, name: string) {
-  await page.addInitScript(
+/** Skips the name prompt: the page (or every page of a context) opens as a returning person. */
+export async function setIdentity(target: Page | BrowserContext, name: string) {
+  await target.addInitScript(
     (identity) => {
       if (!localStorage.getItem('switchback:identity')) {
         localStorage.setItem('switchback:identity', JSON.stringify(identity))

@@ -160,3 +160,89 @@ export const libraryErrorBodySchema = z.strictObject({
   problems: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
 })
 export type LibraryErrorBody = z.infer<typeof libraryErrorBodySchema>
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots kept by the server
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A snapshot is a picture of the board (PNG) and the board itself (a tldraw store snapshot),
+ * taken by the facilitator, typically at the end of each agenda step.
+ *
+ * - `POST   /parties/board/<roomId>/snapshots`            multipart/form-data, facilitator only
+ * - `GET    /parties/board/<roomId>/snapshots`            the list, newest first
+ * - `GET    /parties/board/<roomId>/snapshots/<id>.png`   the image, cacheable forever
+ * - `GET    /parties/board/<roomId>/snapshots/<id>.json`  the board as it was
+ * - `DELETE /parties/board/<roomId>/snapshots/<id>`       facilitator only
+ * - `POST   /parties/board/<roomId>/snapshots/<id>/restore`  facilitator only: the board
+ *   becomes what it was when the snapshot was taken
+ *
+ * Like the board itself, anyone holding the board id may read; writes need
+ * `Authorization: Bearer <facilitator secret>`.
+ */
+export const SNAPSHOT_LIMITS = {
+  /** The PNG; a whole 4,000-shape board at 1x is a few MB. */
+  maxImageBytes: 12 * 1024 * 1024,
+  /** The board JSON: the same bound as one sync message. */
+  maxBoardBytes: 16 * 1024 * 1024,
+  /** Snapshots one board keeps at most; delete some to take more. */
+  maxSnapshots: 100,
+} as const
+export const MAX_SNAPSHOT_TITLE_LENGTH = 120
+/** The multipart form's field names. */
+export const SNAPSHOT_FORM = { image: 'image', board: 'board', title: 'title' } as const
+
+export const snapshotIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,32}$/, 'a snapshot id is 8 to 32 letters, digits, "-" or "_"')
+export const snapshotTitleSchema = z.string().trim().min(1).max(MAX_SNAPSHOT_TITLE_LENGTH)
+
+/** One snapshot as listed; `url` is the image's absolute URL, stable for as long as it exists. */
+export const snapshotSummarySchema = z.strictObject({
+  id: snapshotIdSchema,
+  title: snapshotTitleSchema,
+  /** Milliseconds since the epoch. */
+  createdAt: z.number(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  url: z.url(),
+})
+export type SnapshotSummary = z.infer<typeof snapshotSummarySchema>
+
+export const snapshotListSchema = z.strictObject({ snapshots: z.array(snapshotSummarySchema) })
+export type SnapshotList = z.infer<typeof snapshotListSchema>
+
+/**
+ * The board file inside a snapshot (and what `GET /parties/board/<roomId>` returns): tldraw's
+ * store snapshot. Records are checked against tldraw's schema on the server, not here.
+ */
+export const boardFileSchema = z.object({
+  schema: z.looseObject({ schemaVersion: z.number() }),
+  store: z.record(z.string(), z.looseObject({ id: z.string(), typeName: z.string() })),
+})
+export type BoardFile = z.infer<typeof boardFileSchema>
+
+/**
+ * `GET /parties/board/<roomId>/people`: how many different people have joined with edit
+ * rights (facilitator or participants) over the board's life; the deck's title slide says it.
+ * Clients name themselves with `?u=<person id>` on the socket URL.
+ */
+export const peopleCountSchema = z.strictObject({ participants: z.number().int().nonnegative() })
+export type PeopleCount = z.infer<typeof peopleCountSchema>
+export const personIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
+
+export function snapshotsPath(roomId: string): string {
+  return `${boardPath(roomId)}/snapshots`
+}
+export function snapshotImagePath(roomId: string, snapshotId: string): string {
+  return `${snapshotsPath(roomId)}/${snapshotId}.png`
+}
+export function snapshotBoardPath(roomId: string, snapshotId: string): string {
+  return `${snapshotsPath(roomId)}/${snapshotId}.json`
+}
+export function snapshotRestorePath(roomId: string, snapshotId: string): string {
+  return `${snapshotsPath(roomId)}/${snapshotId}/restore`
+}
+export function peoplePath(roomId: string): string {
+  return `${boardPath(roomId)}/people`
+}

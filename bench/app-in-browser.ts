@@ -6,7 +6,7 @@
 import { execSync } from 'node:child_process'
 import { resolve } from 'node:path'
 import { chromium, type Browser } from '@playwright/test'
-import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium'
+import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/chromium'
 import { startServer, type TestServer } from '../test/support/server'
 import { printMachine } from './sync'
 

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test'
-import { CHROMIUM_ARGS, chromiumPath } from './support/chromium'
+import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/chromium'
 
 export default defineConfig({
   testDir: './browser',

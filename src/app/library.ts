@@ -25,6 +25,7 @@ import {
 } from '../templates/schema'
 import { newRoomId } from './boards'
 import { readLocal, writeLocal } from './local-store'
+import { callServer, ServerError } from './server-call'
 
 const KEY = 'switchback:libraries'
 /** What a library is called here until its listing has been read. */
@@ -178,19 +179,13 @@ export function claimLibraryFromUrl(): KnownLibrary | null {
   )
 }
 
-/** Fetches JSON from the library party; a refusal throws with the server's message. */
+/** Calls the library party; a refused template also says what is wrong with it. */
 async function call(path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(path, {
-    ...init,
-    headers: { 'Content-Type': 'application/json', ...init.headers },
-  })
-  if (response.status === 204) return null
-  const body: unknown = await response.json().catch(() => null)
-  if (!response.ok) {
-    const error = libraryErrorBodySchema.safeParse(body)
-    throw error.success
-      ? new LibraryError(error.data.error, response.status, error.data.problems)
-      : new LibraryError(`The server answered ${response.status}.`, response.status)
+  try {
+    return await callServer(path, init)
+  } catch (error) {
+    if (!(error instanceof ServerError)) throw error
+    const body = libraryErrorBodySchema.safeParse(error.body)
+    throw new LibraryError(error.message, error.status, body.success ? body.data.problems : [])
   }
-  return body
 }

@@ -45,9 +45,18 @@ export interface BoardCanvasProps extends CanvasOptions {
 }
 
 export function BoardCanvas(props: BoardCanvasProps) {
-  const { roomId, role, credential, onState, onEditor, licenseKey } = props
-  const uri = useMemo(() => boardSocketUrl(roomId, credential), [roomId, credential])
-  const store = useSync({ uri, assets: inlineBase64AssetStore })
+  const { roomId, role, credential, onState, onEditor, licenseKey, headless } = props
+  // A headless export is nobody: it shows no cursor and is not counted as taking part.
+  const personId = headless ? null : props.user.id
+  const uri = useMemo(
+    () => boardSocketUrl(roomId, credential, personId),
+    [roomId, credential, personId],
+  )
+  const store = useSync({
+    uri,
+    assets: inlineBase64AssetStore,
+    ...(headless ? { getUserPresence: () => null } : {}),
+  })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
   const connectionStatus = useRef<'online' | 'offline'>('offline')
   const reportNow = useRef<(() => void) | null>(null)

@@ -2,7 +2,10 @@
  * What the canvas tells the Svelte shell, and what the shell may ask of it. Plain data and
  * functions only, so nothing outside `src/canvas` needs to know about React or tldraw.
  */
-import type { Role } from '../protocol'
+import type { BoardFile, Role } from '../protocol'
+import type { DeckSource } from '../export/deck'
+import type { DeckInfo, DeckSourceProgress } from './deck-source'
+import type { ExportedImage, ExportScopes, ImageExportOptions } from '../export/image-options'
 import type { AgendaSection } from '../templates/agenda'
 import type { AgendaStep, Template, TemplateInput } from '../templates/schema'
 import type { ZoneRule } from '../templates/shape-meta'
@@ -53,6 +56,8 @@ export interface CanvasOptions {
   credential: { f: string } | { k: string } | null
   user: { id: string; name: string; color: string }
   licenseKey: string | undefined
+  /** Opened by the command-line exporter: no presence, and not counted as a participant. */
+  headless: boolean
   onState(state: BoardState): void
 }
 
@@ -73,6 +78,14 @@ export interface CanvasHandle {
   selectedZone(): { id: string; rule: ZoneRule | null } | null
   /** Makes the shape a zone (a rule), or an ordinary shape again (null). */
   setZoneRule(shapeId: string, rule: ZoneRule | null): void
+  /** What each export scope holds now. */
+  exportScopes(): ExportScopes
+  /** An image of the board, a frame or the selection, drawn by tldraw. */
+  exportImage(options: ImageExportOptions): Promise<ExportedImage>
+  /** What a server snapshot keeps: the whole board as a PNG, and as a file to restore from. */
+  snapshotContent(): Promise<{ image: ExportedImage; board: BoardFile }>
+  /** The board read for a slide deck: frames drawn, stickies and agenda in plain data. */
+  deckSource(info: DeckInfo, onProgress?: DeckSourceProgress): Promise<DeckSource>
   setUser(user: CanvasOptions['user']): void
   unmount(): void
 }

@@ -11,6 +11,8 @@ import { BoardCanvas } from './BoardCanvas'
 import type { CanvasHandle, CanvasOptions } from './board-state'
 import { isBackgroundLocked, setBackgroundLocked } from './background'
 import { draftTemplate, framesOnPage } from './draft-template'
+import { collectDeckSource } from './deck-source'
+import { exportImage, exportScopes, snapshotContent } from './export-image'
 import { placeTemplate } from './place-template'
 import { selectedZoneCandidate, setZoneRule, zoneRuleOf } from './zone-rule'
 
@@ -59,9 +61,29 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
     draftTemplate(frameId) {
       return editor ? draftTemplate(editor, frameId) : { elements: [], steps: [], skipped: {} }
     },
+    exportScopes() {
+      return editor ? exportScopes(editor) : { board: 0, frame: null, selection: 0 }
+    },
+    exportImage(options) {
+      return editor ? exportImage(editor, options) : Promise.reject(notReady())
+    },
+    snapshotContent() {
+      if (!editor) return Promise.reject(notReady())
+      if (editor.getCurrentPageShapeIds().size === 0) {
+        return Promise.reject(new Error('The board is empty: there is nothing to snapshot.'))
+      }
+      return snapshotContent(editor)
+    },
+    deckSource(info, onProgress) {
+      return editor ? collectDeckSource(editor, info, onProgress) : Promise.reject(notReady())
+    },
     setUser,
     unmount() {
       root.unmount()
     },
   }
+}
+
+function notReady() {
+  return new Error('The board has not finished loading yet.')
 }

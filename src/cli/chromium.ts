@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
 
 /**
- * The browser to test with: CHROMIUM_PATH, then Debian's /usr/bin/chromium, and only then
- * Playwright's own download (which needs `npx playwright install` and the internet).
+ * The browser for the exporter, the tests and the benchmarks: CHROMIUM_PATH, then Debian's
+ * /usr/bin/chromium, and only then Playwright's own download (which needs
+ * `npx playwright install` and the internet).
  */
 export function chromiumPath(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium']

@@ -1,0 +1,167 @@
+/**
+ * "Export slides" on the canvas side: reads the current page into a `DeckSource` (plain
+ * data, see src/export/deck.ts), with each frame drawn by tldraw's own renderer, which embeds
+ * its fonts. Everything about order, grouping and layout happens in `buildDeck`.
+ *
+ * Frames are the outermost ones: a frame inside another frame is part of that frame's picture,
+ * not a slide of its own.
+ */
+import {
+  getColorValue,
+  renderPlaintextFromRichText,
+  type Editor,
+  type TLFrameShape,
+  type TLGeoShape,
+  type TLShape,
+  type TLShapeId,
+} from 'tldraw'
+import type { DeckImage, DeckSource, DeckSticky, DeckZone } from '../export/deck'
+import { readAgenda } from '../templates/agenda'
+import { NOTE_SIZE, type Box } from '../templates/render'
+import { isBackground, readShapeMeta } from '../templates/shape-meta'
+
+export interface DeckInfo {
+  /** How many people took part; null when unknown. */
+  participants: number | null
+  date: Date
+}
+
+export type DeckSourceProgress = (done: number, total: number, label: string) => void
+
+/** Frame pictures are at most this wide, and at most twice their size on the board. */
+const MAX_IMAGE_WIDTH = 2400
+const MAX_SCALE = 2
+
+export async function collectDeckSource(
+  editor: Editor,
+  info: DeckInfo,
+  onProgress: DeckSourceProgress = () => {},
+): Promise<DeckSource> {
+  const shapes = editor.getCurrentPageShapes()
+  const colors = editor.getCurrentTheme().colors.light
+  const outermostFrame = (shape: TLShape): TLShapeId | null =>
+    editor.getShapeAncestors(shape).find((a) => a.type === 'frame')?.id ?? null
+  const boxOf = (shape: TLShape): Box | null => {
+    const b = editor.getShapePageBounds(shape)
+    return b ? { x: b.x, y: b.y, w: b.w, h: b.h } : null
+  }
+  const text = (richText: Parameters<typeof renderPlaintextFromRichText>[1]) =>
+    renderPlaintextFromRichText(editor, richText).trim()
+
+  const frames = shapes.filter(
+    (s): s is TLFrameShape => s.type === 'frame' && outermostFrame(s) === null,
+  )
+  const deckFrames: DeckSource['frames'] = []
+  for (const [i, frame] of frames.entries()) {
+    const name = frame.props.name.trim() || 'Frame'
+    onProgress(i, frames.length, `Drawing the frame “${name}”`)
+    const bounds = boxOf(frame)
+    if (!bounds) continue
+    try {
+      deckFrames.push({ id: frame.id, name, bounds, image: await draw(editor, [frame.id], bounds) })
+    } catch (error) {
+      throw new Error(`Could not render the frame “${name}”: ${reason(error)}`)
+    }
+  }
+
+  let page: DeckImage | null = null
+  if (frames.length === 0) {
+    const ids = [...editor.getCurrentPageShapeIds()]
+    const bounds = editor.getCurrentPageBounds()
+    if (ids.length > 0 && bounds) {
+      onProgress(0, 1, 'Drawing the board')
+      try {
+        page = await draw(editor, ids, bounds, 32)
+      } catch (error) {
+        throw new Error(`Could not render the board: ${reason(error)}`)
+      }
+    }
+  }
+  onProgress(1, 1, 'Reading the stickies')
+
+  const stickies: DeckSticky[] = []
+  const zones: DeckZone[] = []
+  for (const shape of shapes) {
+    const bounds = boxOf(shape)
+    if (!bounds) continue
+    if (shape.type === 'note') {
+      stickies.push({
+        id: shape.id,
+        text: text(shape.props.richText),
+        color: getColorValue(colors, shape.props.color, 'noteFill'),
+        bounds,
+        frameId: outermostFrame(shape),
+        background: isBackground(shape),
+      })
+    } else if (shape.type === 'geo' && isZone(shape, bounds, text(shape.props.richText))) {
+      zones.push({
+        id: shape.id,
+        label: text(shape.props.richText),
+        color: getColorValue(colors, shape.props.color, 'solid'),
+        bounds,
+        frameId: outermostFrame(shape),
+      })
+    }
+  }
+
+  const agenda = readAgenda(editor.getDocumentSettings().meta)
+  const focused: DeckSource['shapes'] = {}
+  for (const step of agenda.flatMap((section) => section.steps)) {
+    const shape = step.focus ? editor.getShape(step.focus as TLShapeId) : undefined
+    const bounds = shape && boxOf(shape)
+    if (!shape || !bounds || editor.getAncestorPageId(shape) !== editor.getCurrentPageId()) {
+      continue
+    }
+    focused[shape.id] = {
+      bounds,
+      frameIds: editor
+        .getShapeAncestors(shape)
+        .filter((a) => a.type === 'frame')
+        .map((a) => a.id as string)
+        .reverse(),
+    }
+  }
+
+  return {
+    title: editor.getDocumentSettings().name.trim() || 'Untitled workshop',
+    date: info.date,
+    participants: info.participants,
+    frames: deckFrames,
+    page,
+    stickies,
+    zones,
+    agenda,
+    shapes: focused,
+  }
+}
+
+/**
+ * A zone groups the stickies on it: a shape with a zone rule, or a labelled rectangle or
+ * ellipse that can hold a sticky (a template's "Went well" counts nothing, but is one).
+ */
+function isZone(shape: TLGeoShape, bounds: Box, label: string): boolean {
+  if (readShapeMeta(shape).zone) return true
+  const { geo } = shape.props
+  return (
+    (geo === 'rectangle' || geo === 'ellipse') &&
+    label !== '' &&
+    bounds.w >= NOTE_SIZE &&
+    bounds.h >= NOTE_SIZE
+  )
+}
+
+/** A PNG of the shapes, drawn by tldraw in light mode, at most 2,400 px wide. */
+async function draw(editor: Editor, ids: TLShapeId[], bounds: Box, padding = 0) {
+  const scale = Math.min(MAX_SCALE, MAX_IMAGE_WIDTH / (bounds.w + 2 * padding))
+  const { blob, width, height } = await editor.toImage(ids, {
+    format: 'png',
+    scale,
+    pixelRatio: 1,
+    background: true,
+    padding,
+    darkMode: false,
+  })
+  return { src: blob, width, height }
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))

@@ -1,0 +1,103 @@
+/**
+ * Images of the board, drawn by tldraw's own exporter (`editor.toImage`), which embeds the
+ * fonts and icons that a DOM screenshot would lose.
+ */
+import type { Editor, TLShapeId } from 'tldraw'
+import { SNAPSHOT_LIMITS, type BoardFile } from '../protocol'
+import type { ExportedImage, ExportScopes, ImageExportOptions } from '../export/image-options'
+
+/** Room around a whole board or a selection; a frame is exported edge to edge, like a slide. */
+const PADDING = 32
+
+export function exportScopes(editor: Editor): ExportScopes {
+  const frame = currentFrame(editor)
+  return {
+    board: editor.getCurrentPageShapeIds().size,
+    frame: frame ? { id: frame.id, name: frame.props.name || 'Frame' } : null,
+    selection: editor.getSelectedShapeIds().length,
+  }
+}
+
+export async function exportImage(
+  editor: Editor,
+  options: ImageExportOptions,
+): Promise<ExportedImage> {
+  const { ids, what } = shapesInScope(editor, options.scope)
+  if (ids.length === 0) throw new Error(`Nothing to export: ${what}.`)
+  const framed = options.scope === 'frame'
+  const bounds = editor.getShapesPageBounds(ids)
+  const padding = framed ? 0 : PADDING
+  const image = await editor.toImage(ids, {
+    format: options.format,
+    scale: options.scale,
+    // One image pixel per scaled board unit, so "2x" means twice the board's size, not 4x.
+    pixelRatio: 1,
+    background: options.background === 'white',
+    darkMode: options.dark,
+    padding,
+  })
+  const expectedWidth = bounds ? Math.round((bounds.w + 2 * padding) * options.scale) : 0
+  return { ...image, shrunk: options.format === 'png' && image.width < expectedWidth - 2 }
+}
+
+/**
+ * A server snapshot's content: the whole board at 1x in light mode (what a slide needs), drawn
+ * smaller if a huge board's PNG would pass the server's limit, and the board itself.
+ */
+export async function snapshotContent(editor: Editor) {
+  const board = boardFile(editor)
+  for (const scale of [1, 0.5, 0.25]) {
+    const image = await editor.toImage([...editor.getCurrentPageShapeIds()], {
+      format: 'png',
+      scale,
+      pixelRatio: 1,
+      background: true,
+      darkMode: false,
+      padding: PADDING,
+    })
+    if (image.blob.size <= SNAPSHOT_LIMITS.maxImageBytes) {
+      return { image: { ...image, shrunk: scale < 1 }, board }
+    }
+  }
+  throw new Error('The board is too big to snapshot, even at a quarter of its size.')
+}
+
+/** The board as a tldraw store snapshot: what a server snapshot keeps for a restore. */
+function boardFile(editor: Editor): BoardFile {
+  // The same JSON; tldraw's types are only stricter than the wire schema's.
+  return editor.store.getStoreSnapshot('document') as unknown as BoardFile
+}
+
+function shapesInScope(editor: Editor, scope: ImageExportOptions['scope']) {
+  switch (scope) {
+    case 'board':
+      return { ids: [...editor.getCurrentPageShapeIds()], what: 'the board is empty' }
+    case 'selection':
+      return { ids: editor.getSelectedShapeIds(), what: 'nothing is selected' }
+    case 'frame': {
+      const frame = currentFrame(editor)
+      return { ids: frame ? [frame.id] : ([] as TLShapeId[]), what: 'there is no frame in view' }
+    }
+  }
+}
+
+/**
+ * The frame a facilitator means by "this frame": the selected one, the one holding the
+ * selection, else the one under the middle of the screen.
+ */
+function currentFrame(editor: Editor) {
+  const [first] = editor.getSelectedShapes()
+  if (first) {
+    const frame =
+      first.type === 'frame'
+        ? first
+        : editor.findShapeAncestor(first, (ancestor) => ancestor.type === 'frame')
+    if (frame?.type === 'frame') return frame
+  }
+  const centre = editor.getViewportPageBounds().center
+  const underCentre = editor.getShapeAtPoint(centre, {
+    hitInside: true,
+    filter: (shape) => shape.type === 'frame',
+  })
+  return underCentre?.type === 'frame' ? underCentre : null
+}

@@ -1,0 +1,74 @@
+/**
+ * What export asks of the board's server: its snapshots, and how many people took part.
+ * Errors carry the server's message.
+ */
+import {
+  SNAPSHOT_FORM,
+  peopleCountSchema,
+  peoplePath,
+  snapshotImagePath,
+  snapshotListSchema,
+  snapshotRestorePath,
+  snapshotSummarySchema,
+  snapshotsPath,
+  type BoardFile,
+  type SnapshotSummary,
+} from '../protocol'
+import { callServer } from '../app/server-call'
+
+export async function listSnapshots(roomId: string): Promise<SnapshotSummary[]> {
+  return snapshotListSchema.parse(await callServer(snapshotsPath(roomId))).snapshots
+}
+
+export async function uploadSnapshot(
+  roomId: string,
+  facilitatorSecret: string,
+  snapshot: { title: string; image: Blob; board: BoardFile },
+): Promise<SnapshotSummary> {
+  const form = new FormData()
+  form.set(SNAPSHOT_FORM.title, snapshot.title)
+  form.set(SNAPSHOT_FORM.image, snapshot.image, 'board.png')
+  form.set(
+    SNAPSHOT_FORM.board,
+    new Blob([JSON.stringify(snapshot.board)], { type: 'application/json' }),
+    'board.json',
+  )
+  const body = await callServer(snapshotsPath(roomId), {
+    method: 'POST',
+    headers: bearer(facilitatorSecret),
+    body: form,
+  })
+  return snapshotSummarySchema.parse(body)
+}
+
+export async function deleteSnapshot(roomId: string, facilitatorSecret: string, id: string) {
+  await callServer(`${snapshotsPath(roomId)}/${id}`, {
+    method: 'DELETE',
+    headers: bearer(facilitatorSecret),
+  })
+}
+
+export async function restoreSnapshot(roomId: string, facilitatorSecret: string, id: string) {
+  await callServer(snapshotRestorePath(roomId, id), {
+    method: 'POST',
+    headers: bearer(facilitatorSecret),
+  })
+}
+
+/** The image's address on this origin, for a download name or a fetch. */
+export function snapshotImageUrl(roomId: string, id: string): string {
+  return new URL(snapshotImagePath(roomId, id), window.location.href).toString()
+}
+
+function bearer(secret: string) {
+  return { Authorization: `Bearer ${secret}` }
+}
+
+/** People who joined with edit rights over the board's life; null if the server can't say. */
+export async function countParticipants(roomId: string): Promise<number | null> {
+  try {
+    return peopleCountSchema.parse(await callServer(peoplePath(roomId))).participants
+  } catch {
+    return null
+  }
+}

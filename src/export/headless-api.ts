@@ -1,0 +1,79 @@
+/**
+ * What the command-line exporter (`npm run export`) calls in the page it opens. Files cross
+ * into Node as base64, the one form `page.evaluate` carries intact.
+ */
+import type { SnapshotSummary } from '../protocol'
+import type { ExportedFile, SlideFormat } from './export-actions'
+import type { ImageExportOptions } from './image-options'
+
+export interface EncodedFile {
+  filename: string
+  mimeType: string
+  base64: string
+}
+
+export interface HeadlessExportApi {
+  /** Resolves once the board is loaded and drawn; rejects with why it cannot be. */
+  ready(): Promise<{ title: string; shapes: number }>
+  image(options: ImageExportOptions): Promise<EncodedFile>
+  slides(format: SlideFormat): Promise<EncodedFile>
+  /** Needs the facilitator link. */
+  snapshot(title?: string): Promise<SnapshotSummary>
+}
+
+declare global {
+  interface Window {
+    switchbackExport?: HeadlessExportApi
+  }
+}
+
+export interface HeadlessExportParts {
+  /** The board's state now: loading, ready, or failed with a reason. */
+  status():
+    | { kind: 'loading' }
+    | { kind: 'ready'; title: string; shapes: number }
+    | { kind: 'failed'; reason: string }
+  image(options: ImageExportOptions): Promise<ExportedFile>
+  slides(format: SlideFormat): Promise<ExportedFile>
+  snapshot(title: string): Promise<SnapshotSummary>
+}
+
+/** Puts the API on `window` for as long as the board page is open; returns its removal. */
+export function installHeadlessApi(parts: HeadlessExportParts): () => void {
+  window.switchbackExport = {
+    async ready() {
+      for (;;) {
+        const status = parts.status()
+        if (status.kind === 'ready') return { title: status.title, shapes: status.shapes }
+        if (status.kind === 'failed') throw new Error(status.reason)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    },
+    async image(options) {
+      return encode(await parts.image(options))
+    },
+    async slides(format) {
+      return encode(await parts.slides(format))
+    },
+    snapshot(title) {
+      return parts.snapshot(title ?? `Exported ${new Date().toISOString().slice(0, 16)}`)
+    },
+  }
+  return () => {
+    delete window.switchbackExport
+  }
+}
+
+async function encode(file: ExportedFile): Promise<EncodedFile> {
+  const dataUrl = await new Promise<string>((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(reader.result as string)
+    reader.onerror = () => reject(reader.error ?? new Error('Could not read the exported file.'))
+    reader.readAsDataURL(file.blob)
+  })
+  return {
+    filename: file.filename,
+    mimeType: file.blob.type,
+    base64: dataUrl.slice(dataUrl.indexOf(',') + 1),
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The browser half of `render-deck.ts --browser`: a real tldraw editor (no server) with the
+ * retrospective and enabling-constraints canvases and a team's stickies on them, exported
+ * through the real path (collectDeckSource, exportSlides). The results wait on
+ * `window.deckPreview` for the script to collect.
+ */
+import { createElement } from 'react'
+import { createRoot } from 'react-dom/client'
+import { Tldraw, toRichText, type Editor, type TLShapeId } from 'tldraw'
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import 'tldraw/tldraw.css'
+import '../../src/app/theme.css'
+import { collectDeckSource } from '../../src/canvas/deck-source'
+import { placeTemplate } from '../../src/canvas/place-template'
+import { buildDeck } from '../../src/export/deck'
+import { createSlideRenderer, domMeasure } from '../../src/export/render-slides'
+import { exportSlides } from '../../src/export/slides'
+import { builtInTemplate } from '../../src/templates/catalog'
+
+export interface DeckPreview {
+  pdf: string
+  pptx: string
+  /** Each slide drawn whole (frame pictures included), as PNG data URLs. */
+  slides: string[]
+  progress: string[]
+  timings: Record<string, number>
+}
+
+declare global {
+  interface Window {
+    deckPreview?: DeckPreview | { error: string }
+  }
+}
+
+const STICKIES: Record<string, string[]> = {
+  'went-well': [
+    'Pairing on the migration',
+    'On-call handovers were calm',
+    'The new CI cache cut builds from 14 to 6 minutes',
+    'Design reviews happened before code, not after',
+    'Fewer meetings on Wednesdays',
+  ],
+  'to-improve': [
+    'Flaky end-to-end tests on the checkout flow; we re-ran the pipeline 40 times this month',
+    'Too many priorities at once',
+    'Estimates were off by a factor of two',
+    'We learned about the API change from a customer',
+    'Nobody owned the dependency upgrades, so they piled up until the security audit',
+    'Staging is never like production',
+  ],
+  actions: ['Quarantine flaky tests within a day (Priya)', 'One priority per person per week (Sam)'],
+  drivers: ['Ship the self-serve onboarding by March', 'Keep p95 latency under 300 ms'],
+  limiting: ['No new headcount this year', 'Data stays in the EU'],
+  floats: ['Which cloud region', 'Order of the onboarding steps'],
+  chosen: ['Every change ships behind a flag'],
+}
+const COLORS = ['yellow', 'light-blue', 'light-green', 'light-red', 'violet', 'orange'] as const
+
+async function run(editor: Editor) {
+  const timings: Record<string, number> = {}
+  const time = async <T>(name: string, work: () => Promise<T>) => {
+    const start = performance.now()
+    const result = await work()
+    timings[name] = Math.round(performance.now() - start)
+    return result
+  }
+  editor.updateDocumentSettings({ name: 'Platform team retro, Q3' })
+  for (const id of ['retro', 'enabling-constraints']) placeTemplate(editor, builtInTemplate(id)!)
+
+  // `?stickies=<n>`: that many more in "Went well", to see a list go over several slides.
+  const extra = Number(new URLSearchParams(location.search).get('stickies') ?? 0)
+  const stickies = { ...STICKIES }
+  stickies['went-well'] = [
+    ...stickies['went-well'],
+    ...Array.from({ length: extra }, (_, i) =>
+      i % 4 === 3
+        ? `A longer sticky, number ${i + 1}, that says more than most: it goes on over a few lines.`
+        : `Sticky number ${i + 1}`,
+    ),
+  ]
+  let n = 0
+  for (const [element, texts] of Object.entries(stickies)) {
+    const zone = editor.getCurrentPageShapes().find((s) => s.id.endsWith(`-${element}`))!
+    const frameId = zone.parentId as TLShapeId
+    const perRow = Math.max(1, Math.floor(((zone.props as { w: number }).w - 40) / 220))
+    editor.createShapes(
+      texts.map((text, i) => ({
+        type: 'note' as const,
+        parentId: frameId,
+        x: zone.x + 20 + (i % perRow) * 220,
+        y: zone.y + 60 + Math.floor(i / perRow) * 220,
+        props: { richText: toRichText(text), color: COLORS[n++ % COLORS.length], size: 's' as const },
+      })),
+    )
+  }
+  await document.fonts.ready
+
+  const progress: string[] = []
+  const onProgress = (done: number, total: number, label: string) =>
+    progress.push(`${done}/${total} ${label}`)
+  const source = await time('collect', () =>
+    collectDeckSource(editor, { participants: 8, date: new Date(2026, 10, 24) }, onProgress),
+  )
+  const pdf = await time('pdf', () => exportSlides(source, 'pdf', onProgress))
+  const pptx = await time('pptx', () => exportSlides(source, 'pptx', onProgress))
+  const renderer = createSlideRenderer({ withImages: true, pixelRatio: 0.5 })
+  const slides: string[] = []
+  for (const slide of buildDeck(source, { measure: domMeasure() })) slides.push((await renderer.render(slide)).dataUrl)
+  renderer.dispose()
+  return { pdf: await base64(pdf), pptx: await base64(pptx), slides, progress, timings }
+}
+
+async function base64(blob: Blob) {
+  const bytes = new Uint8Array(await blob.arrayBuffer())
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  }
+  return btoa(binary)
+}
+
+const root = document.createElement('div')
+root.style.cssText = 'position:fixed;inset:0'
+document.body.append(root)
+createRoot(root).render(
+  createElement(Tldraw, {
+    assetUrls: getAssetUrlsByImport(),
+    onMount: (editor: Editor) => {
+      run(editor).then(
+        (result) => (window.deckPreview = result),
+        (error: unknown) => (window.deckPreview = { error: String((error as Error)?.stack ?? error) }),
+      )
+    },
+  }),
+)

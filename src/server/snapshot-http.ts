@@ -320,19 +320,25 @@ export function boardResponse(text: string): Response {
 }
 
 /**
- * Reads and drops the body of a request that is refused anyway (up to the upload limit), so
- * the client receives the refusal instead of a connection reset while it is still sending.
+ * How much of a refused body is read and dropped. A client gets its refusal cleanly only once
+ * the server has taken what it sends (else it sees a reset, or its next request on the same
+ * connection does), so an upload a little over the limit is drained whole; past this, it is cut.
  */
+const MAX_DRAIN_BYTES = 2 * MAX_UPLOAD_BYTES
+
+/** Reads and drops the body of a request that is refused anyway. */
 export async function drainBody(req: SnapshotHttpRequest): Promise<void> {
-  if (!req.body) return
-  const reader = req.body.getReader()
-  let total = 0
+  if (req.body) await discard(req.body.getReader(), 0)
+}
+
+async function discard(reader: BodyReader, alreadyRead: number): Promise<void> {
+  let total = alreadyRead
   try {
     for (;;) {
       const { done, value } = await reader.read()
       if (done) return
       total += value?.byteLength ?? 0
-      if (total > MAX_UPLOAD_BYTES) {
+      if (total > MAX_DRAIN_BYTES) {
         await reader.cancel()
         return
       }
@@ -351,6 +357,7 @@ async function readBytes(
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer> | null> {
   if (Number(req.headers.get('Content-Length') ?? 0) > maxBytes) {
+    // Refused unread; drained only so that the refusal arrives.
     await drainBody(req)
     return null
   }
@@ -367,7 +374,8 @@ async function readBytes(
     if (!value) continue
     total += value.byteLength
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {})
+      chunks.length = 0
+      await discard(reader, total)
       return null
     }
     chunks.push(value)

@@ -4,6 +4,7 @@
  * upload holds once it has passed every check. Nothing here touches storage.
  */
 import { createTLSchema } from '@tldraw/tlschema'
+import { z } from 'zod'
 import {
   SNAPSHOT_FORM,
   SNAPSHOT_LIMITS,
@@ -143,15 +144,8 @@ export async function readSnapshotUpload(
       ),
     }
   }
-  const body = await readBytes(req, MAX_UPLOAD_BYTES)
-  if (!body) return tooBig(`The upload is over ${mib(MAX_UPLOAD_BYTES)}.`)
-
-  let form: FormData
-  try {
-    form = await new Response(body, { headers: { 'Content-Type': contentType } }).formData()
-  } catch {
-    return { error: errorResponse(400, 'The body is not a readable multipart form.') }
-  }
+  const form = await readForm(req, contentType)
+  if ('error' in form) return form
 
   const image = form.get(SNAPSHOT_FORM.image)
   if (image === null) return badRequest(`The form has no "${SNAPSHOT_FORM.image}" (the PNG).`)
@@ -164,6 +158,15 @@ export async function readSnapshotUpload(
   const imageBytes = new Uint8Array(await image.arrayBuffer())
   const header = readPngHeader(imageBytes)
   if (!header) return notPng('The image is not a PNG: it does not start with a PNG header.')
+
+  const titleField = form.get(SNAPSHOT_FORM.title)
+  if (titleField !== null && typeof titleField !== 'string') {
+    return badRequest(`"${SNAPSHOT_FORM.title}" must be text, not a file.`)
+  }
+  const title = z.object({ title: snapshotTitleSchema.optional() }).safeParse({
+    title: titleField ?? undefined,
+  })
+  if (!title.success) return badRequest(`Invalid ${describeIssues(title.error)}`)
 
   const boardField = form.get(SNAPSHOT_FORM.board)
   if (boardField === null) return badRequest(`The form has no "${SNAPSHOT_FORM.board}".`)
@@ -183,18 +186,24 @@ export async function readSnapshotUpload(
   const board = checkBoardFile(boardText)
   if ('error' in board) return board
 
-  const titleField = form.get(SNAPSHOT_FORM.title)
-  if (titleField !== null && typeof titleField !== 'string') {
-    return badRequest(`"${SNAPSHOT_FORM.title}" must be text, not a file.`)
-  }
-  let title: string | undefined
-  if (titleField !== null) {
-    const parsed = snapshotTitleSchema.safeParse(titleField)
-    if (!parsed.success) return badRequest(`Invalid title: ${describeIssues(parsed.error)}`)
-    title = parsed.data
-  }
+  return { title: title.data.title, ...header, image: imageBytes, board: board.json }
+}
 
-  return { title, ...header, image: imageBytes, board: board.json }
+/**
+ * The body as a form. A helper of its own so that the raw bytes can be collected as soon as
+ * they are parsed: a Worker has 128 MB, and an upload may be 28 MiB.
+ */
+async function readForm(
+  req: SnapshotHttpRequest,
+  contentType: string,
+): Promise<{ get: FormData['get'] } | Refused> {
+  const body = await readBytes(req, MAX_UPLOAD_BYTES)
+  if (!body) return tooBig(`The upload is over ${mib(MAX_UPLOAD_BYTES)}.`)
+  try {
+    return await new Response(body, { headers: { 'Content-Type': contentType } }).formData()
+  } catch {
+    return badRequest('The body is not a readable multipart form.')
+  }
 }
 
 /**

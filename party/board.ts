@@ -7,7 +7,7 @@
  */
 import type * as Party from 'partykit/server'
 import { InMemorySyncStorage, TLSocketRoom, type RoomSnapshot } from '@tldraw/sync-core'
-import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
+import { createTLSchema, type TLRecord, type TLStoreSnapshot } from '@tldraw/tlschema'
 import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
@@ -20,8 +20,18 @@ import {
 import { AckGate } from '../src/server/ack-gate'
 import { BoardStorage } from '../src/server/board-storage'
 import { FrameGuard } from '../src/server/frame-guard'
-import { DEFAULT_BOARD_TITLE, parseBoardRequest, json, errorResponse } from '../src/server/http'
+import {
+  DEFAULT_BOARD_TITLE,
+  errorResponse,
+  json,
+  notCreated,
+  parseBoardRequest,
+} from '../src/server/http'
 import { initialBoard } from '../src/server/initial-board'
+import { People } from '../src/server/people'
+import { routeSnapshotRequest } from '../src/server/snapshot-http'
+import { answerSnapshotRequest, type RestoreOutcome } from '../src/server/snapshot-routes'
+import { SnapshotStore } from '../src/server/snapshot-store'
 import { builtInTemplate, BUILT_IN_TEMPLATES } from '../src/templates/catalog'
 import type { Template } from '../src/templates/schema'
 import {
@@ -46,6 +56,8 @@ export default class BoardServer implements Party.Server {
   private auth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
   private readonly boardStorage: BoardStorage
+  private readonly snapshots: SnapshotStore
+  private readonly people: People
   private readonly gate: AckGate
   /** The document clock of the last write handed to storage. */
   private savedClock = 0
@@ -55,6 +67,8 @@ export default class BoardServer implements Party.Server {
 
   constructor(readonly party: Party.Room) {
     this.boardStorage = new BoardStorage(party.storage)
+    this.snapshots = new SnapshotStore(party.storage)
+    this.people = new People(party.storage)
     this.gate = new AckGate((error) => this.recoverFromFailedWrite(error))
   }
 
@@ -68,12 +82,17 @@ export default class BoardServer implements Party.Server {
 
   async onStart() {
     this.auth = (await this.party.storage.get<BoardAuth>(AUTH_KEY)) ?? null
-    if (this.auth) await this.openRoom(await this.boardStorage.load())
+    if (!this.auth) return
+    await Promise.all([
+      this.boardStorage.load().then((snapshot) => this.openRoom(snapshot)),
+      this.people.load(),
+    ])
   }
 
   async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {
     this.early.set(conn.id, [])
-    const role = await this.admit(new URL(ctx.request.url))
+    const url = new URL(ctx.request.url)
+    const role = await this.admit(url)
     const queued = this.early.get(conn.id) ?? []
     this.early.delete(conn.id)
     if (typeof role !== 'string') {
@@ -84,6 +103,11 @@ export default class BoardServer implements Party.Server {
       // Reloading after a failed write: not fatal, so the client comes back by itself.
       conn.close(1013, 'The board is reloading; try again.')
       return
+    }
+    if (PERMISSIONS[role].canEdit) {
+      this.people.remember(url.searchParams.get('u')).catch((error: unknown) => {
+        console.error('could not remember a person', error)
+      })
     }
     this.guards.set(conn.id, new FrameGuard())
     this.room.handleSocketConnect({
@@ -143,6 +167,17 @@ export default class BoardServer implements Party.Server {
   }
 
   async onRequest(req: Party.Request): Promise<Response> {
+    const route = routeSnapshotRequest(req, this.party.id)
+    if (route) {
+      if ('error' in route) return route.error
+      return answerSnapshotRequest(req, route, {
+        roomId: this.party.id,
+        auth: this.auth,
+        snapshots: this.snapshots,
+        people: this.people,
+        restore: (board) => this.restore(board),
+      })
+    }
     const request = await parseBoardRequest(req, this.party.id)
     if ('error' in request) return request.error
     switch (request.kind) {
@@ -221,6 +256,48 @@ export default class BoardServer implements Party.Server {
   }
 
   /**
+   * Makes the board's document the snapshot's, for everyone connected, durably.
+   *
+   * In @tldraw/sync-core 5.4.2, `TLSocketRoom.loadSnapshot` is one storage transaction: it puts
+   * the records that differ, deletes those the snapshot lacks, and migrates. The room hears of
+   * it through the storage's change notification and sends every client the diff, so nobody is
+   * disconnected (its doc comment says otherwise; that happens only when no diff can be made,
+   * and then clients reconnect by themselves). It goes through the AckGate like a client's
+   * push: the diff, and the 200 that acknowledges the restore, wait until it is on disk.
+   */
+  private async restore(board: string): Promise<RestoreOutcome> {
+    const room = this.room
+    if (!room) return 'reloading'
+    const snapshot = JSON.parse(board) as TLStoreSnapshot
+    const outcome: { error?: unknown; write?: Promise<void> } = {}
+    this.gate.process(
+      () => {
+        // Caught here: the gate must still learn about the write, whatever happened.
+        try {
+          room.loadSnapshot(snapshot)
+        } catch (error) {
+          outcome.error = error
+        }
+      },
+      () => {
+        const write = this.saveChanges()
+        if (write) outcome.write = write
+        return write
+      },
+    )
+    try {
+      if (outcome.error) throw outcome.error
+      await outcome.write
+      // Writes complete in order, but make sure everything before this one has, too.
+      await this.gate.settled()
+      return 'restored'
+    } catch (error) {
+      console.error('restoring a snapshot failed', error)
+      return 'failed'
+    }
+  }
+
+  /**
    * A write failed, so the room's memory is ahead of its storage. Drop every connection (their
    * clients keep the unacknowledged edits and send them again) and reload from storage.
    */
@@ -271,10 +348,6 @@ function badRoomId() {
     400,
     'Malformed board id: a board id is 22 to 64 letters, digits, "-" or "_". Check the link.',
   )
-}
-
-function notCreated() {
-  return errorResponse(404, 'No board has been created at this address.')
 }
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8 (a reason may quote the client). */

@@ -212,6 +212,10 @@ export type SnapshotSummary = z.infer<typeof snapshotSummarySchema>
 export const snapshotListSchema = z.strictObject({ snapshots: z.array(snapshotSummarySchema) })
 export type SnapshotList = z.infer<typeof snapshotListSchema>
 
+/** `POST …/snapshots/<id>/restore` answers which snapshot the board now is. */
+export const restoreSnapshotResponseSchema = z.strictObject({ restored: snapshotIdSchema })
+export type RestoreSnapshotResponse = z.infer<typeof restoreSnapshotResponseSchema>
+
 /**
  * The board file inside a snapshot (and what `GET /parties/board/<roomId>` returns): tldraw's
  * store snapshot. Records are checked against tldraw's schema on the server, not here.

@@ -78,6 +78,10 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   })
 }
 
+export function notCreated(): Response {
+  return errorResponse(404, 'No board has been created at this address.')
+}
+
 export function errorResponse(status: number, error: string, headers: Record<string, string> = {}) {
   return json({ error } satisfies ErrorBody, status, headers)
 }

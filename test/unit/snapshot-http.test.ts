@@ -1,0 +1,353 @@
+import { createTLSchema } from '@tldraw/tlschema'
+import { describe, expect, it } from 'vitest'
+import {
+  SNAPSHOT_LIMITS,
+  boardPath,
+  peoplePath,
+  snapshotBoardPath,
+  snapshotImagePath,
+  snapshotRestorePath,
+  snapshotsPath,
+} from '../../src/protocol'
+import {
+  MAX_UPLOAD_BYTES,
+  checkBoardFile,
+  readSnapshotUpload,
+  routeSnapshotRequest,
+} from '../../src/server/snapshot-http'
+import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
+
+const secret = 'S'.repeat(43)
+const snapId = '0mwuqm43cClQyDv2F'
+const at = (path: string, init?: RequestInit) => new Request(`${origin}${path}`, init)
+
+async function refusal(result: Promise<object | null> | object | null) {
+  const value = await result
+  if (!value || !('error' in value) || !(value.error instanceof Response)) {
+    throw new Error(`expected a refusal, got ${JSON.stringify(value)}`)
+  }
+  return {
+    status: value.error.status,
+    error: ((await value.error.json()) as { error: string }).error,
+    allow: value.error.headers.get('Allow'),
+  }
+}
+
+describe('snapshot routes', () => {
+  it('tells the requests apart by method and path', () => {
+    const auth = { headers: { Authorization: `Bearer ${secret}` } }
+    const route = (path: string, init?: RequestInit) => routeSnapshotRequest(at(path, init), roomId)
+    expect(route(snapshotsPath(roomId))).toEqual({ kind: 'list' })
+    expect(route(`${snapshotsPath(roomId)}/`)).toEqual({ kind: 'list' })
+    expect(route(snapshotsPath(roomId), { method: 'POST', ...auth })).toEqual({
+      kind: 'take',
+      secret,
+    })
+    expect(route(snapshotsPath(roomId), { method: 'POST' })).toEqual({ kind: 'take', secret: null })
+    expect(route(snapshotImagePath(roomId, snapId))).toEqual({
+      kind: 'image',
+      id: snapId,
+      head: false,
+      ifNoneMatch: null,
+    })
+    expect(
+      route(snapshotImagePath(roomId, snapId), {
+        method: 'HEAD',
+        headers: { 'If-None-Match': `"${snapId}"` },
+      }),
+    ).toEqual({ kind: 'image', id: snapId, head: true, ifNoneMatch: `"${snapId}"` })
+    expect(route(snapshotBoardPath(roomId, snapId))).toEqual({ kind: 'board', id: snapId })
+    expect(route(`${snapshotsPath(roomId)}/${snapId}`, { method: 'DELETE', ...auth })).toEqual({
+      kind: 'delete',
+      id: snapId,
+      secret,
+    })
+    expect(route(snapshotRestorePath(roomId, snapId), { method: 'POST', ...auth })).toEqual({
+      kind: 'restore',
+      id: snapId,
+      secret,
+    })
+    expect(route(peoplePath(roomId))).toEqual({ kind: 'people' })
+  })
+
+  it('leaves the board’s own path to the board', () => {
+    expect(routeSnapshotRequest(at(boardPath(roomId)), roomId)).toBeNull()
+    expect(routeSnapshotRequest(at(`${boardPath(roomId)}/`, { method: 'POST' }), roomId)).toBeNull()
+  })
+
+  it('reads a malformed Authorization header as a secret that matches nothing', () => {
+    for (const header of ['Basic abc', `Bearer ${secret}x`, 'Bearer', secret]) {
+      const route = routeSnapshotRequest(
+        at(snapshotsPath(roomId), { method: 'POST', headers: { Authorization: header } }),
+        roomId,
+      )
+      expect(route, header).toEqual({ kind: 'take', secret: '' })
+    }
+  })
+
+  it('answers a wrong method with 405 and what is allowed', async () => {
+    const cases: [string, string, string][] = [
+      [snapshotsPath(roomId), 'PUT', 'GET, POST'],
+      [snapshotsPath(roomId), 'DELETE', 'GET, POST'],
+      [`${snapshotsPath(roomId)}/${snapId}`, 'GET', 'DELETE'],
+      [snapshotImagePath(roomId, snapId), 'POST', 'GET, HEAD'],
+      [snapshotImagePath(roomId, snapId), 'DELETE', 'GET, HEAD'],
+      [snapshotBoardPath(roomId, snapId), 'PUT', 'GET'],
+      [snapshotRestorePath(roomId, snapId), 'GET', 'POST'],
+      [peoplePath(roomId), 'POST', 'GET'],
+    ]
+    for (const [path, method, allow] of cases) {
+      const answer = await refusal(routeSnapshotRequest(at(path, { method }), roomId))
+      expect(answer, `${method} ${path}`).toMatchObject({ status: 405, allow })
+      expect(answer.error).toContain(method)
+    }
+  })
+
+  it('answers unknown paths with 404 and malformed ids with 400', async () => {
+    for (const path of [
+      `${snapshotsPath(roomId)}/${snapId}/undo`,
+      `${snapshotsPath(roomId)}/${snapId}.png/restore`,
+      `${snapshotsPath(roomId)}/${snapId}/restore/now`,
+      `${snapshotsPath(roomId)}x`,
+      `${peoplePath(roomId)}/1`,
+      `${boardPath(roomId)}/elsewhere`,
+    ]) {
+      expect(await refusal(routeSnapshotRequest(at(path), roomId)), path).toMatchObject({
+        status: 404,
+        error: expect.stringMatching(/No such path/),
+      })
+    }
+    for (const name of ['short.png', 'has.dot.png', `${snapId}.gif`, `${'x'.repeat(33)}.json`]) {
+      expect(
+        await refusal(routeSnapshotRequest(at(`${snapshotsPath(roomId)}/${name}`), roomId)),
+        name,
+      ).toMatchObject({ status: 400, error: expect.stringMatching(/Malformed snapshot id/) })
+    }
+  })
+})
+
+describe('snapshot uploads', () => {
+  it('reads the image, its size from the PNG header, the board and the title', async () => {
+    const png = pngBytes(640, 360)
+    const upload = await readSnapshotUpload(
+      uploadRequest({
+        image: new Blob([png], { type: 'image/png' }),
+        title: '  After step 2  ',
+      }),
+    )
+    if ('error' in upload) throw new Error(await upload.error.text())
+    expect(upload).toMatchObject({ title: 'After step 2', width: 640, height: 360 })
+    expect(Buffer.from(upload.image).equals(Buffer.from(png))).toBe(true)
+    const board = JSON.parse(upload.board)
+    expect(board.store).toEqual(boardFile().store)
+    expect(board.schema).toEqual(createTLSchema().serialize())
+  })
+
+  it('takes the board as a file or as a string, and no title as none', async () => {
+    const asFile = await readSnapshotUpload(
+      uploadRequest({
+        board: new Blob([JSON.stringify(boardFile())], { type: 'application/json' }),
+      }),
+    )
+    if ('error' in asFile) throw new Error(await asFile.error.text())
+    expect(asFile.title).toBeUndefined()
+    expect(JSON.parse(asFile.board).store['document:document'].name).toBe('Retro')
+  })
+
+  it('refuses anything but multipart/form-data with 415', async () => {
+    for (const [body, type] of [
+      ['{"image":"x"}', 'application/json'],
+      ['image=x', 'application/x-www-form-urlencoded'],
+      ['', ''],
+      ['x', 'multipart/form-data'],
+    ]) {
+      const req = at(snapshotsPath(roomId), {
+        method: 'POST',
+        body,
+        headers: type ? { 'Content-Type': type } : {},
+      })
+      if (!type) req.headers.delete('Content-Type')
+      expect(await refusal(readSnapshotUpload(req)), type).toMatchObject({
+        status: 415,
+        error: expect.stringMatching(/multipart\/form-data/),
+      })
+    }
+  })
+
+  it('refuses an image that is not a PNG with 415, whatever it claims', async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new Array(100).fill(7)])
+    const png = pngBytes(10, 10)
+    const cases: [string, Blob | string][] = [
+      ['a JPEG named image/png', new Blob([jpeg], { type: 'image/png' })],
+      ['garbage named image/png', new Blob(['hello, world'.repeat(10)], { type: 'image/png' })],
+      ['a PNG cut inside its header', new Blob([png.slice(0, 20)], { type: 'image/png' })],
+      ['a real PNG sent as image/jpeg', new Blob([png], { type: 'image/jpeg' })],
+      ['a real PNG with no type', new Blob([png])],
+      ['text instead of a file', 'iVBORw0KGgo='],
+    ]
+    for (const [what, image] of cases) {
+      expect(await refusal(readSnapshotUpload(uploadRequest({ image }))), what).toMatchObject({
+        status: 415,
+      })
+    }
+  })
+
+  it('refuses an upload over the limits with 413: declared, sent, image, board', async () => {
+    const declared = uploadRequest({}, { 'Content-Length': String(MAX_UPLOAD_BYTES + 1) })
+    expect(await refusal(readSnapshotUpload(declared))).toMatchObject({
+      status: 413,
+      error: expect.stringMatching(/upload is over/),
+    })
+    expect(declared.bodyUsed).toBe(true)
+
+    // A body bigger than the declared length says: refused while reading.
+    const sent = uploadRequest({
+      image: new Blob([new Uint8Array(MAX_UPLOAD_BYTES + 10)], { type: 'image/png' }),
+    })
+    expect(await refusal(readSnapshotUpload(sent))).toMatchObject({
+      status: 413,
+      error: expect.stringMatching(/upload is over/),
+    })
+
+    const bigImage = new Uint8Array(SNAPSHOT_LIMITS.maxImageBytes + 1)
+    bigImage.set(pngBytes(10, 10))
+    expect(
+      await refusal(
+        readSnapshotUpload(uploadRequest({ image: new Blob([bigImage], { type: 'image/png' }) })),
+      ),
+    ).toMatchObject({ status: 413, error: expect.stringMatching(/image is over 12 MiB/) })
+
+    const bigBoard = JSON.stringify({
+      ...boardFile(),
+      padding: 'x'.repeat(SNAPSHOT_LIMITS.maxBoardBytes),
+    })
+    expect(await refusal(readSnapshotUpload(uploadRequest({ board: bigBoard })))).toMatchObject({
+      status: 413,
+      error: expect.stringMatching(/board file is over 16 MiB/),
+    })
+  })
+
+  it('refuses a body that claims to be a form but is not one with 400', async () => {
+    const req = at(snapshotsPath(roomId), {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=abc' },
+      body: 'this is not a form',
+    })
+    expect(await refusal(readSnapshotUpload(req))).toEqual({
+      status: 400,
+      error: 'The body is not a readable multipart form.',
+      allow: null,
+    })
+  })
+
+  it('refuses missing parts and bad titles with 400, saying what is wrong', async () => {
+    const cases: [string, Parameters<typeof uploadRequest>[0], RegExp][] = [
+      ['no image', { image: null }, /no "image"/],
+      ['no board', { board: null }, /no "board"/],
+      ['a blank title', { title: '   ' }, /^Invalid title: Too small/],
+      ['a long title', { title: 't'.repeat(121) }, /^Invalid title: Too big/],
+      ['a title file', { title: new Blob(['x']) }, /"title" must be text/],
+    ]
+    for (const [what, parts, message] of cases) {
+      expect(await refusal(readSnapshotUpload(uploadRequest(parts))), what).toMatchObject({
+        status: 400,
+        error: expect.stringMatching(message),
+      })
+    }
+  })
+})
+
+describe('board files', () => {
+  const check = async (board: unknown) =>
+    refusal(checkBoardFile(typeof board === 'string' ? board : JSON.stringify(board)))
+
+  it('accepts a board and answers it in the current schema', () => {
+    const result = checkBoardFile(JSON.stringify(boardFile()))
+    if ('error' in result) throw new Error('refused')
+    expect(JSON.parse(result.json)).toEqual({
+      schema: createTLSchema().serialize(),
+      store: boardFile().store,
+    })
+  })
+
+  it('migrates a board from an older tldraw', () => {
+    const old = boardFile()
+    delete old.store['document:document'].meta
+    const sequences = (old.schema as { sequences: Record<string, number> }).sequences
+    old.schema = { ...old.schema, sequences: { ...sequences, 'com.tldraw.document': 1 } } as never
+    const result = checkBoardFile(JSON.stringify(old))
+    if ('error' in result) throw new Error('refused')
+    expect(JSON.parse(result.json).store['document:document'].meta).toEqual({})
+  })
+
+  it('refuses what a restore could not load, saying what is wrong', async () => {
+    const board = boardFile()
+    const [shapeId] = Object.keys(board.store).filter((id) => id.startsWith('shape:'))
+    const shape = board.store[shapeId] as unknown as { props: Record<string, unknown> }
+    const without = (typeName: string) =>
+      Object.fromEntries(Object.entries(board.store).filter(([, r]) => r.typeName !== typeName))
+    const cases: [string, unknown, RegExp][] = [
+      ['not JSON', '{"schema":', /not JSON/],
+      ['not a snapshot', { document: {} }, /not a tldraw store snapshot: schema: .*; store: /],
+      ['a record without id', { ...board, store: { x: { typeName: 'shape' } } }, /store\.x\.id/],
+      [
+        'a bad shape',
+        {
+          ...board,
+          store: { ...board.store, [shapeId]: { ...shape, props: { ...shape.props, w: 'wide' } } },
+        },
+        new RegExp(`store\\["${shapeId}"\\]: .*w`),
+      ],
+      [
+        'a record under another id',
+        { ...board, store: { ...board.store, 'shape:elsewhere': board.store[shapeId] } },
+        /store\["shape:elsewhere"\]: its id is/,
+      ],
+      [
+        'an unknown record type',
+        { ...board, store: { ...board.store, 'widget:1': { id: 'widget:1', typeName: 'widget' } } },
+        /unknown record type "widget"/,
+      ],
+      [
+        'session state',
+        {
+          ...board,
+          store: {
+            ...board.store,
+            'pointer:pointer': {
+              id: 'pointer:pointer',
+              typeName: 'pointer',
+              x: 0,
+              y: 0,
+              lastActivityTimestamp: 0,
+              meta: {},
+            },
+          },
+        },
+        /"pointer" record is not part of a board/,
+      ],
+      ['no document', { ...board, store: without('document') }, /no document record/],
+      ['no page', { ...board, store: without('page') }, /no page/],
+      [
+        'a newer tldraw',
+        {
+          ...board,
+          schema: {
+            ...board.schema,
+            sequences: {
+              ...(board.schema as { sequences: object }).sequences,
+              'com.tldraw.shape': 99,
+            },
+          },
+        },
+        /cannot be brought to this server's tldraw schema/,
+      ],
+    ]
+    for (const [what, file, message] of cases) {
+      expect(await check(file), what).toMatchObject({
+        status: 400,
+        error: expect.stringMatching(message),
+      })
+    }
+  })
+})

@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'board-size': () => import('./board-size'),
   templates: () => import('./templates'),
   'zone-counts': () => import('./zone-counts'),
+  export: () => import('./export'),
 }
 
 async function main(names: string[]): Promise<void> {

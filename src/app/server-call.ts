@@ -23,7 +23,11 @@ export async function callServer(path: string, init: RequestInit = {}): Promise<
   try {
     response = await fetch(path, { ...init, headers })
   } catch {
-    throw new ServerError('Could not reach the server. Check the connection and try again.', 0, null)
+    throw new ServerError(
+      'Could not reach the server. Check the connection and try again.',
+      0,
+      null,
+    )
   }
   if (response.status === 204) return null
   const body: unknown = await response.json().catch(() => null)

@@ -7,6 +7,7 @@
  * not a slide of its own.
  */
 import {
+  Box as TldrawBox,
   getColorValue,
   renderPlaintextFromRichText,
   type Editor,
@@ -17,6 +18,7 @@ import {
 } from 'tldraw'
 import type { DeckImage, DeckSource, DeckSticky, DeckZone } from '../export/deck'
 import { readAgenda } from '../templates/agenda'
+import { frameContent } from './frame-content'
 import { NOTE_SIZE, type Box } from '../templates/render'
 import { isBackground, readShapeMeta } from '../templates/shape-meta'
 
@@ -58,9 +60,12 @@ export async function collectDeckSource(
     const bounds = boxOf(frame)
     if (!bounds) continue
     try {
-      deckFrames.push({ id: frame.id, name, bounds, image: await draw(editor, [frame.id], bounds) })
+      const image = await draw(editor, frameContent(editor, frame), bounds, 0, true)
+      deckFrames.push({ id: frame.id, name, bounds, image })
     } catch (error) {
-      throw new Error(`Could not render the frame “${name}”: ${reason(error)}`)
+      throw new Error(`Could not render the frame “${name}”: ${reason(error)}`, {
+        cause: error,
+      })
     }
   }
 
@@ -73,7 +78,7 @@ export async function collectDeckSource(
       try {
         page = await draw(editor, ids, bounds, 32)
       } catch (error) {
-        throw new Error(`Could not render the board: ${reason(error)}`)
+        throw new Error(`Could not render the board: ${reason(error)}`, { cause: error })
       }
     }
   }
@@ -150,10 +155,14 @@ function isZone(shape: TLGeoShape, bounds: Box, label: string): boolean {
   )
 }
 
-/** A PNG of the shapes, drawn by tldraw in light mode, at most 2,400 px wide. */
-async function draw(editor: Editor, ids: TLShapeId[], bounds: Box, padding = 0) {
+/**
+ * A PNG of the shapes, drawn by tldraw in light mode, at most 2,400 px wide; `exact` cuts it
+ * to `bounds` (a frame), whatever of the shapes over it reaches past.
+ */
+async function draw(editor: Editor, ids: TLShapeId[], bounds: Box, padding = 0, exact = false) {
   const scale = Math.min(MAX_SCALE, MAX_IMAGE_WIDTH / (bounds.w + 2 * padding))
   const { blob, width, height } = await editor.toImage(ids, {
+    ...(exact ? { bounds: new TldrawBox(bounds.x, bounds.y, bounds.w, bounds.h) } : {}),
     format: 'png',
     scale,
     pixelRatio: 1,

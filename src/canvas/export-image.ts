@@ -2,7 +2,8 @@
  * Images of the board, drawn by tldraw's own exporter (`editor.toImage`), which embeds the
  * fonts and icons that a DOM screenshot would lose.
  */
-import type { Editor, TLShapeId } from 'tldraw'
+import type { Editor, TLFrameShape, TLShapeId } from 'tldraw'
+import { frameContent } from './frame-content'
 import { SNAPSHOT_LIMITS, type BoardFile } from '../protocol'
 import type { ExportedImage, ExportScopes, ImageExportOptions } from '../export/image-options'
 
@@ -25,9 +26,11 @@ export async function exportImage(
   const { ids, what } = shapesInScope(editor, options.scope)
   if (ids.length === 0) throw new Error(`Nothing to export: ${what}.`)
   const framed = options.scope === 'frame'
-  const bounds = editor.getShapesPageBounds(ids)
+  // A frame is cut out exactly, whatever of the shapes over it reaches past its edges.
+  const bounds = framed ? editor.getShapePageBounds(ids[0]) : editor.getShapesPageBounds(ids)
   const padding = framed ? 0 : PADDING
   const image = await editor.toImage(ids, {
+    ...(framed && bounds ? { bounds } : {}),
     format: options.format,
     scale: options.scale,
     // One image pixel per scaled board unit, so "2x" means twice the board's size, not 4x.
@@ -76,14 +79,17 @@ function shapesInScope(editor: Editor, scope: ImageExportOptions['scope']) {
       return { ids: editor.getSelectedShapeIds(), what: 'nothing is selected' }
     case 'frame': {
       const frame = currentFrame(editor)
-      return { ids: frame ? [frame.id] : ([] as TLShapeId[]), what: 'there is no frame in view' }
+      return {
+        ids: frame ? frameContent(editor, frame) : ([] as TLShapeId[]),
+        what: 'there is no frame on screen',
+      }
     }
   }
 }
 
 /**
  * The frame a facilitator means by "this frame": the selected one, the one holding the
- * selection, else the one under the middle of the screen.
+ * selection, else the one that fills most of the screen.
  */
 function currentFrame(editor: Editor) {
   const [first] = editor.getSelectedShapes()
@@ -94,10 +100,16 @@ function currentFrame(editor: Editor) {
         : editor.findShapeAncestor(first, (ancestor) => ancestor.type === 'frame')
     if (frame?.type === 'frame') return frame
   }
-  const centre = editor.getViewportPageBounds().center
-  const underCentre = editor.getShapeAtPoint(centre, {
-    hitInside: true,
-    filter: (shape) => shape.type === 'frame',
-  })
-  return underCentre?.type === 'frame' ? underCentre : null
+  const viewport = editor.getViewportPageBounds()
+  let best: { frame: TLFrameShape; area: number } | null = null
+  for (const shape of editor.getCurrentPageShapes()) {
+    if (shape.type !== 'frame') continue
+    const bounds = editor.getShapePageBounds(shape)
+    if (!bounds) continue
+    const w = Math.min(bounds.maxX, viewport.maxX) - Math.max(bounds.minX, viewport.minX)
+    const h = Math.min(bounds.maxY, viewport.maxY) - Math.max(bounds.minY, viewport.minY)
+    const area = w > 0 && h > 0 ? w * h : 0
+    if (area > 0 && (!best || area > best.area)) best = { frame: shape as TLFrameShape, area }
+  }
+  return best?.frame ?? null
 }

@@ -28,12 +28,17 @@ async function templateBoard(people: People, serverUrl: string) {
   return { facilitator, link, roomId: new URL(link).pathname.split('/')[2] }
 }
 
-/** Adds a sticky with this text at the centre of the template's frame (as its child). */
+/**
+ * Adds a sticky with this text over the centre of the template's first frame. Made by a
+ * script, it is a child of the page, not of the frame, though it shows over it.
+ */
 async function addSticky(page: Page, text: string, dx = 0) {
   await page.evaluate(
     ({ text, dx }) => {
       const editor = window.editor
-      const frame = editor.getCurrentPageShapes().find((s) => s.type === 'frame')!
+      const frame = editor
+        .getCurrentPageShapes()
+        .find((s) => s.type === 'frame' && s.props.name === 'Drivers, constraints, floats')!
       const bounds = editor.getShapePageBounds(frame)!
       editor.createShape({
         type: 'note',
@@ -71,6 +76,7 @@ test('images: PNG at the chosen scale and background, SVG with its fonts', async
 }) => {
   const { facilitator: page } = await templateBoard(people, server.url)
   const dialog = page.getByTestId('export-dialog')
+  await addSticky(page, 'Over the frame')
 
   // The frame at 2x, edge to edge: exactly twice the template's 1920×1080 frame.
   await page.evaluate(() => {
@@ -91,10 +97,16 @@ test('images: PNG at the chosen scale and background, SVG with its fonts', async
   expect(framePng.name).toBe('enabling-constraints-drivers-constraints-floats@2x.png')
   const frame = PNG.sync.read(framePng.bytes)
   expect([frame.width, frame.height]).toEqual([3840, 2160])
-  // A light, opaque background: the top-left pixel is the frame's near-white fill.
-  const [r, g, b, a] = frame.data.subarray(0, 4)
+  // A light, opaque background: just inside the frame's border, its near-white fill.
+  const inside = (20 * frame.width + 20) * 4
+  const [r, g, b, a] = frame.data.subarray(inside, inside + 4)
   expect(a).toBe(255)
   expect(Math.min(r, g, b)).toBeGreaterThan(240)
+  // The sticky over the frame is in the picture: its yellow is in the middle.
+  const middle = (frame.height / 2) * frame.width * 4 + (frame.width / 2) * 4
+  const [mr, mg, mb] = frame.data.subarray(middle, middle + 3)
+  expect(mr - mb).toBeGreaterThan(60)
+  expect(mg - mb).toBeGreaterThan(20)
   await expect(
     page.getByText(/Downloaded enabling-constraints-drivers-constraints-floats@2x\.png/),
   ).toBeVisible()
@@ -350,6 +362,11 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
   await expect
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 1)
+  // The snapshot is of the board as the facilitator's browser has it.
+  await facilitator.waitForFunction(
+    (n) => window.editor.getCurrentPageShapeIds().size === n,
+    TEMPLATE.elements.length + 1,
+  )
 
   await facilitator.keyboard.press('Alt+Shift+P')
   const panel = facilitator.getByTestId('snapshots')

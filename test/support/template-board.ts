@@ -12,7 +12,7 @@ export async function setIdentity(target: Page | BrowserContext, name: string) {
         localStorage.setItem('switchback:identity', JSON.stringify(identity))
       }
     },
-    { id: `${name}-id`, name, color: '#1971c2' },
+    { id: `${name}-identity`, name, color: '#1971c2' },
   )
 }
 

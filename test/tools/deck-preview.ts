@@ -48,7 +48,10 @@ const STICKIES: Record<string, string[]> = {
     'Nobody owned the dependency upgrades, so they piled up until the security audit',
     'Staging is never like production',
   ],
-  actions: ['Quarantine flaky tests within a day (Priya)', 'One priority per person per week (Sam)'],
+  actions: [
+    'Quarantine flaky tests within a day (Priya)',
+    'One priority per person per week (Sam)',
+  ],
   drivers: ['Ship the self-serve onboarding by March', 'Keep p95 latency under 300 ms'],
   limiting: ['No new headcount this year', 'Data stays in the EU'],
   floats: ['Which cloud region', 'Order of the onboarding steps'],
@@ -64,11 +67,55 @@ async function run(editor: Editor) {
     timings[name] = Math.round(performance.now() - start)
     return result
   }
-  editor.updateDocumentSettings({ name: 'Platform team retro, Q3' })
-  for (const id of ['retro', 'enabling-constraints']) placeTemplate(editor, builtInTemplate(id)!)
+  const params = new URLSearchParams(location.search)
+  if (params.get('board') === 'frameless') {
+    addFramelessBoard(editor)
+  } else {
+    editor.updateDocumentSettings({ name: 'Platform team retro, Q3' })
+    for (const id of ['retro', 'enabling-constraints']) placeTemplate(editor, builtInTemplate(id)!)
+    addStickies(editor, Number(params.get('stickies') ?? 0))
+  }
+  await document.fonts.ready
 
+  const progress: string[] = []
+  const onProgress = (done: number, total: number, label: string) =>
+    progress.push(`${done}/${total} ${label}`)
+  const source = await time('collect', () =>
+    collectDeckSource(editor, { participants: 8, date: new Date(2026, 10, 24) }, onProgress),
+  )
+  const pdf = await time('pdf', () => exportSlides(source, 'pdf', onProgress))
+  const pptx = await time('pptx', () => exportSlides(source, 'pptx', onProgress))
+  const renderer = createSlideRenderer({ withImages: true, pixelRatio: 0.5, format: 'png' })
+  const slides: string[] = []
+  for (const slide of buildDeck(source, { measure: domMeasure() }))
+    slides.push((await renderer.render(slide)).dataUrl)
+  renderer.dispose()
+  return { pdf: await base64(pdf), pptx: await base64(pptx), slides, progress, timings }
+}
+
+/** `?board=frameless`: a brainstorm straight on the page, one labelled rectangle as a zone. */
+function addFramelessBoard(editor: Editor) {
+  editor.updateDocumentSettings({ name: 'Quick brainstorm' })
+  editor.createShape({
+    type: 'geo',
+    x: 0,
+    y: 0,
+    props: { w: 700, h: 500, geo: 'rectangle', color: 'blue', richText: toRichText('Parking lot') },
+  })
+  const texts = ['Offsite in spring?', 'Rotate the on-call lead', 'Budget for books', 'Demo day']
+  editor.createShapes(
+    texts.map((text, i) => ({
+      type: 'note' as const,
+      x: i < 2 ? 40 + i * 240 : 900 + (i - 2) * 240,
+      y: i < 2 ? 120 : 60,
+      props: { richText: toRichText(text), color: COLORS[i], size: 's' as const },
+    })),
+  )
+}
+
+/** The team's stickies in the zones; `extra` more in "Went well", to see a list go on. */
+function addStickies(editor: Editor, extra: number) {
   // `?stickies=<n>`: that many more in "Went well", to see a list go over several slides.
-  const extra = Number(new URLSearchParams(location.search).get('stickies') ?? 0)
   const stickies = { ...STICKIES }
   stickies['went-well'] = [
     ...stickies['went-well'],
@@ -89,25 +136,14 @@ async function run(editor: Editor) {
         parentId: frameId,
         x: zone.x + 20 + (i % perRow) * 220,
         y: zone.y + 60 + Math.floor(i / perRow) * 220,
-        props: { richText: toRichText(text), color: COLORS[n++ % COLORS.length], size: 's' as const },
+        props: {
+          richText: toRichText(text),
+          color: COLORS[n++ % COLORS.length],
+          size: 's' as const,
+        },
       })),
     )
   }
-  await document.fonts.ready
-
-  const progress: string[] = []
-  const onProgress = (done: number, total: number, label: string) =>
-    progress.push(`${done}/${total} ${label}`)
-  const source = await time('collect', () =>
-    collectDeckSource(editor, { participants: 8, date: new Date(2026, 10, 24) }, onProgress),
-  )
-  const pdf = await time('pdf', () => exportSlides(source, 'pdf', onProgress))
-  const pptx = await time('pptx', () => exportSlides(source, 'pptx', onProgress))
-  const renderer = createSlideRenderer({ withImages: true, pixelRatio: 0.5 })
-  const slides: string[] = []
-  for (const slide of buildDeck(source, { measure: domMeasure() })) slides.push((await renderer.render(slide)).dataUrl)
-  renderer.dispose()
-  return { pdf: await base64(pdf), pptx: await base64(pptx), slides, progress, timings }
 }
 
 async function base64(blob: Blob) {
@@ -128,7 +164,8 @@ createRoot(root).render(
     onMount: (editor: Editor) => {
       run(editor).then(
         (result) => (window.deckPreview = result),
-        (error: unknown) => (window.deckPreview = { error: String((error as Error)?.stack ?? error) }),
+        (error: unknown) =>
+          (window.deckPreview = { error: String((error as Error)?.stack ?? error) }),
       )
     },
   }),

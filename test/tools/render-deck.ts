@@ -1,5 +1,5 @@
 /**
- * `npx tsx test/tools/render-deck.ts [--out <folder>] [--stickies <n>] [--browser]`
+ * `npx tsx test/tools/render-deck.ts [--out <folder>] [--stickies <n>] [--browser [--frameless]]`
  *
  * To look at decks. Without `--browser`: the sample board (test/support/sample-deck.ts) as
  * PPTX, and as PDF with blank pages in place of the DOM rendering; frame pictures are drawn
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(tmpdir(), 'switchback-deck') },
     stickies: { type: 'string' },
     browser: { type: 'boolean', default: false },
+    frameless: { type: 'boolean', default: false },
   },
 })
 const out = resolve(values.out)
@@ -104,9 +105,10 @@ async function inBrowser() {
       })
       browser.once('exit', () => fail(new Error(`Chromium exited: ${err}`)))
     })
-    const list = (await (
-      await fetch(`http://${new URL(wsUrl).host}/json/list`)
-    ).json()) as { type: string; webSocketDebuggerUrl: string }[]
+    const list = (await (await fetch(`http://${new URL(wsUrl).host}/json/list`)).json()) as {
+      type: string
+      webSocketDebuggerUrl: string
+    }[]
     const cdp = await connect(list.find((t) => t.type === 'page')!.webSocketDebuggerUrl)
     const offOrigin: string[] = []
     cdp.on('Network.requestWillBeSent', (params) => {
@@ -124,7 +126,7 @@ async function inBrowser() {
     await cdp.send('Network.enable')
     await cdp.send('Runtime.enable')
     await cdp.send('Page.navigate', {
-      url: `${origin}/deck-preview?stickies=${Number(values.stickies ?? 0)}`,
+      url: `${origin}/deck-preview?stickies=${Number(values.stickies ?? 0)}${values.frameless ? '&board=frameless' : ''}`,
     })
     const deadline = Date.now() + 180_000
     let result: Record<string, unknown> | null = null
@@ -146,12 +148,18 @@ async function inBrowser() {
     }
     console.log('Progress:\n  ' + preview.progress.join('\n  '))
     console.log('Timings (ms):', JSON.stringify(result.timings))
-    console.log(offOrigin.length ? `Off-origin requests:\n  ${offOrigin.join('\n  ')}` : 'No off-origin requests.')
+    console.log(
+      offOrigin.length
+        ? `Off-origin requests:\n  ${offOrigin.join('\n  ')}`
+        : 'No off-origin requests.',
+    )
     cdp.close()
   } finally {
-    browser.kill()
+    const exited = new Promise((done) => browser.once('exit', done))
+    if (browser.exitCode === null) browser.kill()
+    await exited
     await server.close()
-    await rm(profile, { recursive: true, force: true })
+    await rm(profile, { recursive: true, force: true, maxRetries: 5 })
   }
 }
 
@@ -172,7 +180,9 @@ async function connect(url: string) {
       const id = nextId++
       socket.send(JSON.stringify({ id, method, params }))
       return new Promise<unknown>((done, fail) =>
-        pending.set(id, (m) => (m.error ? fail(new Error(JSON.stringify(m.error))) : done(m.result))),
+        pending.set(id, (m) =>
+          m.error ? fail(new Error(JSON.stringify(m.error))) : done(m.result),
+        ),
       )
     },
     on(event: string, listener: (params: unknown) => void) {
@@ -186,12 +196,18 @@ function toPngs() {
   console.log(`${join(out, 'deck.pptx')}\n${join(out, 'deck.pdf')}`)
   try {
     const lo = join(out, 'lo')
-    execFileSync('libreoffice', ['--headless', '--convert-to', 'pdf', '--outdir', lo, join(out, 'deck.pptx')], {
-      stdio: 'ignore',
-    })
+    execFileSync(
+      'libreoffice',
+      ['--headless', '--convert-to', 'pdf', '--outdir', lo, join(out, 'deck.pptx')],
+      {
+        stdio: 'ignore',
+      },
+    )
     execFileSync('pdftoppm', ['-png', '-r', '80', join(lo, 'deck.pdf'), join(out, 'pptx')])
     execFileSync('pdftoppm', ['-png', '-r', '80', join(out, 'deck.pdf'), join(out, 'pdf')])
-    console.log(`PNGs: ${join(out, 'pptx-*.png')} (PPTX via LibreOffice), ${join(out, 'pdf-*.png')}`)
+    console.log(
+      `PNGs: ${join(out, 'pptx-*.png')} (PPTX via LibreOffice), ${join(out, 'pdf-*.png')}`,
+    )
   } catch (error) {
     console.log(`No PNGs (LibreOffice or poppler missing?): ${(error as Error).message}`)
   }

@@ -2,7 +2,7 @@
  * The board's HTTP surface, validated: which request this is, or the error to answer.
  */
 import { z } from 'zod'
-import { boardPath, createBoardRequestSchema, type ErrorBody } from '../protocol'
+import { boardPath, createBoardRequestSchema, secretSchema, type ErrorBody } from '../protocol'
 import { MAX_TEMPLATE_BYTES, type Template } from '../templates/schema'
 
 /** Room for a whole template plus the title. */
@@ -84,4 +84,21 @@ export function notCreated(): Response {
 
 export function errorResponse(status: number, error: string, headers: Record<string, string> = {}) {
   return json({ error } satisfies ErrorBody, status, headers)
+}
+
+/** A refused request: the answer to send. */
+export type Refused = { error: Response }
+
+export function notAllowed(method: string, allow: string): Refused {
+  return {
+    error: errorResponse(405, `${method} is not allowed here; use ${allow}.`, { Allow: allow }),
+  }
+}
+
+/** null without an Authorization header; '' (which matches nothing) for one that is not ours. */
+export function bearerSecret(req: { headers: { get(name: string): string | null } }) {
+  const header = req.headers.get('Authorization')
+  if (header === null) return null
+  const secret = secretSchema.safeParse(/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1])
+  return secret.success ? secret.data : ''
 }

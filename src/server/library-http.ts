@@ -6,7 +6,6 @@ import {
   MAX_LIBRARY_SOURCE_URL_LENGTH,
   createLibraryRequestSchema,
   libraryPath,
-  secretSchema,
   type LibraryErrorBody,
 } from '../protocol'
 import {
@@ -16,23 +15,17 @@ import {
   type Template,
   type TemplateProblem,
 } from '../templates/schema'
+import { drainBody, readBody, type BodyRequest } from './request-body'
 import { hashSecret, sameHash } from './roles'
-import { describeIssues, errorResponse, json } from './http'
+import { bearerSecret, describeIssues, errorResponse, json, notAllowed, type Refused } from './http'
 
 /** A name is at most 80 characters: a create request has no business being bigger. */
 const MAX_CREATE_BYTES = 4 * 1024
 
 /** What we read of a request: both the Workers and the DOM `Request` fit. */
-export interface LibraryHttpRequest {
+export interface LibraryHttpRequest extends BodyRequest {
   url: string
   method: string
-  headers: { get(name: string): string | null }
-  arrayBuffer(): Promise<ArrayBuffer>
-  body: { getReader(): BodyReader } | null
-}
-interface BodyReader {
-  read(): Promise<{ done: boolean; value?: Uint8Array }>
-  cancel(): Promise<void>
 }
 
 export type LibraryRoute =
@@ -42,8 +35,6 @@ export type LibraryRoute =
   /** `secret` is null when the request carries none. */
   | { kind: 'publish'; templateId: string; secret: string | null }
   | { kind: 'remove'; templateId: string; secret: string | null }
-
-type Refused = { error: Response }
 
 export function routeLibraryRequest(
   req: LibraryHttpRequest,
@@ -140,7 +131,7 @@ export async function readTemplateBody(
  * client receives the refusal instead of a connection reset while it is still sending.
  */
 export async function discardBody(req: LibraryHttpRequest): Promise<void> {
-  await readText(req, MAX_TEMPLATE_BYTES, '').catch(() => undefined)
+  await drainBody(req, MAX_TEMPLATE_BYTES)
 }
 
 /** Whether `secret` is the library's, compared by hash in constant time. */
@@ -155,20 +146,6 @@ export function jsonText(text: string, status = 200): Response {
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
   })
-}
-
-/** null without an Authorization header; '' (which matches nothing) for one that is not ours. */
-function bearerSecret(req: LibraryHttpRequest): string | null {
-  const header = req.headers.get('Authorization')
-  if (header === null) return null
-  const secret = secretSchema.safeParse(/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1])
-  return secret.success ? secret.data : ''
-}
-
-function notAllowed(method: string, allow: string): Refused {
-  return {
-    error: errorResponse(405, `${method} is not allowed here; use ${allow}.`, { Allow: allow }),
-  }
 }
 
 function invalidTemplate(problems: TemplateProblem[]): Refused {
@@ -198,36 +175,8 @@ async function readText(
   maxBytes: number,
   tooBig: string,
 ): Promise<string | Refused> {
-  const refuse = { error: errorResponse(413, tooBig) }
-  const declared = Number(req.headers.get('Content-Length') ?? 0)
-  if (declared > maxBytes) return refuse
-
-  let bytes: Uint8Array
-  if (req.body) {
-    const reader = req.body.getReader()
-    const chunks: Uint8Array[] = []
-    let total = 0
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      if (!value) continue
-      total += value.byteLength
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {})
-        return refuse
-      }
-      chunks.push(value)
-    }
-    bytes = new Uint8Array(total)
-    let offset = 0
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset)
-      offset += chunk.byteLength
-    }
-  } else {
-    bytes = new Uint8Array(await req.arrayBuffer())
-    if (bytes.byteLength > maxBytes) return refuse
-  }
+  const bytes = await readBody(req, maxBytes)
+  if (!bytes) return { error: errorResponse(413, tooBig) }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {

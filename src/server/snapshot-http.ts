@@ -11,15 +11,15 @@ import {
   boardFileSchema,
   boardPath,
   peoplePath,
-  secretSchema,
   snapshotIdSchema,
   snapshotImagePath,
   snapshotTitleSchema,
   snapshotsPath,
   type SnapshotSummary,
 } from '../protocol'
-import { describeIssues, errorResponse } from './http'
+import { bearerSecret, describeIssues, errorResponse, notAllowed, type Refused } from './http'
 import { readPngHeader } from './png'
+import { drainBody, readBody, type BodyRequest } from './request-body'
 import type { SnapshotEntry } from './snapshot-store'
 
 /** Room for the image, the board, a title and the multipart boundaries around them. */
@@ -29,16 +29,14 @@ export const MAX_UPLOAD_BYTES =
 const tlSchema = createTLSchema()
 
 /** What we read of a request: both the Workers and the DOM `Request` fit. */
-export interface SnapshotHttpRequest {
+export interface SnapshotHttpRequest extends BodyRequest {
   url: string
   method: string
-  headers: { get(name: string): string | null }
-  arrayBuffer(): Promise<ArrayBuffer>
-  body: { getReader(): BodyReader } | null
 }
-interface BodyReader {
-  read(): Promise<{ done: boolean; value?: Uint8Array }>
-  cancel(): Promise<void>
+
+/** Reads and drops the body of a refused upload. */
+export function drainUpload(req: SnapshotHttpRequest): Promise<void> {
+  return drainBody(req, MAX_UPLOAD_BYTES)
 }
 
 export type SnapshotRoute =
@@ -50,8 +48,6 @@ export type SnapshotRoute =
   | { kind: 'delete'; id: string; secret: string | null }
   | { kind: 'restore'; id: string; secret: string | null }
   | { kind: 'people' }
-
-type Refused = { error: Response }
 
 export interface SnapshotUpload {
   title: string | undefined
@@ -136,7 +132,7 @@ export async function readSnapshotUpload(
 ): Promise<SnapshotUpload | Refused> {
   const contentType = req.headers.get('Content-Type') ?? ''
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
-    await drainBody(req)
+    await drainUpload(req)
     return {
       error: errorResponse(
         415,
@@ -197,7 +193,7 @@ async function readForm(
   req: SnapshotHttpRequest,
   contentType: string,
 ): Promise<{ get: FormData['get'] } | Refused> {
-  const body = await readBytes(req, MAX_UPLOAD_BYTES)
+  const body = await readBody(req, MAX_UPLOAD_BYTES)
   if (!body) return tooBig(`The upload is over ${mib(MAX_UPLOAD_BYTES)}.`)
   try {
     return await new Response(body, { headers: { 'Content-Type': contentType } }).formData()
@@ -328,92 +324,8 @@ export function boardResponse(text: string): Response {
   })
 }
 
-/**
- * How much of a refused body is read and dropped. A client gets its refusal cleanly only once
- * the server has taken what it sends (else it sees a reset, or its next request on the same
- * connection does), so an upload a little over the limit is drained whole; past this, it is cut.
- */
-const MAX_DRAIN_BYTES = 2 * MAX_UPLOAD_BYTES
-
-/** Reads and drops the body of a request that is refused anyway. */
-export async function drainBody(req: SnapshotHttpRequest): Promise<void> {
-  if (req.body) await discard(req.body.getReader(), 0)
-}
-
-async function discard(reader: BodyReader, alreadyRead: number): Promise<void> {
-  let total = alreadyRead
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      total += value?.byteLength ?? 0
-      if (total > MAX_DRAIN_BYTES) {
-        await reader.cancel()
-        return
-      }
-    }
-  } catch {
-    // The client went away: nothing to answer.
-  }
-}
-
-/**
- * The body, or null past `maxBytes`: refused by its declared length first, then while
- * reading, so an undeclared (chunked) body is never held in full either.
- */
-async function readBytes(
-  req: SnapshotHttpRequest,
-  maxBytes: number,
-): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (Number(req.headers.get('Content-Length') ?? 0) > maxBytes) {
-    // Refused unread; drained only so that the refusal arrives.
-    await drainBody(req)
-    return null
-  }
-  if (!req.body) {
-    const bytes = new Uint8Array(await req.arrayBuffer())
-    return bytes.byteLength > maxBytes ? null : bytes
-  }
-  const reader = req.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    if (!value) continue
-    total += value.byteLength
-    if (total > maxBytes) {
-      chunks.length = 0
-      await discard(reader, total)
-      return null
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
-}
-
-/** null without an Authorization header; '' (which matches nothing) for one that is not ours. */
-function bearerSecret(req: SnapshotHttpRequest): string | null {
-  const header = req.headers.get('Authorization')
-  if (header === null) return null
-  const secret = secretSchema.safeParse(/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1])
-  return secret.success ? secret.data : ''
-}
-
 function mib(bytes: number) {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
-}
-
-function notAllowed(method: string, allow: string): Refused {
-  return {
-    error: errorResponse(405, `${method} is not allowed here; use ${allow}.`, { Allow: allow }),
-  }
 }
 
 function noSuchPath(path: string): Refused {

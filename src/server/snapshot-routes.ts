@@ -15,7 +15,7 @@ import type { BoardAuth } from './roles'
 import {
   boardResponse,
   cachedCopyMatches,
-  drainBody,
+  drainUpload,
   forbidden,
   imageNotModified,
   imageResponse,
@@ -46,7 +46,7 @@ export async function answerSnapshotRequest(
 ): Promise<Response> {
   const { auth, snapshots } = host
   if (!auth) {
-    await drainBody(req)
+    await drainUpload(req)
     return notCreated()
   }
   const isFacilitator = (secret: string | null) => secretMatches(secret, auth.facilitatorHash)
@@ -74,12 +74,12 @@ export async function answerSnapshotRequest(
 
     case 'take': {
       if (!(await isFacilitator(route.secret))) {
-        await drainBody(req)
+        await drainUpload(req)
         return forbidden(route.secret)
       }
       // Checked again when the snapshot is added; this spares reading a body we would refuse.
       if (await snapshots.isFull()) {
-        await drainBody(req)
+        await drainUpload(req)
         return full(snapshots.maxSnapshots)
       }
       const upload = await readSnapshotUpload(req)
@@ -102,7 +102,7 @@ export async function answerSnapshotRequest(
 
     case 'restore': {
       if (!(await isFacilitator(route.secret))) {
-        await drainBody(req)
+        await drainUpload(req)
         return forbidden(route.secret)
       }
       const board = await snapshots.readBoard(route.id)

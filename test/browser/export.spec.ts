@@ -29,17 +29,17 @@ async function templateBoard(people: People, serverUrl: string) {
 }
 
 /**
- * Adds a sticky with this text over the centre of the template's first frame. Made by a
- * script, it is a child of the page, not of the frame, though it shows over it.
+ * Adds a sticky with this text over the middle of a template element (a zone, a frame), as
+ * the page's person. Made by a script, it is a child of the page, not of the frame it is over.
  */
-async function addSticky(page: Page, text: string, dx = 0) {
+async function addSticky(page: Page, element: string, text: string, dx = 0) {
   await page.evaluate(
-    ({ text, dx }) => {
+    ({ element, text, dx }) => {
       const editor = window.editor
-      const frame = editor
+      const shape = editor
         .getCurrentPageShapes()
-        .find((s) => s.type === 'frame' && s.props.name === 'Drivers, constraints, floats')!
-      const bounds = editor.getShapePageBounds(frame)!
+        .find((s) => (s.meta.switchback as { element?: string } | undefined)?.element === element)!
+      const bounds = editor.getShapePageBounds(shape)!
       editor.createShape({
         type: 'note',
         x: bounds.center.x - 100 + dx,
@@ -52,7 +52,7 @@ async function addSticky(page: Page, text: string, dx = 0) {
         },
       })
     },
-    { text, dx },
+    { element, text, dx },
   )
 }
 
@@ -76,7 +76,7 @@ test('images: PNG at the chosen scale and background, SVG with its fonts', async
 }) => {
   const { facilitator: page } = await templateBoard(people, server.url)
   const dialog = page.getByTestId('export-dialog')
-  await addSticky(page, 'Over the frame')
+  await addSticky(page, 'sort', 'Over the frame')
 
   // The frame at 2x, edge to edge: exactly twice the template's 1920×1080 frame.
   await page.evaluate(() => {
@@ -174,7 +174,7 @@ test('command line: every format from a link, and a snapshot from the facilitato
 }) => {
   test.setTimeout(240_000)
   const { facilitator, link, roomId } = await templateBoard(people, server.url)
-  await addSticky(facilitator, 'Ship weekly')
+  await addSticky(facilitator, 'sort', 'Ship weekly')
   await expect
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 1)
@@ -268,39 +268,14 @@ test('command line: every format from a link, and a snapshot from the facilitato
   }
 })
 
-/** Adds a sticky in the middle of a template zone (by element id), as the page's person. */
-async function addStickyInZone(page: Page, zone: string, text: string, dx = 0) {
-  await page.evaluate(
-    ({ zone, text, dx }) => {
-      const editor = window.editor
-      const shape = editor
-        .getCurrentPageShapes()
-        .find((s) => (s.meta.switchback as { element?: string } | undefined)?.element === zone)!
-      const bounds = editor.getShapePageBounds(shape)!
-      editor.createShape({
-        type: 'note',
-        x: bounds.center.x - 100 + dx,
-        y: bounds.center.y - 100,
-        props: {
-          richText: {
-            type: 'doc',
-            content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
-          },
-        },
-      })
-    },
-    { zone, text, dx },
-  )
-}
-
 test('slides: a PowerPoint deck and a PDF from the Export dialog', async ({ people, server }) => {
   const { facilitator, link, roomId } = await templateBoard(people, server.url)
   const participant = await people.join('Pat')
   await participant.goto(link)
   await waitForSync(participant)
-  await addStickyInZone(participant, 'drivers', 'Faster onboarding', -220)
-  await addStickyInZone(participant, 'drivers', 'Fewer handoffs', 220)
-  await addStickyInZone(participant, 'limiting', 'Budget is fixed')
+  await addSticky(participant, 'drivers', 'Faster onboarding', -220)
+  await addSticky(participant, 'drivers', 'Fewer handoffs', 220)
+  await addSticky(participant, 'limiting', 'Budget is fixed')
   await expect
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 3)
@@ -358,7 +333,7 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
   const participant = await people.join('Pat')
   await participant.goto(link)
   await waitForSync(participant)
-  await addStickyInZone(participant, 'drivers', 'Before the snapshot')
+  await addSticky(participant, 'drivers', 'Before the snapshot')
   await expect
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 1)
@@ -394,7 +369,7 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
   await expect(theirPanel.getByRole('button', { name: 'Take a snapshot' })).toHaveCount(0)
   await expect(theirPanel.getByRole('button', { name: /Restore/ })).toHaveCount(0)
 
-  await addStickyInZone(participant, 'limiting', 'After the snapshot')
+  await addSticky(participant, 'limiting', 'After the snapshot')
   await expect
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 2)

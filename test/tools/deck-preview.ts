@@ -16,6 +16,7 @@ import { buildDeck } from '../../src/export/deck'
 import { createSlideRenderer, domMeasure } from '../../src/export/render-slides'
 import { exportSlides } from '../../src/export/slides'
 import { builtInTemplate } from '../../src/templates/catalog'
+import { SAMPLE_STICKIES } from '../support/sample-stickies'
 
 export interface DeckPreview {
   pdf: string
@@ -32,31 +33,6 @@ declare global {
   }
 }
 
-const STICKIES: Record<string, string[]> = {
-  'went-well': [
-    'Pairing on the migration',
-    'On-call handovers were calm',
-    'The new CI cache cut builds from 14 to 6 minutes',
-    'Design reviews happened before code, not after',
-    'Fewer meetings on Wednesdays',
-  ],
-  'to-improve': [
-    'Flaky end-to-end tests on the checkout flow; we re-ran the pipeline 40 times this month',
-    'Too many priorities at once',
-    'Estimates were off by a factor of two',
-    'We learned about the API change from a customer',
-    'Nobody owned the dependency upgrades, so they piled up until the security audit',
-    'Staging is never like production',
-  ],
-  actions: [
-    'Quarantine flaky tests within a day (Priya)',
-    'One priority per person per week (Sam)',
-  ],
-  drivers: ['Ship the self-serve onboarding by March', 'Keep p95 latency under 300 ms'],
-  limiting: ['No new headcount this year', 'Data stays in the EU'],
-  floats: ['Which cloud region', 'Order of the onboarding steps'],
-  chosen: ['Every change ships behind a flag'],
-}
 const COLORS = ['yellow', 'light-blue', 'light-green', 'light-red', 'violet', 'orange'] as const
 
 async function run(editor: Editor) {
@@ -116,7 +92,7 @@ function addFramelessBoard(editor: Editor) {
 /** The team's stickies in the zones; `extra` more in "Went well", to see a list go on. */
 function addStickies(editor: Editor, extra: number) {
   // `?stickies=<n>`: that many more in "Went well", to see a list go over several slides.
-  const stickies = { ...STICKIES }
+  const stickies = { ...SAMPLE_STICKIES }
   stickies['went-well'] = [
     ...stickies['went-well'],
     ...Array.from({ length: extra }, (_, i) =>

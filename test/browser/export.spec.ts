@@ -409,6 +409,21 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
   }
   expect(listed.snapshots).toHaveLength(1)
 
+  // Everything deleted by mistake: restoring onto the empty board brings it all back.
+  await facilitator.evaluate(() => {
+    const editor = window.editor
+    editor.run(() => editor.deleteShapes([...editor.getCurrentPageShapeIds()]), {
+      ignoreShapeLock: true,
+    })
+  })
+  await expect.poll(async () => (await serverShapes(server.url, roomId)).length).toBe(0)
+  await item.getByRole('button', { name: /Restore the board/ }).click()
+  await confirm.getByRole('button', { name: 'Restore' }).click()
+  await expect
+    .poll(async () => (await serverShapes(server.url, roomId)).length)
+    .toBe(TEMPLATE.elements.length + 1)
+  await expect(item).toHaveCount(1)
+
   // With "take one at each step" on, moving on in the agenda keeps the finished step.
   await panel.getByLabel(/next agenda step/).check()
   await facilitator.keyboard.press('Alt+Shift+A')

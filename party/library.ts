@@ -16,10 +16,9 @@ import {
   readCreateBody,
   readTemplateBody,
   routeLibraryRequest,
-  secretMatches,
 } from '../src/server/library-http'
 import { LibraryStore, type LibraryMeta } from '../src/server/library-store'
-import { hashSecret, mintSecret } from '../src/server/roles'
+import { hashSecret, mintSecret, secretMatches } from '../src/server/roles'
 import type { Template } from '../src/templates/schema'
 
 export default class LibraryServer implements Party.Server {

@@ -16,7 +16,6 @@ import {
   type TemplateProblem,
 } from '../templates/schema'
 import { drainBody, readBody, type BodyRequest } from './request-body'
-import { hashSecret, sameHash } from './roles'
 import { bearerSecret, describeIssues, errorResponse, json, notAllowed, type Refused } from './http'
 
 /** A name is at most 80 characters: a create request has no business being bigger. */
@@ -132,12 +131,6 @@ export async function readTemplateBody(
  */
 export async function discardBody(req: LibraryHttpRequest): Promise<void> {
   await drainBody(req, MAX_TEMPLATE_BYTES)
-}
-
-/** Whether `secret` is the library's, compared by hash in constant time. */
-export async function secretMatches(secret: string | null, secretHash: string): Promise<boolean> {
-  if (!secret) return false
-  return sameHash(await hashSecret(secret), secretHash)
 }
 
 /** Stored JSON answered as it is, with the headers `json()` sets. */

@@ -102,3 +102,9 @@ export const recordAuthorizers: TLRecordAuthorizers<TLRecord, SessionMeta> = {
     return next ?? prev
   },
 }
+
+/** Whether `secret` hashes to `secretHash` (a board's or a library's), in constant time. */
+export async function secretMatches(secret: string | null, secretHash: string): Promise<boolean> {
+  if (!secret) return false
+  return sameHash(await hashSecret(secret), secretHash)
+}

@@ -9,9 +9,8 @@
  */
 import type { RestoreSnapshotResponse } from '../protocol'
 import { errorResponse, json, notCreated } from './http'
-import { secretMatches } from './library-http'
 import type { People } from './people'
-import type { BoardAuth } from './roles'
+import { secretMatches, type BoardAuth } from './roles'
 import {
   boardResponse,
   cachedCopyMatches,

@@ -5,9 +5,8 @@ import {
   readCreateBody,
   readTemplateBody,
   routeLibraryRequest,
-  secretMatches,
 } from '../../src/server/library-http'
-import { hashSecret, mintSecret } from '../../src/server/roles'
+import { hashSecret, mintSecret, secretMatches } from '../../src/server/roles'
 import { MAX_TEMPLATE_BYTES } from '../../src/templates/schema'
 
 const id = 'abcdefghijklmnopqrstuv'

@@ -82,11 +82,7 @@ export default class BoardServer implements Party.Server {
 
   async onStart() {
     this.auth = (await this.party.storage.get<BoardAuth>(AUTH_KEY)) ?? null
-    if (!this.auth) return
-    await Promise.all([
-      this.boardStorage.load().then((snapshot) => this.openRoom(snapshot)),
-      this.people.load(),
-    ])
+    if (this.auth) await this.openRoom(await this.boardStorage.load())
   }
 
   async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {

@@ -89,3 +89,8 @@ export interface CanvasHandle {
   setUser(user: CanvasOptions['user']): void
   unmount(): void
 }
+
+/** What a call on the canvas fails with before the board has loaded. */
+export function canvasNotReady(): Error {
+  return new Error('The board has not finished loading yet.')
+}

@@ -6,6 +6,7 @@
  * Frames are the outermost ones: a frame inside another frame is part of that frame's picture,
  * not a slide of its own.
  */
+import { errorMessage } from '../error-message'
 import {
   Box as TldrawBox,
   getColorValue,
@@ -63,7 +64,7 @@ export async function collectDeckSource(
       const image = await draw(editor, frameContent(editor, frame), bounds, 0, true)
       deckFrames.push({ id: frame.id, name, bounds, image })
     } catch (error) {
-      throw new Error(`Could not render the frame “${name}”: ${reason(error)}`, {
+      throw new Error(`Could not render the frame “${name}”: ${errorMessage(error)}`, {
         cause: error,
       })
     }
@@ -78,7 +79,7 @@ export async function collectDeckSource(
       try {
         page = await draw(editor, ids, bounds, 32)
       } catch (error) {
-        throw new Error(`Could not render the board: ${reason(error)}`, { cause: error })
+        throw new Error(`Could not render the board: ${errorMessage(error)}`, { cause: error })
       }
     }
   }
@@ -172,5 +173,3 @@ async function draw(editor: Editor, ids: TLShapeId[], bounds: Box, padding = 0, 
   })
   return { src: blob, width, height }
 }
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))

@@ -8,7 +8,7 @@ import { Box, setUserPreferences, getUserPreferences, type Editor, type TLShapeI
 import 'tldraw/tldraw.css'
 import './zones.css'
 import { BoardCanvas } from './BoardCanvas'
-import type { CanvasHandle, CanvasOptions } from './board-state'
+import { canvasNotReady, type CanvasHandle, type CanvasOptions } from './board-state'
 import { isBackgroundLocked, setBackgroundLocked } from './background'
 import { draftTemplate, framesOnPage } from './draft-template'
 import { collectDeckSource } from './deck-source'
@@ -65,25 +65,21 @@ export function mountCanvas(element: HTMLElement, options: CanvasOptions): Canva
       return editor ? exportScopes(editor) : { board: 0, frame: null, selection: 0 }
     },
     exportImage(options) {
-      return editor ? exportImage(editor, options) : Promise.reject(notReady())
+      return editor ? exportImage(editor, options) : Promise.reject(canvasNotReady())
     },
     snapshotContent() {
-      if (!editor) return Promise.reject(notReady())
+      if (!editor) return Promise.reject(canvasNotReady())
       if (editor.getCurrentPageShapeIds().size === 0) {
         return Promise.reject(new Error('The board is empty: there is nothing to snapshot.'))
       }
       return snapshotContent(editor)
     },
     deckSource(info, onProgress) {
-      return editor ? collectDeckSource(editor, info, onProgress) : Promise.reject(notReady())
+      return editor ? collectDeckSource(editor, info, onProgress) : Promise.reject(canvasNotReady())
     },
     setUser,
     unmount() {
       root.unmount()
     },
   }
-}
-
-function notReady() {
-  return new Error('The board has not finished loading yet.')
 }

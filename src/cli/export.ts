@@ -5,6 +5,7 @@
  * Opens the board in headless Chromium, with nobody present, and runs the same export code
  * as the Export dialog (through `window.switchbackExport`), so the files are the same.
  */
+import { errorMessage } from '../error-message'
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
       },
     }).values
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error), { usage: true })
+    return fail(errorMessage(error), { usage: true })
   }
   if (raw.help) {
     console.log(USAGE)
@@ -126,7 +127,7 @@ async function main(): Promise<number> {
     return 0
   } catch (error) {
     // page.evaluate wraps the page's error; its first line is the message the app wrote.
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     return fail(message.replace(/^page\.\w+: (Error: )?/, '').split('\n')[0])
   } finally {
     await browser.close()

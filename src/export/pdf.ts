@@ -4,6 +4,7 @@
  * resolution and the slide's text as an invisible layer, so the PDF is searchable and its
  * text can be selected and copied.
  */
+import { errorMessage } from '../error-message'
 import { imageDataUrl, slideText, type Slide } from './deck'
 import { SLIDE } from './slide-layout'
 
@@ -46,7 +47,7 @@ export async function writePdf(slides: readonly Slide[], options: PdfOptions): P
         doc.addImage(data, formatOf(data), x, y, w, h, undefined, 'FAST')
       }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
+      const reason = errorMessage(error)
       throw new Error(`Could not write the slide “${slide.title}”: ${reason}`, { cause: error })
     }
     for (const { text, box, style } of slideText(slide)) {

@@ -3,6 +3,7 @@
  * bundle). Titles and sticky lists are native text boxes, so the deck is searchable and can
  * be edited in PowerPoint, Keynote or LibreOffice; frames are pictures; notes are notes.
  */
+import { errorMessage } from '../error-message'
 import type PptxGenJS from 'pptxgenjs'
 import { imageDataUrl, type Slide, type SlideElement } from './deck'
 import { COLORS, LIST, LOGO, PPTX_FONT, TYPE, type Box, type TextStyle } from './slide-layout'
@@ -29,7 +30,7 @@ export async function writePptx(slides: readonly Slide[], options: WriteOptions)
     try {
       for (const element of slide.elements) await addElement(pptx, page, element)
     } catch (error) {
-      throw new Error(`Could not write the slide “${slide.title}”: ${reason(error)}`, {
+      throw new Error(`Could not write the slide “${slide.title}”: ${errorMessage(error)}`, {
         cause: error,
       })
     }
@@ -159,7 +160,5 @@ function addLogo(pptx: PptxGenJS, page: PptxSlide, box: Box) {
     line: { color: COLORS.surface, width: LOGO.stroke * box.w * 72 },
   })
 }
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 const position = (box: Box) => ({ x: box.x, y: box.y, w: box.w, h: box.h })

@@ -109,10 +109,9 @@ export class BoardStorage {
         entries[RECORD_PREFIX + id] = { json } satisfies RecordHead
         this.pieceCounts.delete(id)
       } else {
-        pieces = Math.ceil(json.length / PIECE_CHARS)
-        for (let i = 0; i < pieces; i++) {
-          entries[pieceKey(id, i)] = json.slice(i * PIECE_CHARS, (i + 1) * PIECE_CHARS)
-        }
+        const parts = splitText(json)
+        pieces = parts.length
+        parts.forEach((part, i) => (entries[pieceKey(id, i)] = part))
         entries[RECORD_PREFIX + id] = { pieces } satisfies RecordHead
         this.pieceCounts.set(id, pieces)
       }
@@ -152,6 +151,12 @@ function joinPieces(id: string, count: number, pieces: Map<string, string>): str
     parts.push(part)
   }
   return parts.join('')
+}
+
+/** A text cut into pieces of at most PIECE_CHARS characters (one piece for an empty one). */
+export function splitText(text: string): string[] {
+  const count = Math.max(1, Math.ceil(text.length / PIECE_CHARS))
+  return Array.from({ length: count }, (_, i) => text.slice(i * PIECE_CHARS, (i + 1) * PIECE_CHARS))
 }
 
 /** Splits keys (or entries) into groups Durable Objects accept in one call. */

@@ -14,7 +14,7 @@
  */
 import { MAX_LIBRARY_TEMPLATES, type LibrarySummary } from '../protocol'
 import type { Template } from '../templates/schema'
-import { PIECE_CHARS, batches, type KeyValueStorage } from './board-storage'
+import { batches, splitText, type KeyValueStorage } from './board-storage'
 
 /** What the server keeps of a library: its name and only the SHA-256 hash of its secret. */
 export interface LibraryMeta {
@@ -101,16 +101,14 @@ export class LibraryStore {
     const json = JSON.stringify(template)
     const rev = crypto.randomUUID().slice(0, 8)
     const pieces: Record<string, string> = {}
-    const count = Math.max(1, Math.ceil(json.length / PIECE_CHARS))
-    for (let i = 0; i < count; i++) {
-      pieces[pieceKey(template.id, rev, i)] = json.slice(i * PIECE_CHARS, (i + 1) * PIECE_CHARS)
-    }
+    const parts = splitText(json)
+    parts.forEach((part, i) => (pieces[pieceKey(template.id, rev, i)] = part))
     for (const batch of batches(Object.entries(pieces))) {
       await this.storage.put(Object.fromEntries(batch))
     }
 
     const summary = summarize(template, previous?.summary.publishedAt ?? now, now)
-    const entry: StoredEntry = { summary, rev, pieces: count }
+    const entry: StoredEntry = { summary, rev, pieces: parts.length }
     await this.storage.put({ [ENTRY_PREFIX + template.id]: entry })
     entries.set(template.id, entry)
 

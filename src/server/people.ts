@@ -1,7 +1,7 @@
 /**
  * Who has joined a board with edit rights, over its whole life: the deck's title slide says
  * how many people took part. Each person is one key (`person:<id>`), written once; the set is
- * read once when the board starts, so counting costs nothing.
+ * read the first time it is needed (not as the board starts), then kept in memory.
  */
 import { personIdSchema } from '../protocol'
 import type { KeyValueStorage } from './board-storage'
@@ -10,14 +10,23 @@ const PERSON_PREFIX = 'person:'
 
 export class People {
   private readonly known = new Set<string>()
+  private loading: Promise<void> | null = null
   /** Ids whose write is under way, so a person opening several tabs is written once. */
   private readonly writing = new Set<string>()
 
   constructor(private readonly storage: KeyValueStorage) {}
 
-  async load(): Promise<void> {
-    const stored = await this.storage.list<number>({ prefix: PERSON_PREFIX })
-    for (const key of stored.keys()) this.known.add(key.slice(PERSON_PREFIX.length))
+  private ready(): Promise<void> {
+    this.loading ??= this.storage.list<number>({ prefix: PERSON_PREFIX }).then(
+      (stored) => {
+        for (const key of stored.keys()) this.known.add(key.slice(PERSON_PREFIX.length))
+      },
+      (error: unknown) => {
+        this.loading = null
+        throw error
+      },
+    )
+    return this.loading
   }
 
   /**
@@ -28,6 +37,7 @@ export class People {
     const parsed = personIdSchema.safeParse(personId)
     if (!parsed.success) return
     const id = parsed.data
+    await this.ready()
     if (this.known.has(id) || this.writing.has(id)) return
     this.writing.add(id)
     try {
@@ -39,7 +49,8 @@ export class People {
     }
   }
 
-  count(): number {
+  async count(): Promise<number> {
+    await this.ready()
     return this.known.size
   }
 }

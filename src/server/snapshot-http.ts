@@ -3,6 +3,7 @@
  * (from method and path alone, so a stranger is refused before the body is read), and what an
  * upload holds once it has passed every check. Nothing here touches storage.
  */
+import { errorMessage } from '../error-message'
 import { createTLSchema } from '@tldraw/tlschema'
 import { z } from 'zod'
 import {
@@ -242,7 +243,7 @@ export function checkBoardFile(text: string): { json: string } | Refused {
     try {
       type.validate(record)
     } catch (error) {
-      return badRequest(`${where}: ${error instanceof Error ? error.message : String(error)}`)
+      return badRequest(`${where}: ${errorMessage(error)}`)
     }
   }
   const records = Object.values(store)

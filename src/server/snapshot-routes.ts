@@ -52,7 +52,7 @@ export async function answerSnapshotRequest(
 
   switch (route.kind) {
     case 'people':
-      return json({ participants: host.people.count() })
+      return json({ participants: await host.people.count() })
 
     case 'list': {
       const entries = await snapshots.list()

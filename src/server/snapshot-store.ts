@@ -19,7 +19,7 @@
  * the next start clears them without listing every piece (which would read every image).
  */
 import { SNAPSHOT_LIMITS } from '../protocol'
-import { PIECE_CHARS, batches, type KeyValueStorage } from './board-storage'
+import { batches, splitText, type KeyValueStorage } from './board-storage'
 
 /**
  * Bytes per image piece. Durable Objects store a Uint8Array as itself (V8 serialisation), a
@@ -123,10 +123,9 @@ export class SnapshotStore {
           (n + 1) * IMAGE_PIECE_BYTES,
         )
       }
-      const boardPieces = Math.max(1, Math.ceil(snapshot.board.length / PIECE_CHARS))
-      for (let n = 0; n < boardPieces; n++) {
-        pieces[boardKey(id, n)] = snapshot.board.slice(n * PIECE_CHARS, (n + 1) * PIECE_CHARS)
-      }
+      const boardParts = splitText(snapshot.board)
+      const boardPieces = boardParts.length
+      boardParts.forEach((part, n) => (pieces[boardKey(id, n)] = part))
 
       const pending: Pending = { imagePieces, boardPieces }
       await this.storage.put({ [PENDING_PREFIX + id]: pending })

@@ -5,6 +5,7 @@
  * Coordinates are in canvas pixels. A frame's position is relative to the template's origin;
  * an element that names a `frame` is positioned relative to that frame's top-left corner.
  */
+import { errorMessage } from '../error-message'
 import { z } from 'zod'
 
 export const TEMPLATE_FORMAT_VERSION = 1
@@ -231,7 +232,7 @@ export function parseTemplateText(text: string): TemplateParseResult {
   try {
     json = JSON.parse(text)
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error)
+    const detail = errorMessage(error)
     return { ok: false, problems: [{ path: '(file)', message: `not valid JSON: ${detail}` }] }
   }
   return parseTemplate(json)

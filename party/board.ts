@@ -33,7 +33,7 @@ import { routeSnapshotRequest } from '../src/server/snapshot-http'
 import { answerSnapshotRequest, type RestoreOutcome } from '../src/server/snapshot-routes'
 import { SnapshotStore } from '../src/server/snapshot-store'
 import { builtInTemplate, BUILT_IN_TEMPLATES } from '../src/templates/catalog'
-import type { Template } from '../src/templates/schema'
+import type { Template } from '../src/protocol/template-format'
 import {
   PERMISSIONS,
   mintBoardAuth,

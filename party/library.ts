@@ -19,7 +19,7 @@ import {
 } from '../src/server/library-http'
 import { LibraryStore, type LibraryMeta } from '../src/server/library-store'
 import { hashSecret, mintSecret, secretMatches } from '../src/server/roles'
-import type { Template } from '../src/templates/schema'
+import type { Template } from '../src/protocol/template-format'
 
 export default class LibraryServer implements Party.Server {
   private meta: LibraryMeta | null = null

@@ -14,7 +14,7 @@ import {
   type CreateBoardResponse,
   type Role,
 } from '../protocol'
-import { readLocal, writeLocal } from './local-store'
+import { readLocal, writeLocal } from '../shared/local-store'
 
 const KEY = 'switchback:boards'
 const MAX_RECENT = 30

@@ -1,7 +1,7 @@
 /** The display name and cursor colour of the person at this device, remembered locally. */
 import { nanoid } from 'nanoid'
 import { z } from 'zod'
-import { readLocal, writeLocal } from './local-store'
+import { readLocal, writeLocal } from '../shared/local-store'
 
 const KEY = 'switchback:identity'
 export const MAX_NAME_LENGTH = 40

@@ -17,7 +17,7 @@ import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
 import { syncFailure } from './sync-errors'
 import { LIMITS } from '../protocol'
-import { readAgenda, type AgendaSection } from '../templates/agenda'
+import { readAgenda, type AgendaSection } from '../board/agenda'
 import { guardBackground } from './background'
 import { ZoneCounts } from './ZoneCounts'
 

@@ -10,8 +10,8 @@ import {
   zoneCountDescription,
   zoneCountLabel,
   type Zone,
-} from '../facilitation/zones'
-import { META_KEY, isBackground, readShapeMeta } from '../templates/shape-meta'
+} from '../board/zones'
+import { META_KEY, isBackground, readShapeMeta } from '../board/shape-meta'
 
 export function ZoneCounts() {
   const editor = useEditor()

@@ -5,7 +5,7 @@
  */
 import type { Editor, TLShape } from 'tldraw'
 import type { Role } from '../protocol'
-import { isProtectedShape, readShapeMeta } from '../templates/shape-meta'
+import { isProtectedShape, readShapeMeta } from '../board/shape-meta'
 
 /** For participants: edits and deletes of background or locked shapes do nothing. */
 export function guardBackground(editor: Editor, role: Role): () => void {

@@ -4,11 +4,11 @@
  */
 import type { BoardFile, Role } from '../protocol'
 import type { DeckSource } from '../export/deck'
-import type { DeckInfo, DeckSourceProgress } from './deck-source'
+import type { DeckInfo, DeckSourceProgress } from '../export/deck-source'
 import type { ExportedImage, ExportScopes, ImageExportOptions } from '../export/image-options'
-import type { AgendaSection } from '../templates/agenda'
-import type { AgendaStep, Template, TemplateInput } from '../templates/schema'
-import type { ZoneRule } from '../templates/shape-meta'
+import type { AgendaSection } from '../board/agenda'
+import type { AgendaStep, Template, TemplateInput } from '../protocol/template-format'
+import type { ZoneRule } from '../board/shape-meta'
 
 export type ConnectionState =
   | { kind: 'loading' }

@@ -10,11 +10,11 @@ import './zones.css'
 import { BoardCanvas } from './BoardCanvas'
 import { canvasNotReady, type CanvasHandle, type CanvasOptions } from './board-state'
 import { isBackgroundLocked, setBackgroundLocked } from './background'
-import { draftTemplate, framesOnPage } from './draft-template'
-import { collectDeckSource } from './deck-source'
-import { exportImage, exportScopes, snapshotContent } from './export-image'
-import { placeTemplate } from './place-template'
-import { selectedZoneCandidate, setZoneRule, zoneRuleOf } from './zone-rule'
+import { draftTemplate, framesOnPage } from '../templates/draft-template'
+import { collectDeckSource } from '../export/deck-source'
+import { exportImage, exportScopes, snapshotContent } from '../export/export-image'
+import { placeTemplate } from '../templates/place-template'
+import { selectedZoneCandidate, setZoneRule, zoneRuleOf } from '../facilitation/zone-rule'
 
 export function mountCanvas(element: HTMLElement, options: CanvasOptions): CanvasHandle {
   let editor: Editor | null = null

@@ -5,7 +5,7 @@
  * Opens the board in headless Chromium, with nobody present, and runs the same export code
  * as the Export dialog (through `window.switchbackExport`), so the files are the same.
  */
-import { errorMessage } from '../error-message'
+import { errorMessage } from '../shared/error-message'
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'

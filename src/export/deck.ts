@@ -4,7 +4,7 @@
  * matching, sticky grouping and pagination all live here, so they can be tested without a
  * browser; the writers (pptx.ts, pdf.ts) only paint what a slide says.
  */
-import type { AgendaSection, BoardStep } from '../templates/agenda'
+import type { AgendaSection, BoardStep } from '../board/agenda'
 import {
   CHROME,
   COLORS,

@@ -3,8 +3,8 @@
  * download, the headless exporter (`npm run export`) runs them from a script.
  */
 import type { CanvasHandle } from '../canvas/board-state'
-import { countParticipants } from './board-server'
-import { slugify } from './download'
+import { countParticipants } from '../snapshots/client'
+import { slugify } from '../shared/download'
 import type { ExportedImage, ImageExportOptions } from './image-options'
 
 import type { SlideFormat, SlideProgress } from './slides'

@@ -4,7 +4,7 @@
  * resolution and the slide's text as an invisible layer, so the PDF is searchable and its
  * text can be selected and copied.
  */
-import { errorMessage } from '../error-message'
+import { errorMessage } from '../shared/error-message'
 import { imageDataUrl, slideText, type Slide } from './deck'
 import { SLIDE } from './slide-layout'
 

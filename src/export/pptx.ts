@@ -3,7 +3,7 @@
  * bundle). Titles and sticky lists are native text boxes, so the deck is searchable and can
  * be edited in PowerPoint, Keynote or LibreOffice; frames are pictures; notes are notes.
  */
-import { errorMessage } from '../error-message'
+import { errorMessage } from '../shared/error-message'
 import type PptxGenJS from 'pptxgenjs'
 import { imageDataUrl, type Slide, type SlideElement } from './deck'
 import { COLORS, LIST, LOGO, PPTX_FONT, TYPE, type Box, type TextStyle } from './slide-layout'

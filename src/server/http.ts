@@ -3,7 +3,7 @@
  */
 import { z } from 'zod'
 import { boardPath, createBoardRequestSchema, secretSchema, type ErrorBody } from '../protocol'
-import { MAX_TEMPLATE_BYTES, type Template } from '../templates/schema'
+import { MAX_TEMPLATE_BYTES, type Template } from '../protocol/template-format'
 
 /** Room for a whole template plus the title. */
 const MAX_BODY_BYTES = MAX_TEMPLATE_BYTES + 16 * 1024

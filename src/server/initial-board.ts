@@ -4,9 +4,9 @@
  */
 import { DEFAULT_INITIAL_SNAPSHOT, type RoomSnapshot } from '@tldraw/sync-core'
 import { TLDOCUMENT_ID, type TLDocument } from '@tldraw/tlschema'
-import { withAgenda } from '../templates/agenda'
+import { withAgenda } from '../board/agenda'
 import { renderTemplate } from '../templates/render'
-import type { Template } from '../templates/schema'
+import type { Template } from '../protocol/template-format'
 
 export function initialBoard(
   title: string,

@@ -14,7 +14,7 @@ import {
   templateIdSchema,
   type Template,
   type TemplateProblem,
-} from '../templates/schema'
+} from '../protocol/template-format'
 import { drainBody, readBody, type BodyRequest } from './request-body'
 import { bearerSecret, describeIssues, errorResponse, json, notAllowed, type Refused } from './http'
 

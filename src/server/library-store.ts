@@ -13,7 +13,7 @@
  * own, intact pieces. Removing drops the entry before its pieces for the same reason.
  */
 import { MAX_LIBRARY_TEMPLATES, type LibrarySummary } from '../protocol'
-import type { Template } from '../templates/schema'
+import type { Template } from '../protocol/template-format'
 import { batches, splitText, type KeyValueStorage } from './board-storage'
 
 /** What the server keeps of a library: its name and only the SHA-256 hash of its secret. */

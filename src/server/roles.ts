@@ -6,7 +6,7 @@
 import type { TLRecordAuthorizers } from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'
 import { MAX_TITLE_LENGTH, type Credentials, type Role } from '../protocol'
-import { isProtectedShape } from '../templates/shape-meta'
+import { isProtectedShape } from '../board/shape-meta'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
 export interface BoardAuth {

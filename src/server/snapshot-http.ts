@@ -3,7 +3,7 @@
  * (from method and path alone, so a stranger is refused before the body is read), and what an
  * upload holds once it has passed every check. Nothing here touches storage.
  */
-import { errorMessage } from '../error-message'
+import { errorMessage } from '../shared/error-message'
 import { createTLSchema } from '@tldraw/tlschema'
 import { z } from 'zod'
 import {

@@ -10,7 +10,7 @@ import signalsAndConfidence from '../../templates/signals-and-confidence.json' w
 import initiativeShape from '../../templates/initiative-shape.json' with { type: 'json' }
 import retro from '../../templates/retro.json' with { type: 'json' }
 import blank from '../../templates/blank.json' with { type: 'json' }
-import { templateSchema, type Template } from './schema'
+import { templateSchema, type Template } from '../protocol/template-format'
 
 /** In gallery order: the canvases from The Beautiful Mess first, then the classics. */
 export const BUILT_IN_TEMPLATES: readonly Template[] = [

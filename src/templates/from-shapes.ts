@@ -4,16 +4,16 @@
  * hold; other shapes (freehand drawings, images, groups…) are counted and left out.
  */
 import type { TLShape, TLShapeId } from '@tldraw/tlschema'
-import type { AgendaSection } from './agenda'
+import type { AgendaSection } from '../board/agenda'
 import { fromRichText } from './render'
-import { readShapeMeta } from './shape-meta'
+import { readShapeMeta } from '../board/shape-meta'
 import {
   TEMPLATE_COLORS,
   elementIdSchema,
   type AgendaStep,
   type TemplateColor,
   type TemplateInput,
-} from './schema'
+} from '../protocol/template-format'
 
 type ElementInput = TemplateInput['elements'][number]
 /** An element before it gets its id (distributes over the union of element types). */

@@ -1,5 +1,5 @@
 /** Built-in templates as gallery cards: what the landing page and the board's picker show. */
-import type { Template } from './schema'
+import type { Template } from '../protocol/template-format'
 
 export interface GalleryItem {
   id: string

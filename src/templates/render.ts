@@ -21,9 +21,9 @@ import type {
 } from '@tldraw/tlschema'
 import { toRichText } from '@tldraw/tlschema'
 import { getIndices, type IndexKey } from '@tldraw/utils'
-import type { AgendaSection } from './agenda'
-import { META_KEY, type ShapeMeta } from './shape-meta'
-import type { Template, TemplateElement } from './schema'
+import type { AgendaSection } from '../board/agenda'
+import { META_KEY, type ShapeMeta } from '../board/shape-meta'
+import type { Template, TemplateElement } from '../protocol/template-format'
 
 export const DEFAULT_PAGE_ID = 'page:page' as TLPageId
 /** tldraw's sticky note is 200 × 200 at scale 1. */

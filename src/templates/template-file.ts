@@ -1,6 +1,10 @@
 /** Template files in the browser: reading a picked or dropped file, and downloading one. */
-import { downloadBlob, slugify } from '../export/download'
-import { parseTemplateText, type Template, type TemplateParseResult } from './schema'
+import { downloadBlob, slugify } from '../shared/download'
+import {
+  parseTemplateText,
+  type Template,
+  type TemplateParseResult,
+} from '../protocol/template-format'
 
 /** A .json file (by name or type): what the board takes as a template rather than handing to tldraw. */
 export function isTemplateFile(file: File): boolean {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
-import { parseTemplateText } from '../../src/templates/schema'
+import { parseTemplateText } from '../../src/protocol/template-format'
 import { openTemplateBoard } from '../support/template-board'
 import { drawWithMouse, facilitatorAndParticipant, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'

@@ -249,7 +249,7 @@ test('the app’s library client, against the server', async ({ server }) => {
   globalThis.fetch = (input, init) =>
     realFetch(new URL(input instanceof Request ? input.url : input, server.url), init)
   try {
-    const client = await import('../../src/app/library')
+    const client = await import('../../src/templates/library-client')
     const { libraryId, secret } = await client.createLibrary('Client team')
     expect(client.knownLibraries()).toEqual([{ libraryId, name: 'Client team', secret }])
 

@@ -8,7 +8,7 @@ import type { TLFrameShape, TLGeoShape, TLShape } from '@tldraw/tlschema'
 import type { DeckImage, DeckSource, DeckSticky, DeckZone } from '../../src/export/deck'
 import { builtInTemplate } from '../../src/templates/catalog'
 import { fromRichText, renderTemplate, type Box } from '../../src/templates/render'
-import { readShapeMeta } from '../../src/templates/shape-meta'
+import { readShapeMeta } from '../../src/board/shape-meta'
 import { SAMPLE_STICKIES } from './sample-stickies'
 
 /** tldraw's light-mode sticky and shape colours, as the canvas side resolves them. */

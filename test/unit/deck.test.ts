@@ -22,7 +22,7 @@ import {
   type Box,
   type Measure,
 } from '../../src/export/slide-layout'
-import type { AgendaSection } from '../../src/templates/agenda'
+import type { AgendaSection } from '../../src/board/agenda'
 
 const IMAGE = { src: 'data:image/png;base64,', width: 1920, height: 1080 }
 

@@ -7,7 +7,7 @@ import {
   routeLibraryRequest,
 } from '../../src/server/library-http'
 import { hashSecret, mintSecret, secretMatches } from '../../src/server/roles'
-import { MAX_TEMPLATE_BYTES } from '../../src/templates/schema'
+import { MAX_TEMPLATE_BYTES } from '../../src/protocol/template-format'
 
 const id = 'abcdefghijklmnopqrstuv'
 const origin = 'http://localhost'

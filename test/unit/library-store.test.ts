@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { PIECE_CHARS } from '../../src/server/board-storage'
 import { LibraryStore } from '../../src/server/library-store'
-import { parseTemplate, type Template } from '../../src/templates/schema'
+import { parseTemplate, type Template } from '../../src/protocol/template-format'
 import { MAX_VALUE_BYTES, MemoryStorage } from './memory-storage'
 
 const retro = (() => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { PNG } from 'pngjs'
 import { SNAPSHOT_FORM, snapshotsPath } from '../../src/protocol'
 import { initialBoard } from '../../src/server/initial-board'
-import { parseTemplate } from '../../src/templates/schema'
+import { parseTemplate } from '../../src/protocol/template-format'
 
 export const roomId = 'abcdefghijklmnopqrstuv'
 export const origin = 'http://localhost:1999'

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { elementBox, renderTemplate, templateBounds } from '../../src/templates/render'
-import { parseTemplate, parseTemplateText, type Template } from '../../src/templates/schema'
-import { readShapeMeta } from '../../src/templates/shape-meta'
+import { parseTemplate, parseTemplateText, type Template } from '../../src/protocol/template-format'
+import { readShapeMeta } from '../../src/board/shape-meta'
 import { initialBoard } from '../../src/server/initial-board'
 
 const dir = join(import.meta.dirname, '../../templates')

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  countStickiesInZones,
-  zoneCountDescription,
-  zoneCountLabel,
-} from '../../src/facilitation/zones'
+import { countStickiesInZones, zoneCountDescription, zoneCountLabel } from '../../src/board/zones'
 
 const drivers = { id: 'drivers', bounds: { x: 0, y: 0, w: 100, h: 100 }, capacity: 2 }
 const stage = { id: 'stage', bounds: { x: 200, y: 0, w: 100, h: 100 }, capacity: null }

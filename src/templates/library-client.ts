@@ -22,10 +22,10 @@ import {
   type Template,
   type TemplateInput,
   type TemplateProblem,
-} from '../templates/schema'
-import { newRoomId } from './boards'
-import { readLocal, writeLocal } from './local-store'
-import { callServer, ServerError } from './server-call'
+} from '../protocol/template-format'
+import { newRoomId } from '../app/boards'
+import { readLocal, writeLocal } from '../shared/local-store'
+import { callServer, ServerError } from '../shared/server-call'
 
 const KEY = 'switchback:libraries'
 /** What a library is called here until its listing has been read. */

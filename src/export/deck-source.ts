@@ -6,7 +6,7 @@
  * Frames are the outermost ones: a frame inside another frame is part of that frame's picture,
  * not a slide of its own.
  */
-import { errorMessage } from '../error-message'
+import { errorMessage } from '../shared/error-message'
 import {
   Box as TldrawBox,
   getColorValue,
@@ -17,11 +17,11 @@ import {
   type TLShape,
   type TLShapeId,
 } from 'tldraw'
-import type { DeckImage, DeckSource, DeckSticky, DeckZone } from '../export/deck'
-import { readAgenda } from '../templates/agenda'
+import type { DeckImage, DeckSource, DeckSticky, DeckZone } from './deck'
+import { readAgenda } from '../board/agenda'
 import { frameContent } from './frame-content'
 import { NOTE_SIZE, type Box } from '../templates/render'
-import { isBackground, readShapeMeta } from '../templates/shape-meta'
+import { isBackground, readShapeMeta } from '../board/shape-meta'
 
 export interface DeckInfo {
   /** How many people took part; null when unknown. */

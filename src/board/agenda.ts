@@ -3,7 +3,7 @@
  * It lives in the tldraw document record's meta, which only the facilitator may write.
  */
 import { z } from 'zod'
-import { templateSourceSchema } from './schema'
+import { templateSourceSchema } from '../protocol/template-format'
 
 export const boardStepSchema = z.strictObject({
   title: z.string(),

@@ -3,7 +3,7 @@
  * so a URL, a request body or a close reason cannot drift apart.
  */
 import { z } from 'zod'
-import { templateIdSchema, templateSchema } from './templates/schema'
+import { templateIdSchema, templateSchema } from './template-format'
 
 /** The party that hosts boards: `/parties/board/<roomId>`. */
 export const BOARD_PARTY = 'board'

@@ -3,9 +3,9 @@
  * frame and what is in it) and hands them to the pure conversion in `src/templates`.
  */
 import type { Editor, TLFrameShape, TLShape, TLShapeId } from 'tldraw'
-import { readAgenda } from '../templates/agenda'
-import { agendaToSteps, shapesToElements } from '../templates/from-shapes'
-import type { FrameSummary, TemplateDraft } from './board-state'
+import { readAgenda } from '../board/agenda'
+import { agendaToSteps, shapesToElements } from './from-shapes'
+import type { FrameSummary, TemplateDraft } from '../canvas/board-state'
 
 export function draftTemplate(editor: Editor, frameId: string | null): TemplateDraft {
   const roots = frameId

@@ -14,7 +14,7 @@ import {
   type BoardFile,
   type SnapshotSummary,
 } from '../protocol'
-import { callServer } from '../app/server-call'
+import { callServer } from '../shared/server-call'
 
 export async function listSnapshots(roomId: string): Promise<SnapshotSummary[]> {
   return snapshotListSchema.parse(await callServer(snapshotsPath(roomId))).snapshots

@@ -3,7 +3,7 @@
  * that counts the stickies inside it, with or without a limit.
  */
 import type { Editor, TLShape } from 'tldraw'
-import { META_KEY, readShapeMeta, type ZoneRule } from '../templates/shape-meta'
+import { META_KEY, readShapeMeta, type ZoneRule } from '../board/shape-meta'
 
 /** The one selected shape that can be a zone, or null. */
 export function selectedZoneCandidate(editor: Editor): TLShape | null {

@@ -5,7 +5,7 @@
 import type { Editor, TLFrameShape, TLShapeId } from 'tldraw'
 import { frameContent } from './frame-content'
 import { SNAPSHOT_LIMITS, type BoardFile } from '../protocol'
-import type { ExportedImage, ExportScopes, ImageExportOptions } from '../export/image-options'
+import type { ExportedImage, ExportScopes, ImageExportOptions } from './image-options'
 
 /** Room around a whole board or a selection; a frame is exported edge to edge, like a slide. */
 const PADDING = 32

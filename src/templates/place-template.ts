@@ -4,9 +4,9 @@
  */
 import { Box, type Editor } from 'tldraw'
 import { nanoid } from 'nanoid'
-import { readAgenda, withAgenda } from '../templates/agenda'
-import { renderTemplate } from '../templates/render'
-import type { Template } from '../templates/schema'
+import { readAgenda, withAgenda } from '../board/agenda'
+import { renderTemplate } from './render'
+import type { Template } from '../protocol/template-format'
 
 /** Space between what is on the board and the template placed beside it. */
 const GAP = 160

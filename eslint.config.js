@@ -1,7 +1,76 @@
+import path from 'node:path'
 import js from '@eslint/js'
 import svelte from 'eslint-plugin-svelte'
 import globals from 'globals'
 import ts from 'typescript-eslint'
+
+/**
+ * Imports run one way: the app (pages) over the features, the features over the canvas, the
+ * canvas over the board model, and everything over the shared helpers and the protocol. A
+ * folder may import itself and what is listed here, nothing above it; features do not import
+ * each other, except that snapshots are drawn with the export feature's images.
+ */
+const MAY_IMPORT = {
+  app: [
+    'snapshots',
+    'export',
+    'facilitation',
+    'templates',
+    'canvas',
+    'board',
+    'shared',
+    'protocol',
+  ],
+  snapshots: ['export', 'canvas', 'board', 'shared', 'protocol'],
+  export: ['canvas', 'board', 'shared', 'protocol'],
+  facilitation: ['canvas', 'board', 'shared', 'protocol'],
+  templates: ['canvas', 'board', 'shared', 'protocol'],
+  canvas: ['board', 'shared', 'protocol'],
+  board: ['shared', 'protocol'],
+  shared: ['protocol'],
+  protocol: [],
+  // The server renders templates into new boards; it never reaches the browser's code.
+  server: ['templates', 'board', 'shared', 'protocol'],
+  party: ['server', 'templates', 'board', 'shared', 'protocol'],
+  cli: ['export', 'shared', 'protocol'],
+}
+const SRC = path.resolve('src')
+const PARTY = path.resolve('party')
+
+/** The layer a file belongs to: its folder under src/ (files right in src/ are the app's). */
+function layerOf(file) {
+  if (!path.relative(PARTY, file).startsWith('..')) return 'party'
+  const parts = path.relative(SRC, file).split(path.sep)
+  if (parts[0] === '..') return null
+  // `../protocol` names a folder; `main.ts` and `App.svelte` sit right in src/.
+  return parts.length === 1 && parts[0].includes('.') ? 'app' : parts[0]
+}
+
+const layers = {
+  meta: {
+    type: 'problem',
+    messages: {
+      upward:
+        '{{from}}/ may not import {{to}}/: imports run app → features → canvas → board → shared → protocol (README, Architecture).',
+    },
+  },
+  create(context) {
+    const from = layerOf(context.filename)
+    if (!from || !MAY_IMPORT[from]) return {}
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return
+      const to = layerOf(path.resolve(path.dirname(context.filename), source))
+      if (!to || to === from || MAY_IMPORT[from].includes(to)) return
+      context.report({ node, messageId: 'upward', data: { from, to } })
+    }
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+    }
+  },
+}
 
 export default ts.config(
   { ignores: ['dist/', '.data/', '.partykit/', 'test-results/', 'playwright-report/'] },
@@ -10,13 +79,40 @@ export default ts.config(
   ...svelte.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    plugins: { switchback: { rules: { layers } } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'switchback/layers': 'error',
     },
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
+  },
+  {
+    // React and tldraw's runtime stay in src/canvas (and its lazily loaded chunk); features
+    // work with tldraw's types and the canvas handle.
+    files: ['src/**/*.ts', 'src/**/*.svelte'],
+    ignores: ['src/canvas/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['tldraw', '@tldraw/tldraw', '@tldraw/sync', 'react', 'react-dom'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message:
+              'Only src/canvas uses React and tldraw at run time; import types, or use the canvas handle.',
+          })),
+          patterns: [
+            {
+              group: ['react-dom/*', 'tldraw/*', '@tldraw/assets/*'],
+              message: 'Only src/canvas uses React and tldraw at run time.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Playwright fixtures must destructure their (possibly empty) dependencies.

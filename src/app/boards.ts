@@ -2,19 +2,19 @@
  * The boards this device knows: their keys (the facilitator secret only ever lives here and
  * in the creator's first URL) and when they were last opened, for the landing page.
  */
-import { customAlphabet } from 'nanoid'
 import { z } from 'zod'
 import {
-  ROOM_ID_LENGTH,
+  boardPagePath,
   boardPath,
   createBoardResponseSchema,
-  errorBodySchema,
   secretSchema,
   type CreateBoardRequest,
   type CreateBoardResponse,
   type Role,
 } from '../protocol'
 import { readLocal, writeLocal } from '../shared/local-store'
+import { newRoomId } from '../shared/ids'
+import { callServer } from '../shared/server-call'
 
 const KEY = 'switchback:boards'
 const MAX_RECENT = 30
@@ -82,29 +82,18 @@ export function claimBoardAccess(roomId: string, hash: string): KnownBoard {
   return recentBoards().find((b) => b.roomId === roomId)!
 }
 
-export const newRoomId = customAlphabet(
-  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_',
-  ROOM_ID_LENGTH,
-)
-
 /** Creates a board on the server: blank, from a built-in template, or from a whole template. */
 export async function createBoard(request: CreateBoardRequest = {}): Promise<CreateBoardResponse> {
-  const response = await fetch(boardPath(newRoomId()), {
+  const body = await callServer(boardPath(newRoomId()), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(request),
   })
-  const body: unknown = await response.json().catch(() => null)
-  if (!response.ok) {
-    const error = errorBodySchema.safeParse(body)
-    throw new Error(error.success ? error.data.error : `The server answered ${response.status}.`)
-  }
   return createBoardResponseSchema.parse(body)
 }
 
 /** Links for the Share menu; the viewer link carries no key, so it cannot be edited into one. */
 export function shareLinks(roomId: string, board: { f?: string; k?: string }) {
-  const base = `${window.location.origin}/b/${roomId}`
+  const base = new URL(boardPagePath(roomId), window.location.origin).toString()
   return {
     viewer: base,
     participant: board.k ? `${base}#k=${board.k}` : null,

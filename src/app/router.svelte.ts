@@ -2,14 +2,16 @@
  * Three routes do not need a router library: the path is read from `location`, and
  * `navigate` pushes history and updates it.
  */
+import { roomIdInBoardPage } from '../protocol'
+
 export type Route =
   { page: 'home' } | { page: 'new' } | { page: 'board'; roomId: string } | { page: 'missing' }
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' }
   if (pathname === '/new') return { page: 'new' }
-  const board = /^\/b\/([^/]+)\/?$/.exec(pathname)
-  if (board) return { page: 'board', roomId: decodeURIComponent(board[1]) }
+  const roomId = roomIdInBoardPage(pathname)
+  if (roomId !== null) return { page: 'board', roomId }
   return { page: 'missing' }
 }
 

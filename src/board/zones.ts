@@ -3,7 +3,7 @@
  * warns once there are more. Every participant's browser computes the same counts from the
  * same synced shapes, so the warning needs no messages of its own and cannot disagree.
  */
-import type { Box } from '../templates/render'
+import { boxContains, type Box } from './geometry'
 
 export interface Zone {
   id: string
@@ -22,15 +22,9 @@ export function countStickiesInZones(
   stickyCentres: readonly { x: number; y: number }[],
 ): ZoneCount[] {
   return zones.map((zone) => {
-    const count = stickyCentres.filter((c) => contains(zone.bounds, c)).length
+    const count = stickyCentres.filter((c) => boxContains(zone.bounds, c)).length
     return { ...zone, count, over: zone.capacity !== null && count > zone.capacity }
   })
-}
-
-function contains(box: Box, point: { x: number; y: number }) {
-  return (
-    point.x >= box.x && point.x <= box.x + box.w && point.y >= box.y && point.y <= box.y + box.h
-  )
 }
 
 /** "3 / 2" with a capacity, "3" without. */

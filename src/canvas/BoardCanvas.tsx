@@ -1,6 +1,6 @@
 /**
  * The tldraw editor, synced with the board's room. This is the React side of the island:
- * it reports the board's state through `onState` and exposes the editor through `onEditor`.
+ * it reports the board's state through `onState` and hands out the editor through `onReady`.
  */
 import { useSync } from '@tldraw/sync'
 import { useEffect, useMemo, useRef } from 'react'
@@ -18,7 +18,8 @@ import { boardSocketUrl } from './socket-url'
 import { syncFailure } from './sync-errors'
 import { LIMITS } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
-import { guardBackground } from './background'
+import { guardBackground } from './background-guard'
+import { createCanvasHandle } from './handle'
 import { ZoneCounts } from './ZoneCounts'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
@@ -40,12 +41,8 @@ const withoutLocking: TLUiOverrides = {
   },
 }
 
-export interface BoardCanvasProps extends CanvasOptions {
-  onEditor(editor: Editor | null): void
-}
-
-export function BoardCanvas(props: BoardCanvasProps) {
-  const { roomId, role, credential, onState, onEditor, licenseKey, headless } = props
+export function BoardCanvas(props: CanvasOptions) {
+  const { roomId, role, credential, onState, onReady, licenseKey, headless } = props
   // A headless export is nobody: it shows no cursor and is not counted as taking part.
   const personId = headless ? null : props.user.id
   const uri = useMemo(
@@ -86,7 +83,7 @@ export function BoardCanvas(props: BoardCanvasProps) {
         // For the console and the browser tests. The server checks every write, so handing
         // the editor to page scripts grants nothing the client did not already have.
         ;(window as unknown as { editor?: Editor }).editor = editor
-        onEditor(editor)
+        onReady(createCanvasHandle(editor, roomId, role))
         // Open on the whole board: a template's frames are bigger than most screens.
         if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit()
         const stopGuarding = guardBackground(editor, role)
@@ -96,7 +93,7 @@ export function BoardCanvas(props: BoardCanvasProps) {
           reportNow.current = null
           reporter.stop()
           stopGuarding()
-          onEditor(null)
+          onReady(null)
         }
       }}
     />

@@ -11,7 +11,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { z } from 'zod'
-import { roomIdSchema } from '../protocol'
+import { roomIdInBoardPage, roomIdSchema } from '../protocol'
 import type { EncodedFile } from '../export/headless-api'
 import { DEFAULT_IMAGE_EXPORT, EXPORT_SCALES } from '../export/image-options'
 import { CHROMIUM_ARGS, chromiumPath } from './chromium'
@@ -37,8 +37,7 @@ const argsSchema = z
     board: z
       .url({ message: '--board must be a board link (http://…/b/<id>)' })
       .refine(
-        (link) =>
-          roomIdSchema.safeParse(new URL(link).pathname.match(/^\/b\/([^/]+)$/)?.[1]).success,
+        (link) => roomIdSchema.safeParse(roomIdInBoardPage(new URL(link).pathname)).success,
         '--board must be a board link: …/b/<board id>',
       ),
     format: z.enum(['png', 'svg', 'pptx', 'pdf']).optional(),

@@ -1,5 +1,5 @@
 /**
- * "Export slides" on the canvas side: reads the current page into a `DeckSource` (plain
+ * "Export slides" on the editor side: reads the current page into a `DeckSource` (plain
  * data, see src/export/deck.ts), with each frame drawn by tldraw's own renderer, which embeds
  * its fonts. Everything about order, grouping and layout happens in `buildDeck`.
  *
@@ -7,20 +7,12 @@
  * not a slide of its own.
  */
 import { errorMessage } from '../shared/error-message'
-import {
-  Box as TldrawBox,
-  getColorValue,
-  renderPlaintextFromRichText,
-  type Editor,
-  type TLFrameShape,
-  type TLGeoShape,
-  type TLShape,
-  type TLShapeId,
-} from 'tldraw'
+import type { Box as TldrawBox, Editor, TLFrameShape, TLGeoShape, TLShape, TLShapeId } from 'tldraw'
+import type { CanvasHandle } from '../canvas/handle'
 import type { DeckImage, DeckSource, DeckSticky, DeckZone } from './deck'
 import { readAgenda } from '../board/agenda'
 import { frameContent } from './frame-content'
-import { NOTE_SIZE, type Box } from '../templates/render'
+import { NOTE_SIZE, type Box } from '../board/geometry'
 import { isBackground, readShapeMeta } from '../board/shape-meta'
 
 export interface DeckInfo {
@@ -36,20 +28,18 @@ const MAX_IMAGE_WIDTH = 2400
 const MAX_SCALE = 2
 
 export async function collectDeckSource(
-  editor: Editor,
+  canvas: CanvasHandle,
   info: DeckInfo,
   onProgress: DeckSourceProgress = () => {},
 ): Promise<DeckSource> {
+  const { editor, plainText: text, colorValue } = canvas
   const shapes = editor.getCurrentPageShapes()
-  const colors = editor.getCurrentTheme().colors.light
   const outermostFrame = (shape: TLShape): TLShapeId | null =>
     editor.getShapeAncestors(shape).find((a) => a.type === 'frame')?.id ?? null
   const boxOf = (shape: TLShape): Box | null => {
     const b = editor.getShapePageBounds(shape)
     return b ? { x: b.x, y: b.y, w: b.w, h: b.h } : null
   }
-  const text = (richText: Parameters<typeof renderPlaintextFromRichText>[1]) =>
-    renderPlaintextFromRichText(editor, richText).trim()
 
   const frames = shapes.filter(
     (s): s is TLFrameShape => s.type === 'frame' && outermostFrame(s) === null,
@@ -58,10 +48,11 @@ export async function collectDeckSource(
   for (const [i, frame] of frames.entries()) {
     const name = frame.props.name.trim() || 'Frame'
     onProgress(i, frames.length, `Drawing the frame “${name}”`)
+    const pageBounds = editor.getShapePageBounds(frame)
     const bounds = boxOf(frame)
-    if (!bounds) continue
+    if (!pageBounds || !bounds) continue
     try {
-      const image = await draw(editor, frameContent(editor, frame), bounds, 0, true)
+      const image = await draw(editor, frameContent(editor, frame), pageBounds, 0, true)
       deckFrames.push({ id: frame.id, name, bounds, image })
     } catch (error) {
       throw new Error(`Could not render the frame “${name}”: ${errorMessage(error)}`, {
@@ -94,7 +85,7 @@ export async function collectDeckSource(
       stickies.push({
         id: shape.id,
         text: text(shape.props.richText),
-        color: getColorValue(colors, shape.props.color, 'noteFill'),
+        color: colorValue(shape.props.color, 'noteFill'),
         bounds,
         frameId: outermostFrame(shape),
         background: isBackground(shape),
@@ -103,7 +94,7 @@ export async function collectDeckSource(
       zones.push({
         id: shape.id,
         label: text(shape.props.richText),
-        color: getColorValue(colors, shape.props.color, 'solid'),
+        color: colorValue(shape.props.color, 'solid'),
         bounds,
         frameId: outermostFrame(shape),
       })
@@ -160,10 +151,16 @@ function isZone(shape: TLGeoShape, bounds: Box, label: string): boolean {
  * A PNG of the shapes, drawn by tldraw in light mode, at most 2,400 px wide; `exact` cuts it
  * to `bounds` (a frame), whatever of the shapes over it reaches past.
  */
-async function draw(editor: Editor, ids: TLShapeId[], bounds: Box, padding = 0, exact = false) {
+async function draw(
+  editor: Editor,
+  ids: TLShapeId[],
+  bounds: TldrawBox,
+  padding = 0,
+  exact = false,
+) {
   const scale = Math.min(MAX_SCALE, MAX_IMAGE_WIDTH / (bounds.w + 2 * padding))
   const { blob, width, height } = await editor.toImage(ids, {
-    ...(exact ? { bounds: new TldrawBox(bounds.x, bounds.y, bounds.w, bounds.h) } : {}),
+    ...(exact ? { bounds } : {}),
     format: 'png',
     scale,
     pixelRatio: 1,

@@ -2,8 +2,8 @@
  * The exports themselves, apart from any UI: the export dialog runs them with toasts and a
  * download, the headless exporter (`npm run export`) runs them from a script.
  */
-import type { CanvasHandle } from '../canvas/board-state'
-import { countParticipants } from '../snapshots/client'
+import type { CanvasHandle } from '../canvas/handle'
+import { countParticipants } from './participants'
 import { slugify } from '../shared/download'
 import type { ExportedImage, ImageExportOptions } from './image-options'
 
@@ -17,12 +17,14 @@ export interface ExportedFile {
 }
 
 export async function exportImageFile(
-  canvas: Pick<CanvasHandle, 'exportImage' | 'exportScopes'>,
+  canvas: CanvasHandle,
   options: ImageExportOptions,
   boardTitle: string,
 ): Promise<ExportedFile & ExportedImage> {
-  const image = await canvas.exportImage(options)
-  const frame = canvas.exportScopes().frame
+  // Loaded with the first export, not with the board page.
+  const { exportImage, exportScopes } = await import('./export-image')
+  const image = await exportImage(canvas.editor, options)
+  const frame = exportScopes(canvas.editor).frame
   const what =
     options.scope === 'board'
       ? ''
@@ -34,19 +36,19 @@ export async function exportImageFile(
 }
 
 export async function exportSlidesFile(
-  canvas: Pick<CanvasHandle, 'deckSource'>,
-  roomId: string,
+  canvas: CanvasHandle,
   format: SlideFormat,
   boardTitle: string,
   onProgress: SlideProgress = () => {},
 ): Promise<ExportedFile> {
   onProgress(0, 1, 'Reading the board')
-  const [participants, { exportSlides }] = await Promise.all([
-    countParticipants(roomId),
-    // pptxgenjs and jspdf load only when someone exports slides.
+  const [participants, { exportSlides }, { collectDeckSource }] = await Promise.all([
+    countParticipants(canvas.roomId),
+    // pptxgenjs and jspdf, and reading the board for slides, load only when a deck is made.
     import('./slides'),
+    import('./deck-source'),
   ])
-  const source = await canvas.deckSource({ participants, date: new Date() }, onProgress)
+  const source = await collectDeckSource(canvas, { participants, date: new Date() }, onProgress)
   const blob = await exportSlides(source, format, onProgress)
   return { blob, filename: `${boardFileName(boardTitle)}.${format}` }
 }

@@ -4,11 +4,12 @@
  */
 import type { Editor, TLFrameShape, TLShapeId } from 'tldraw'
 import { frameContent } from './frame-content'
-import { SNAPSHOT_LIMITS, type BoardFile } from '../protocol'
-import type { ExportedImage, ExportScopes, ImageExportOptions } from './image-options'
-
-/** Room around a whole board or a selection; a frame is exported edge to edge, like a slide. */
-const PADDING = 32
+import {
+  PADDING,
+  type ExportedImage,
+  type ExportScopes,
+  type ImageExportOptions,
+} from './image-options'
 
 export function exportScopes(editor: Editor): ExportScopes {
   const frame = currentFrame(editor)
@@ -41,34 +42,6 @@ export async function exportImage(
   })
   const expectedWidth = bounds ? Math.round((bounds.w + 2 * padding) * options.scale) : 0
   return { ...image, shrunk: options.format === 'png' && image.width < expectedWidth - 2 }
-}
-
-/**
- * A server snapshot's content: the whole board at 1x in light mode (what a slide needs), drawn
- * smaller if a huge board's PNG would pass the server's limit, and the board itself.
- */
-export async function snapshotContent(editor: Editor) {
-  const board = boardFile(editor)
-  for (const scale of [1, 0.5, 0.25]) {
-    const image = await editor.toImage([...editor.getCurrentPageShapeIds()], {
-      format: 'png',
-      scale,
-      pixelRatio: 1,
-      background: true,
-      darkMode: false,
-      padding: PADDING,
-    })
-    if (image.blob.size <= SNAPSHOT_LIMITS.maxImageBytes) {
-      return { image: { ...image, shrunk: scale < 1 }, board }
-    }
-  }
-  throw new Error('The board is too big to snapshot, even at a quarter of its size.')
-}
-
-/** The board as a tldraw store snapshot: what a server snapshot keeps for a restore. */
-function boardFile(editor: Editor): BoardFile {
-  // The same JSON; tldraw's types are only stricter than the wire schema's.
-  return editor.store.getStoreSnapshot('document') as unknown as BoardFile
 }
 
 function shapesInScope(editor: Editor, scope: ImageExportOptions['scope']) {

@@ -4,6 +4,9 @@
  */
 import { z } from 'zod'
 
+/** Room around a whole board or a selection; a frame is exported edge to edge, like a slide. */
+export const PADDING = 32
+
 export const EXPORT_SCOPES = ['board', 'frame', 'selection'] as const
 export const IMAGE_FORMATS = ['png', 'svg'] as const
 export const EXPORT_SCALES = [1, 2, 4] as const

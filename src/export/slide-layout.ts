@@ -6,19 +6,14 @@
  * Text wrapping is estimated with Arial's (= Helvetica's) advance widths, the font the PPTX
  * names, so the summary lists can be paginated without a browser. Pure, no DOM.
  */
+import type { Box } from '../board/geometry'
 
 export const SLIDE = { w: 13.333, h: 7.5 } as const
 /** The DOM view renders a slide at this size; 1 in = 144 px, 1 pt = 2 px. */
 export const SLIDE_PX = { w: 1920, h: 1080 } as const
 export const PX_PER_IN = SLIDE_PX.w / SLIDE.w
 
-/** Page-space or slide-space rectangle (inches on a slide). */
-export interface Box {
-  x: number
-  y: number
-  w: number
-  h: number
-}
+export type { Box }
 
 /** The app's palette (src/app/theme.css), as hex without the leading '#'. */
 export const COLORS = {

@@ -96,6 +96,24 @@ export function boardPath(roomId: string): string {
   return `/parties/${BOARD_PARTY}/${roomId}`
 }
 
+/** The app's own pages: a board (`/b/<roomId>`), and making a new one (`/new`). */
+export const BOARD_PAGE_PREFIX = '/b/'
+export function boardPagePath(roomId: string): string {
+  return `${BOARD_PAGE_PREFIX}${roomId}`
+}
+/** The room id a board page's path names (not yet checked), or null for another page. */
+export function roomIdInBoardPage(pathname: string): string | null {
+  const match = /^\/b\/([^/]+)\/?$/.exec(pathname)
+  return match ? decodeURIComponent(match[1]) : null
+}
+/** A new board, from a built-in template or (with `library`) a team library's. */
+export function newBoardPagePath(from: { template?: string; library?: string } = {}): string {
+  const query = new URLSearchParams()
+  if (from.library) query.set('library', from.library)
+  if (from.template) query.set('template', from.template)
+  return query.size > 0 ? `/new?${query}` : '/new'
+}
+
 // ---------------------------------------------------------------------------------------------
 // Team library
 // ---------------------------------------------------------------------------------------------
@@ -237,6 +255,10 @@ export const personIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
 
 export function snapshotsPath(roomId: string): string {
   return `${boardPath(roomId)}/snapshots`
+}
+/** The snapshot itself: `DELETE` removes it. */
+export function snapshotPath(roomId: string, snapshotId: string): string {
+  return `${snapshotsPath(roomId)}/${snapshotId}`
 }
 export function snapshotImagePath(roomId: string, snapshotId: string): string {
   return `${snapshotsPath(roomId)}/${snapshotId}.png`

@@ -5,7 +5,6 @@
  * Coordinates are in canvas pixels. A frame's position is relative to the template's origin;
  * an element that names a `frame` is positioned relative to that frame's top-left corner.
  */
-import { errorMessage } from '../shared/error-message'
 import { z } from 'zod'
 
 export const TEMPLATE_FORMAT_VERSION = 1
@@ -232,7 +231,8 @@ export function parseTemplateText(text: string): TemplateParseResult {
   try {
     json = JSON.parse(text)
   } catch (error) {
-    const detail = errorMessage(error)
+    // JSON.parse throws only SyntaxError, whose message says where the text went wrong.
+    const detail = (error as SyntaxError).message
     return { ok: false, problems: [{ path: '(file)', message: `not valid JSON: ${detail}` }] }
   }
   return parseTemplate(json)

@@ -1,12 +1,10 @@
 /**
- * What export asks of the board's server: its snapshots, and how many people took part.
+ * The board server's snapshot API, for the Snapshots feature: list, upload, delete, restore.
  * Errors carry the server's message.
  */
 import {
   SNAPSHOT_FORM,
-  peopleCountSchema,
-  peoplePath,
-  snapshotImagePath,
+  snapshotPath,
   snapshotListSchema,
   snapshotRestorePath,
   snapshotSummarySchema,
@@ -42,7 +40,7 @@ export async function uploadSnapshot(
 }
 
 export async function deleteSnapshot(roomId: string, facilitatorSecret: string, id: string) {
-  await callServer(`${snapshotsPath(roomId)}/${id}`, {
+  await callServer(snapshotPath(roomId, id), {
     method: 'DELETE',
     headers: bearer(facilitatorSecret),
   })
@@ -55,20 +53,6 @@ export async function restoreSnapshot(roomId: string, facilitatorSecret: string,
   })
 }
 
-/** The image's address on this origin, for a download name or a fetch. */
-export function snapshotImageUrl(roomId: string, id: string): string {
-  return new URL(snapshotImagePath(roomId, id), window.location.href).toString()
-}
-
 function bearer(secret: string) {
   return { Authorization: `Bearer ${secret}` }
-}
-
-/** People who joined with edit rights over the board's life; null if the server can't say. */
-export async function countParticipants(roomId: string): Promise<number | null> {
-  try {
-    return peopleCountSchema.parse(await callServer(peoplePath(roomId))).participants
-  } catch {
-    return null
-  }
 }

@@ -1,11 +1,24 @@
 /**
- * "Save as template" on the canvas side: picks the shapes in scope (the whole page, or one
+ * "Save as template" on the editor side: picks the shapes in scope (the whole page, or one
  * frame and what is in it) and hands them to the pure conversion in `src/templates`.
  */
 import type { Editor, TLFrameShape, TLShape, TLShapeId } from 'tldraw'
 import { readAgenda } from '../board/agenda'
 import { agendaToSteps, shapesToElements } from './from-shapes'
-import type { FrameSummary, TemplateDraft } from '../canvas/board-state'
+import type { AgendaStep, TemplateInput } from '../protocol/template-format'
+
+/** What "Save as template" starts from: the board's shapes turned into template elements. */
+export interface TemplateDraft {
+  elements: TemplateInput['elements']
+  steps: AgendaStep[]
+  /** Shape types that a template cannot hold, with how many were left out. */
+  skipped: Record<string, number>
+}
+
+export interface FrameSummary {
+  id: string
+  name: string
+}
 
 export function draftTemplate(editor: Editor, frameId: string | null): TemplateDraft {
   const roots = frameId

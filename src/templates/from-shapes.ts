@@ -5,7 +5,7 @@
  */
 import type { TLShape, TLShapeId } from '@tldraw/tlschema'
 import type { AgendaSection } from '../board/agenda'
-import { fromRichText } from './render'
+import { fromRichText } from '../board/rich-text'
 import { readShapeMeta } from '../board/shape-meta'
 import {
   TEMPLATE_COLORS,

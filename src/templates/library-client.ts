@@ -6,7 +6,6 @@
 import { z } from 'zod'
 import {
   createLibraryResponseSchema,
-  libraryErrorBodySchema,
   libraryIdSchema,
   libraryListingSchema,
   libraryPath,
@@ -17,15 +16,10 @@ import {
   type LibraryListing,
   type LibrarySummary,
 } from '../protocol'
-import {
-  parseTemplate,
-  type Template,
-  type TemplateInput,
-  type TemplateProblem,
-} from '../protocol/template-format'
-import { newRoomId } from '../app/boards'
+import { parseTemplate, type Template, type TemplateInput } from '../protocol/template-format'
+import { newRoomId } from '../shared/ids'
 import { readLocal, writeLocal } from '../shared/local-store'
-import { callServer, ServerError } from '../shared/server-call'
+import { callServer } from '../shared/server-call'
 
 const KEY = 'switchback:libraries'
 /** What a library is called here until its listing has been read. */
@@ -38,18 +32,6 @@ const knownLibrarySchema = z.object({
 })
 export type KnownLibrary = z.infer<typeof knownLibrarySchema>
 const knownLibrariesSchema = z.array(knownLibrarySchema)
-
-/** A refused request: the server's message, and for a refused template what is wrong with it. */
-export class LibraryError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly problems: TemplateProblem[] = [],
-  ) {
-    super(message)
-    this.name = 'LibraryError'
-  }
-}
 
 export function knownLibraries(): KnownLibrary[] {
   return readLocal(KEY, knownLibrariesSchema, [])
@@ -68,13 +50,6 @@ export function rememberLibrary(libraryId: string, update: { name?: string; secr
   writeLocal(KEY, [next, ...all.filter((l) => l.libraryId !== libraryId)])
 }
 
-export function forgetLibrary(libraryId: string): void {
-  writeLocal(
-    KEY,
-    knownLibraries().filter((l) => l.libraryId !== libraryId),
-  )
-}
-
 /** Drops a secret the server refused; the library stays, read-only. */
 export function forgetLibrarySecret(libraryId: string): void {
   writeLocal(
@@ -86,7 +61,7 @@ export function forgetLibrarySecret(libraryId: string): void {
 /** Creates a library on the server and remembers it, secret included. */
 export async function createLibrary(name: string): Promise<CreateLibraryResponse> {
   const created = createLibraryResponseSchema.parse(
-    await call(libraryPath(newRoomId()), { method: 'POST', body: JSON.stringify({ name }) }),
+    await callServer(libraryPath(newRoomId()), { method: 'POST', body: JSON.stringify({ name }) }),
   )
   rememberLibrary(created.libraryId, { name: created.name, secret: created.secret })
   return created
@@ -94,7 +69,7 @@ export async function createLibrary(name: string): Promise<CreateLibraryResponse
 
 /** The library's name and its templates, newest first. */
 export async function listLibrary(libraryId: string): Promise<LibraryListing> {
-  const listing = libraryListingSchema.parse(await call(libraryPath(libraryId)))
+  const listing = libraryListingSchema.parse(await callServer(libraryPath(libraryId)))
   if (knownLibraries().some((l) => l.libraryId === libraryId)) {
     rememberLibrary(libraryId, { name: listing.name })
   }
@@ -106,13 +81,9 @@ export async function fetchLibraryTemplate(
   libraryId: string,
   templateId: string,
 ): Promise<Template> {
-  const parsed = parseTemplate(await call(libraryTemplatePath(libraryId, templateId)))
+  const parsed = parseTemplate(await callServer(libraryTemplatePath(libraryId, templateId)))
   if (!parsed.ok) {
-    throw new LibraryError(
-      `The library’s copy of "${templateId}" is not a valid template.`,
-      200,
-      parsed.problems,
-    )
+    throw new Error(`The library’s copy of "${templateId}" is not a valid template.`)
   }
   return parsed.template
 }
@@ -123,7 +94,7 @@ export async function publishTemplate(
   secret: string,
   template: Template | TemplateInput,
 ): Promise<LibrarySummary> {
-  const body = await call(libraryTemplatePath(libraryId, template.id), {
+  const body = await callServer(libraryTemplatePath(libraryId, template.id), {
     method: 'PUT',
     headers: { Authorization: `Bearer ${secret}` },
     body: JSON.stringify(template),
@@ -136,7 +107,7 @@ export async function removeTemplate(
   secret: string,
   templateId: string,
 ): Promise<void> {
-  await call(libraryTemplatePath(libraryId, templateId), {
+  await callServer(libraryTemplatePath(libraryId, templateId), {
     method: 'DELETE',
     headers: { Authorization: `Bearer ${secret}` },
   })
@@ -177,15 +148,4 @@ export function claimLibraryFromUrl(): KnownLibrary | null {
       ...(secret.success ? { secret: secret.data } : {}),
     }
   )
-}
-
-/** Calls the library party; a refused template also says what is wrong with it. */
-async function call(path: string, init: RequestInit = {}): Promise<unknown> {
-  try {
-    return await callServer(path, init)
-  } catch (error) {
-    if (!(error instanceof ServerError)) throw error
-    const body = libraryErrorBodySchema.safeParse(error.body)
-    throw new LibraryError(error.message, error.status, body.success ? body.data.problems : [])
-  }
 }

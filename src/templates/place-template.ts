@@ -2,7 +2,7 @@
  * Places a template on an open board: to the right of what is already there, never on top
  * of it, and adds its steps to the board's agenda.
  */
-import { Box, type Editor } from 'tldraw'
+import type { Editor } from 'tldraw'
 import { nanoid } from 'nanoid'
 import { readAgenda, withAgenda } from '../board/agenda'
 import { renderTemplate } from './render'
@@ -35,7 +35,6 @@ export function placeTemplate(editor: Editor, template: Template) {
     },
     { ignoreShapeLock: true },
   )
-  const { x, y, w, h } = rendered.bounds
-  editor.zoomToBounds(new Box(x, y, w, h), { inset: 48, animation: { duration: 300 } })
+  editor.zoomToBounds(rendered.bounds, { inset: 48, animation: { duration: 300 } })
   return rendered
 }

@@ -14,7 +14,6 @@ import type {
   TLNoteShape,
   TLPageId,
   TLParentId,
-  TLRichText,
   TLShape,
   TLShapeId,
   TLTextShape,
@@ -22,21 +21,13 @@ import type {
 import { toRichText } from '@tldraw/tlschema'
 import { getIndices, type IndexKey } from '@tldraw/utils'
 import type { AgendaSection } from '../board/agenda'
+import { NOTE_SIZE, type Box } from '../board/geometry'
 import { META_KEY, type ShapeMeta } from '../board/shape-meta'
 import type { Template, TemplateElement } from '../protocol/template-format'
 
 export const DEFAULT_PAGE_ID = 'page:page' as TLPageId
-/** tldraw's sticky note is 200 × 200 at scale 1. */
-export const NOTE_SIZE = 200
 /** Line height per tldraw text size, for the bounds of a text block (font size × 1.35). */
 const TEXT_LINE_HEIGHT = { s: 24, m: 32, l: 49, xl: 59 } as const
-
-export interface Box {
-  x: number
-  y: number
-  w: number
-  h: number
-}
 
 export interface PlacementOptions {
   /** Where the template's top-left corner lands on the page. */
@@ -290,11 +281,4 @@ function toShape(element: TemplateElement, base: ShapeBase): TLShape {
       })
     }
   }
-}
-
-/** The plain text of a TipTap document, one line per paragraph (for saving a board back). */
-export function fromRichText(richText: TLRichText | undefined): string {
-  const walk = (node: { text?: string; content?: unknown[] }): string =>
-    node.text ?? (node.content ?? []).map((n) => walk(n as typeof node)).join('')
-  return (richText?.content ?? []).map((p) => walk(p as { content?: unknown[] })).join('\n')
 }

@@ -10,6 +10,7 @@ import { Tldraw, toRichText, type Editor, type TLShapeId } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import 'tldraw/tldraw.css'
 import '../../src/app/theme.css'
+import { createCanvasHandle } from '../../src/canvas/handle'
 import { collectDeckSource } from '../../src/export/deck-source'
 import { placeTemplate } from '../../src/templates/place-template'
 import { buildDeck } from '../../src/export/deck'
@@ -57,7 +58,11 @@ async function run(editor: Editor) {
   const onProgress = (done: number, total: number, label: string) =>
     progress.push(`${done}/${total} ${label}`)
   const source = await time('collect', () =>
-    collectDeckSource(editor, { participants: 8, date: new Date(2026, 10, 24) }, onProgress),
+    collectDeckSource(
+      createCanvasHandle(editor, 'preview', 'facilitator'),
+      { participants: 8, date: new Date(2026, 10, 24) },
+      onProgress,
+    ),
   )
   const pdf = await time('pdf', () => exportSlides(source, 'pdf', onProgress))
   const pptx = await time('pptx', () => exportSlides(source, 'pptx', onProgress))

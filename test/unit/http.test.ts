@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { roomIdSchema } from '../../src/protocol'
-import { newRoomId } from '../../src/app/boards'
+import { newRoomId } from '../../src/shared/ids'
 import { parseBoardRequest } from '../../src/server/http'
 
 const id = 'abcdefghijklmnopqrstuv'

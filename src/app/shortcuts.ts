@@ -1,0 +1,38 @@
+/**
+ * The board page's own keyboard shortcuts, in one table: the page acts on them and the Help
+ * dialog lists them, so the two cannot disagree. tldraw's shortcuts are its own.
+ */
+export type BoardCommand = 'help' | 'share' | 'agenda' | 'snapshots' | 'export'
+
+export interface Shortcut {
+  command: BoardCommand
+  /** As `aria-keyshortcuts` spells it, e.g. "Alt+Shift+A". */
+  keys: string
+  label: string
+}
+
+export const BOARD_SHORTCUTS: readonly Shortcut[] = [
+  { command: 'share', keys: 'Alt+Shift+S', label: 'Share this board' },
+  { command: 'agenda', keys: 'Alt+Shift+A', label: 'Show or hide the agenda' },
+  { command: 'snapshots', keys: 'Alt+Shift+P', label: 'Show or hide the snapshots' },
+  { command: 'export', keys: 'Alt+Shift+E', label: 'Export images or slides' },
+  { command: 'help', keys: 'F1', label: 'This help' },
+]
+
+export function shortcutFor(command: BoardCommand): Shortcut {
+  return BOARD_SHORTCUTS.find((s) => s.command === command)!
+}
+
+/** The command a key press means, if any. Letters match by key position (`code`). */
+export function commandFor(event: KeyboardEvent): BoardCommand | null {
+  for (const shortcut of BOARD_SHORTCUTS) {
+    const parts = shortcut.keys.split('+')
+    const key = parts.at(-1)!
+    const wantsAlt = parts.includes('Alt')
+    const wantsShift = parts.includes('Shift')
+    if (event.altKey !== wantsAlt || event.shiftKey !== wantsShift) continue
+    if (event.ctrlKey || event.metaKey) continue
+    if (key.length === 1 ? event.code === `Key${key}` : event.key === key) return shortcut.command
+  }
+  return null
+}

@@ -1,0 +1,40 @@
+/**
+ * The one handle the canvas hands out, once tldraw's editor is ready. Features take it and
+ * do their editor work in their own folders, with tldraw's `Editor` as a type only: this
+ * module is where the few capabilities that need tldraw's runtime live, so that React and
+ * tldraw stay inside `src/canvas` (and inside its lazily loaded chunk).
+ *
+ * Adding an editor capability: write it as a function of the editor in its feature; only
+ * when it needs tldraw's runtime (a class, a helper function) does it go here.
+ */
+import {
+  getColorValue,
+  renderPlaintextFromRichText,
+  type Editor,
+  type TLDefaultColor,
+  type TLRichText,
+} from 'tldraw'
+import type { Role } from '../protocol'
+
+export interface CanvasHandle {
+  /** tldraw's editor, synced with the board's room. */
+  readonly editor: Editor
+  readonly roomId: string
+  /** What the server decided this connection may do. */
+  readonly role: Role
+  /** A shape's rich text as plain text, trimmed. */
+  plainText(richText: TLRichText): string
+  /** A tldraw colour name as CSS, in the light theme (what exports and slides show). */
+  colorValue(color: string, variant: keyof TLDefaultColor): string
+}
+
+export function createCanvasHandle(editor: Editor, roomId: string, role: Role): CanvasHandle {
+  return {
+    editor,
+    roomId,
+    role,
+    plainText: (richText) => renderPlaintextFromRichText(editor, richText).trim(),
+    colorValue: (color, variant) =>
+      getColorValue(editor.getCurrentTheme().colors.light, color, variant),
+  }
+}

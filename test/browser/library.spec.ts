@@ -267,7 +267,10 @@ test('the app’s library client, against the server', async ({ server }) => {
     const invalid = await client
       .publishTemplate(libraryId, secret, broken as never)
       .catch((e: unknown) => e)
-    expect(invalid).toMatchObject({ status: 400, problems: [{ path: 'elements[3].w' }] })
+    expect(invalid).toMatchObject({
+      status: 400,
+      body: { problems: [{ path: 'elements[3].w' }] },
+    })
 
     await client.removeTemplate(libraryId, secret, 'retro')
     expect((await client.listLibrary(libraryId)).templates).toEqual([])

@@ -238,6 +238,10 @@ export const personIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
 export function snapshotsPath(roomId: string): string {
   return `${boardPath(roomId)}/snapshots`
 }
+/** One snapshot's address: `DELETE` removes it. */
+export function snapshotPath(roomId: string, snapshotId: string): string {
+  return `${snapshotsPath(roomId)}/${snapshotId}`
+}
 export function snapshotImagePath(roomId: string, snapshotId: string): string {
   return `${snapshotsPath(roomId)}/${snapshotId}.png`
 }

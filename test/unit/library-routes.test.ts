@@ -5,7 +5,7 @@ import {
   readCreateBody,
   readTemplateBody,
   routeLibraryRequest,
-} from '../../src/server/library-http'
+} from '../../src/server/library-routes'
 import { hashSecret, mintSecret, secretMatches } from '../../src/server/roles'
 import { MAX_TEMPLATE_BYTES } from '../../src/protocol/template-format'
 

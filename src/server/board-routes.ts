@@ -3,7 +3,7 @@
  * alone, so a stranger is refused before the body is read), and the answer, given what the
  * board owns (the `BoardHost`: its secrets' hashes, its stores, its room). A new board route
  * goes here: a kind in `BoardRoute`, a branch in `routeBoardRequest`, a case in
- * `answerBoardRequest`.
+ * `handleBoardRequest`.
  *
  *   POST   /parties/board/<roomId>                          create the board
  *   GET    /parties/board/<roomId>                          its backup (tldraw store snapshot)
@@ -38,13 +38,12 @@ import { MAX_TEMPLATE_BYTES, type Template } from '../protocol/template-format'
 import { builtInTemplate, BUILT_IN_TEMPLATES } from '../templates/catalog'
 import {
   bearerSecret,
-  describeIssues,
   errorResponse,
   idInPath,
   json,
   noSuchPath,
   notAllowed,
-  readJson,
+  readJsonRequest,
   requestPath,
   type HttpRequest,
   type Refused,
@@ -169,14 +168,7 @@ export function routeBoardRequest(req: HttpRequest, roomId: string): BoardRoute 
 /** Routes and answers one request. */
 export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Promise<Response> {
   const route = routeBoardRequest(req, host.roomId)
-  return 'error' in route ? route.error : answerBoardRequest(req, route, host)
-}
-
-export async function answerBoardRequest(
-  req: HttpRequest,
-  route: BoardRoute,
-  host: BoardHost,
-): Promise<Response> {
+  if ('error' in route) return route.error
   if (route.kind === 'create') return create(req, host)
   if (route.kind === 'backup') {
     const backup = host.backup()
@@ -266,18 +258,9 @@ export async function readCreateBody(
 ): Promise<
   { title: string | undefined; template: { id: string } | Template | undefined } | Refused
 > {
-  const body = await readJson(
-    req,
-    MAX_CREATE_BYTES,
-    `Request body over ${MAX_CREATE_BYTES} bytes.`,
-    {},
-  )
+  const body = await readJsonRequest(req, createBoardRequestSchema, MAX_CREATE_BYTES)
   if ('error' in body) return body
-  const parsed = createBoardRequestSchema.safeParse(body.json)
-  if (!parsed.success) {
-    return { error: errorResponse(400, `Invalid request body: ${describeIssues(parsed.error)}`) }
-  }
-  const { title, templateId, template } = parsed.data
+  const { title, templateId, template } = body.data
   return { title, template: templateId ? { id: templateId } : template }
 }
 

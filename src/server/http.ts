@@ -117,6 +117,24 @@ export async function readJson(
   }
 }
 
+/**
+ * A small JSON request body checked against `schema` (an empty body reads as `{}`), or the
+ * refusal: 413 past `maxBytes`, 400 saying what is wrong.
+ */
+export async function readJsonRequest<S extends z.ZodType>(
+  req: HttpRequest,
+  schema: S,
+  maxBytes: number,
+): Promise<{ data: z.output<S> } | Refused> {
+  const body = await readJson(req, maxBytes, `Request body over ${maxBytes} bytes.`, {})
+  if ('error' in body) return body
+  const parsed = schema.safeParse(body.json)
+  if (!parsed.success) {
+    return { error: errorResponse(400, `Invalid request body: ${describeIssues(parsed.error)}`) }
+  }
+  return { data: parsed.data }
+}
+
 /** The body, or null when it is over `maxBytes` (declared or as read); null bodies are drained. */
 export async function readBody(
   req: HttpRequest,

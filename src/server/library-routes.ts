@@ -33,7 +33,6 @@ import {
 } from '../protocol/template-format'
 import {
   bearerSecret,
-  describeIssues,
   drainBody,
   errorResponse,
   idInPath,
@@ -42,6 +41,7 @@ import {
   noSuchPath,
   notAllowed,
   readJson,
+  readJsonRequest,
   requestPath,
   type HttpRequest,
   type Refused,
@@ -103,14 +103,7 @@ export function routeLibraryRequest(req: HttpRequest, libraryId: string): Librar
 /** Routes and answers one request. */
 export async function handleLibraryRequest(req: HttpRequest, host: LibraryHost): Promise<Response> {
   const route = routeLibraryRequest(req, host.libraryId)
-  return 'error' in route ? route.error : answerLibraryRequest(req, route, host)
-}
-
-export async function answerLibraryRequest(
-  req: HttpRequest,
-  route: LibraryRoute,
-  host: LibraryHost,
-): Promise<Response> {
+  if ('error' in route) return route.error
   const { store } = host
   if (route.kind === 'create') {
     const body = await readCreateBody(req)
@@ -156,18 +149,9 @@ export async function answerLibraryRequest(
 
 /** The body of `POST /parties/library/<libraryId>`: the library's name. */
 export async function readCreateBody(req: HttpRequest): Promise<{ name: string } | Refused> {
-  const body = await readJson(
-    req,
-    MAX_CREATE_BYTES,
-    `Request body over ${MAX_CREATE_BYTES} bytes.`,
-    {},
-  )
+  const body = await readJsonRequest(req, createLibraryRequestSchema, MAX_CREATE_BYTES)
   if ('error' in body) return body
-  const parsed = createLibraryRequestSchema.safeParse(body.json)
-  if (!parsed.success) {
-    return { error: errorResponse(400, `Invalid request body: ${describeIssues(parsed.error)}`) }
-  }
-  return { name: parsed.data.name }
+  return { name: body.data.name }
 }
 
 /**

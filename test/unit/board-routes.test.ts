@@ -20,24 +20,13 @@ import {
 import { People } from '../../src/server/people'
 import { mintBoardAuth } from '../../src/server/roles'
 import { SnapshotStore } from '../../src/server/snapshot-store'
+import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 import { SnapshotTestStorage } from './snapshot-storage'
 
 const secret = 'S'.repeat(43)
 const snapId = '0mwuqm43cClQyDv2F'
 const at = (path: string, init?: RequestInit) => new Request(`${origin}${path}`, init)
-
-async function refusal(result: Promise<object | null> | object | null) {
-  const value = await result
-  if (!value || !('error' in value) || !(value.error instanceof Response)) {
-    throw new Error(`expected a refusal, got ${JSON.stringify(value)}`)
-  }
-  return {
-    status: value.error.status,
-    error: ((await value.error.json()) as { error: string }).error,
-    allow: value.error.headers.get('Allow'),
-  }
-}
 
 describe('board routes', () => {
   it('tells the requests apart by method and path', () => {

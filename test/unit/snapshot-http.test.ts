@@ -6,21 +6,10 @@ import {
   checkBoardFile,
   readSnapshotUpload,
 } from '../../src/server/snapshot-http'
+import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 
 const at = (path: string, init?: RequestInit) => new Request(`${origin}${path}`, init)
-
-async function refusal(result: Promise<object | null> | object | null) {
-  const value = await result
-  if (!value || !('error' in value) || !(value.error instanceof Response)) {
-    throw new Error(`expected a refusal, got ${JSON.stringify(value)}`)
-  }
-  return {
-    status: value.error.status,
-    error: ((await value.error.json()) as { error: string }).error,
-    allow: value.error.headers.get('Allow'),
-  }
-}
 
 describe('snapshot uploads', () => {
   it('reads the image, its size from the PNG header, the board and the title', async () => {

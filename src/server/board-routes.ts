@@ -67,7 +67,7 @@ import type { SnapshotStore } from './snapshot-store'
 
 /** Room for a whole template plus the title. */
 const MAX_CREATE_BYTES = MAX_TEMPLATE_BYTES + 16 * 1024
-export const DEFAULT_BOARD_TITLE = 'Untitled workshop'
+const DEFAULT_BOARD_TITLE = 'Untitled workshop'
 
 /** `secret` is null when the request carries none. */
 export type BoardRoute =

@@ -256,7 +256,7 @@ export const personIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
 export function snapshotsPath(roomId: string): string {
   return `${boardPath(roomId)}/snapshots`
 }
-/** The snapshot itself: `DELETE` removes it. */
+/** One snapshot's address: `DELETE` removes it. */
 export function snapshotPath(roomId: string, snapshotId: string): string {
   return `${snapshotsPath(roomId)}/${snapshotId}`
 }

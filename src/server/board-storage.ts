@@ -6,24 +6,7 @@
  * inline image) is split into pieces. Loading reads every key back into a `RoomSnapshot`.
  */
 import type { RoomSnapshot } from '@tldraw/sync-core'
-
-/** The slice of Durable Object storage we use, so tests can hand in their own. */
-export interface KeyValueStorage {
-  get<T = unknown>(key: string): Promise<T | undefined>
-  list<T = unknown>(options: { prefix: string }): Promise<Map<string, T>>
-  put<T>(entries: Record<string, T>): Promise<void>
-  delete(keys: string[]): Promise<number>
-  /** Resolves once every write so far is on disk (Durable Objects' `storage.sync()`). */
-  sync(): Promise<void>
-}
-
-/** Durable Objects accept at most 128 keys per put or delete call. */
-const MAX_KEYS_PER_CALL = 128
-/**
- * Characters per stored piece. V8 stores a string with any non-Latin-1 character as UTF-16,
- * so 32,000 characters stay under 64 KiB, half the 128 KiB limit.
- */
-export const PIECE_CHARS = 32_000
+import { PIECE_CHARS, batches, splitText, type KeyValueStorage } from './kv'
 
 const RECORD_PREFIX = 'rec:'
 const PIECE_PREFIX = 'piece:'
@@ -151,17 +134,4 @@ function joinPieces(id: string, count: number, pieces: Map<string, string>): str
     parts.push(part)
   }
   return parts.join('')
-}
-
-/** A text cut into pieces of at most PIECE_CHARS characters (one piece for an empty one). */
-export function splitText(text: string): string[] {
-  const count = Math.max(1, Math.ceil(text.length / PIECE_CHARS))
-  return Array.from({ length: count }, (_, i) => text.slice(i * PIECE_CHARS, (i + 1) * PIECE_CHARS))
-}
-
-/** Splits keys (or entries) into groups Durable Objects accept in one call. */
-export function* batches<T>(items: T[]): Generator<T[]> {
-  for (let i = 0; i < items.length; i += MAX_KEYS_PER_CALL) {
-    yield items.slice(i, i + MAX_KEYS_PER_CALL)
-  }
 }

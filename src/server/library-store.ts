@@ -14,7 +14,7 @@
  */
 import { MAX_LIBRARY_TEMPLATES, type LibrarySummary } from '../protocol'
 import type { Template } from '../protocol/template-format'
-import { batches, splitText, type KeyValueStorage } from './board-storage'
+import { batches, splitText, type KeyValueStorage } from './kv'
 
 /** What the server keeps of a library: its name and only the SHA-256 hash of its secret. */
 export interface LibraryMeta {
@@ -42,7 +42,8 @@ const pieceKey = (templateId: string, rev: string, index: number) =>
   `${piecesOf(templateId)}${rev}/${index}`
 
 export class LibraryStore {
-  /** Every entry, read once: the Durable Object is the only writer. */
+  /** The library and every entry, each read once: the Durable Object is the only writer. */
+  private library: Promise<LibraryMeta | undefined> | null = null
   private entries: Map<string, StoredEntry> | null = null
 
   constructor(
@@ -52,11 +53,16 @@ export class LibraryStore {
 
   /** The library, or undefined when it was never created. */
   meta(): Promise<LibraryMeta | undefined> {
-    return this.storage.get<LibraryMeta>(META_KEY)
+    this.library ??= this.storage.get<LibraryMeta>(META_KEY).catch((error: unknown) => {
+      this.library = null
+      throw error
+    })
+    return this.library
   }
 
   async create(meta: LibraryMeta): Promise<void> {
     await this.storage.put({ [META_KEY]: meta })
+    this.library = Promise.resolve(meta)
   }
 
   /** Every template's summary, the most recently first published first. */

@@ -4,7 +4,7 @@
  * read the first time it is needed (not as the board starts), then kept in memory.
  */
 import { personIdSchema } from '../protocol'
-import type { KeyValueStorage } from './board-storage'
+import type { KeyValueStorage } from './kv'
 
 const PERSON_PREFIX = 'person:'
 

@@ -75,7 +75,7 @@ export async function resolveRole(auth: BoardAuth, credentials: Credentials): Pr
 }
 
 /** Compares two hashes in constant time, so timing does not reveal how much matched. */
-export function sameHash(a: string, b: string): boolean {
+function sameHash(a: string, b: string): boolean {
   if (a.length !== b.length) return false
   let diff = 0
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)

@@ -1,7 +1,8 @@
 /**
- * The HTTP surface of a board's snapshots and people count, validated: which request this is
- * (from method and path alone, so a stranger is refused before the body is read), and what an
- * upload holds once it has passed every check. Nothing here touches storage.
+ * What a snapshot request carries and answers, once board-routes.ts has told which one it is:
+ * the upload (a multipart form whose PNG and board pass every check before anything is
+ * stored), the refusals particular to snapshots, and the image and board responses. Nothing
+ * here routes or touches storage.
  */
 import { errorMessage } from '../shared/error-message'
 import { createTLSchema } from '@tldraw/tlschema'
@@ -10,17 +11,19 @@ import {
   SNAPSHOT_FORM,
   SNAPSHOT_LIMITS,
   boardFileSchema,
-  boardPath,
-  peoplePath,
-  snapshotIdSchema,
   snapshotImagePath,
   snapshotTitleSchema,
-  snapshotsPath,
   type SnapshotSummary,
 } from '../protocol'
-import { bearerSecret, describeIssues, errorResponse, notAllowed, type Refused } from './http'
+import {
+  describeIssues,
+  drainBody,
+  errorResponse,
+  readBody,
+  type HttpRequest,
+  type Refused,
+} from './http'
 import { readPngHeader } from './png'
-import { drainBody, readBody, type BodyRequest } from './request-body'
 import type { SnapshotEntry } from './snapshot-store'
 
 /** Room for the image, the board, a title and the multipart boundaries around them. */
@@ -29,26 +32,17 @@ export const MAX_UPLOAD_BYTES =
 
 const tlSchema = createTLSchema()
 
-/** What we read of a request: both the Workers and the DOM `Request` fit. */
-export interface SnapshotHttpRequest extends BodyRequest {
-  url: string
-  method: string
-}
-
 /** Reads and drops the body of a refused upload. */
-export function drainUpload(req: SnapshotHttpRequest): Promise<void> {
+export function drainUpload(req: HttpRequest): Promise<void> {
   return drainBody(req, MAX_UPLOAD_BYTES)
 }
 
-export type SnapshotRoute =
-  | { kind: 'list' }
-  /** `secret` is null when the request carries none. */
-  | { kind: 'take'; secret: string | null }
-  | { kind: 'image'; id: string; head: boolean; ifNoneMatch: string | null }
-  | { kind: 'board'; id: string }
-  | { kind: 'delete'; id: string; secret: string | null }
-  | { kind: 'restore'; id: string; secret: string | null }
-  | { kind: 'people' }
+/** A request for a snapshot's image: `GET` or `HEAD`, maybe with the client's cached tag. */
+export interface ImageRequest {
+  id: string
+  head: boolean
+  ifNoneMatch: string | null
+}
 
 export interface SnapshotUpload {
   title: string | undefined
@@ -60,77 +54,11 @@ export interface SnapshotUpload {
 }
 
 /**
- * The snapshot or people request this is, a refusal, or null when the path is not one of
- * these (the board's own routes answer it).
- */
-export function routeSnapshotRequest(
-  req: SnapshotHttpRequest,
-  roomId: string,
-): SnapshotRoute | Refused | null {
-  const path = new URL(req.url).pathname.replace(/\/$/, '')
-  const method = req.method
-
-  if (path === peoplePath(roomId)) {
-    return method === 'GET' ? { kind: 'people' } : notAllowed(method, 'GET')
-  }
-  const base = snapshotsPath(roomId)
-  if (path === base) {
-    if (method === 'GET') return { kind: 'list' }
-    if (method === 'POST') return { kind: 'take', secret: bearerSecret(req) }
-    return notAllowed(method, 'GET, POST')
-  }
-  if (!path.startsWith(`${base}/`)) {
-    return path.startsWith(`${boardPath(roomId)}/`) ? noSuchPath(path) : null
-  }
-
-  const segments = path.slice(base.length + 1).split('/')
-  if (segments.length > 2 || (segments.length === 2 && segments[1] !== 'restore')) {
-    return noSuchPath(path)
-  }
-  const [name] = segments
-  const extension = /\.(png|json)$/.exec(name)?.[1] ?? null
-  const id = extension ? name.slice(0, -extension.length - 1) : name
-  if (!snapshotIdSchema.safeParse(id).success) {
-    return {
-      error: errorResponse(
-        400,
-        'Malformed snapshot id: a snapshot id is 8 to 32 letters, digits, "-" or "_".',
-      ),
-    }
-  }
-  if (segments.length === 2) {
-    if (extension) return noSuchPath(path)
-    return method === 'POST'
-      ? { kind: 'restore', id, secret: bearerSecret(req) }
-      : notAllowed(method, 'POST')
-  }
-  if (extension === 'png') {
-    if (method === 'GET' || method === 'HEAD') {
-      return {
-        kind: 'image',
-        id,
-        head: method === 'HEAD',
-        ifNoneMatch: req.headers.get('If-None-Match'),
-      }
-    }
-    return notAllowed(method, 'GET, HEAD')
-  }
-  if (extension === 'json') {
-    return method === 'GET' ? { kind: 'board', id } : notAllowed(method, 'GET')
-  }
-  return method === 'DELETE'
-    ? { kind: 'delete', id, secret: bearerSecret(req) }
-    : notAllowed(method, 'DELETE')
-}
-
-/**
  * The body of `POST …/snapshots`: a multipart form with a PNG (`image`), the board (`board`,
  * a file or a string) and an optional `title`. Checked in the order that costs least: the
  * content type and declared length before reading, sizes before parsing.
  */
-export async function readSnapshotUpload(
-  req: SnapshotHttpRequest,
-): Promise<SnapshotUpload | Refused> {
+export async function readSnapshotUpload(req: HttpRequest): Promise<SnapshotUpload | Refused> {
   const contentType = req.headers.get('Content-Type') ?? ''
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
     await drainUpload(req)
@@ -191,7 +119,7 @@ export async function readSnapshotUpload(
  * they are parsed: a Worker has 128 MB, and an upload may be 28 MiB.
  */
 async function readForm(
-  req: SnapshotHttpRequest,
+  req: HttpRequest,
   contentType: string,
 ): Promise<{ get: FormData['get'] } | Refused> {
   const body = await readBody(req, MAX_UPLOAD_BYTES)
@@ -295,22 +223,19 @@ function imageHeaders(id: string, bytes: number): Record<string, string> {
 }
 
 /** Whether the client's cached copy (`If-None-Match`) is this image. */
-export function cachedCopyMatches(route: Extract<SnapshotRoute, { kind: 'image' }>): boolean {
-  const tag = `"${route.id}"`
-  return !!route.ifNoneMatch?.split(',').some((t) => [tag, `W/${tag}`, '*'].includes(t.trim()))
+export function cachedCopyMatches(request: ImageRequest): boolean {
+  const tag = `"${request.id}"`
+  return !!request.ifNoneMatch?.split(',').some((t) => [tag, `W/${tag}`, '*'].includes(t.trim()))
 }
 
-export function imageResponse(
-  route: Extract<SnapshotRoute, { kind: 'image' }>,
-  bytes: Uint8Array<ArrayBuffer>,
-): Response {
-  return new Response(route.head ? null : bytes, {
-    headers: imageHeaders(route.id, bytes.byteLength),
+export function imageResponse(request: ImageRequest, bytes: Uint8Array<ArrayBuffer>): Response {
+  return new Response(request.head ? null : bytes, {
+    headers: imageHeaders(request.id, bytes.byteLength),
   })
 }
 
-export function imageNotModified(route: Extract<SnapshotRoute, { kind: 'image' }>): Response {
-  const headers = imageHeaders(route.id, 0)
+export function imageNotModified(request: ImageRequest): Response {
+  const headers = imageHeaders(request.id, 0)
   delete headers['Content-Length']
   return new Response(null, { status: 304, headers })
 }
@@ -327,10 +252,6 @@ export function boardResponse(text: string): Response {
 
 function mib(bytes: number) {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
-}
-
-function noSuchPath(path: string): Refused {
-  return { error: errorResponse(404, `No such path: ${path}`) }
 }
 
 function badRequest(message: string): Refused {

@@ -13,6 +13,7 @@ import {
   snapshotListSchema,
   snapshotRestorePath,
   snapshotSummarySchema,
+  snapshotPath,
   snapshotsPath,
   type SnapshotSummary,
 } from '../../src/protocol'
@@ -135,7 +136,7 @@ test('a snapshot past one storage value: taken, listed, served, kept across a cr
   expect(await listed(board)).toEqual([secondSummary, summary])
 
   const remove = (headers: Record<string, string>) =>
-    fetch(board.url(`${snapshotsPath(board.roomId)}/${summary.id}`), {
+    fetch(board.url(snapshotPath(board.roomId, summary.id)), {
       method: 'DELETE',
       headers,
     })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createTLSchema } from '@tldraw/tlschema'
-import { BoardStorage, PIECE_CHARS } from '../../src/server/board-storage'
+import { BoardStorage } from '../../src/server/board-storage'
+import { PIECE_CHARS } from '../../src/server/kv'
 import { MAX_VALUE_BYTES, MemoryStorage } from './memory-storage'
 
 const schema = createTLSchema().serialize()

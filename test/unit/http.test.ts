@@ -1,69 +1,48 @@
 import { describe, expect, it } from 'vitest'
-import { roomIdSchema } from '../../src/protocol'
+import { libraryTemplatePath, roomIdSchema, snapshotImagePath } from '../../src/protocol'
 import { newRoomId } from '../../src/shared/ids'
-import { parseBoardRequest } from '../../src/server/http'
+import { idInPath, malformedId, readJson, requestPath } from '../../src/server/http'
 
 const id = 'abcdefghijklmnopqrstuv'
-const url = `http://localhost/parties/board/${id}`
-const post = (body: string) => new Request(url, { method: 'POST', body })
 
-async function errorOf(request: Request) {
-  const result = await parseBoardRequest(request, id)
-  if (!('error' in result)) throw new Error('expected an error')
-  return { status: result.error.status, body: (await result.error.json()) as { error: string } }
-}
-
-describe('board requests', () => {
-  it('reads a create request: blank, titled, or from a template', async () => {
-    expect(await parseBoardRequest(post(''), id)).toEqual({
-      kind: 'create',
-      title: undefined,
-      template: undefined,
-    })
-    expect(await parseBoardRequest(post('{"title":"  Retro  "}'), id)).toEqual({
-      kind: 'create',
-      title: 'Retro',
-      template: undefined,
-    })
-    expect(await parseBoardRequest(post('{"templateId":"retro"}'), id)).toEqual({
-      kind: 'create',
-      title: undefined,
-      template: { id: 'retro' },
-    })
-    expect(await parseBoardRequest(new Request(url), id)).toEqual({ kind: 'snapshot' })
-  })
-
-  it('refuses a whole template that does not validate, saying where', async () => {
-    const response = await errorOf(
-      post(
-        JSON.stringify({ template: { formatVersion: 1, id: 'x1', elements: [{ type: 'zone' }] } }),
-      ),
-    )
-    expect(response.status).toBe(400)
-    expect(response.body.error).toContain('template.elements.0')
-  })
-
-  it('answers bad bodies with 400 and what is wrong', async () => {
-    expect(await errorOf(post('{nope'))).toEqual({
-      status: 400,
-      body: { error: 'Request body is not JSON.' },
-    })
-    const long = await errorOf(post(JSON.stringify({ title: 'x'.repeat(500) })))
-    expect(long.status).toBe(400)
-    expect(long.body.error).toContain('title')
-    expect((await errorOf(post('{"title":"ok","admin":true}'))).body.error).toContain('admin')
-    expect((await errorOf(post('x'.repeat(600 * 1024)))).status).toBe(413)
-  })
-
-  it('refuses other methods and paths', async () => {
-    expect((await errorOf(new Request(url, { method: 'DELETE' }))).status).toBe(405)
-    expect((await errorOf(new Request(`${url}/secrets`))).status).toBe(404)
-  })
-
+describe('ids', () => {
   it('accepts the room ids the app mints and rejects guessable ones', () => {
     for (let i = 0; i < 50; i++) expect(roomIdSchema.safeParse(newRoomId()).success).toBe(true)
     for (const bad of ['abc', 'has space in it 1234567', '../../etc/passwd0000000']) {
       expect(roomIdSchema.safeParse(bad).success).toBe(false)
     }
+  })
+
+  it('refuses a malformed board or library id with 400, saying which', async () => {
+    expect(malformedId('board', id)).toBeNull()
+    const refused = malformedId('library', 'abc')
+    expect(refused?.status).toBe(400)
+    expect(((await refused?.json()) as { error: string }).error).toMatch(/^Malformed library id/)
+  })
+
+  it('reads ids back through the protocol’s path functions', () => {
+    const image = (snapshotId: string) => snapshotImagePath(id, snapshotId)
+    expect(idInPath(image('abcdefgh1'), image)).toBe('abcdefgh1')
+    expect(idInPath(snapshotImagePath(id, ''), image)).toBeNull()
+    expect(idInPath(`${image('abcdefgh1')}x`, image)).toBeNull()
+    const template = (templateId: string) => libraryTemplatePath(id, templateId)
+    expect(idInPath(template('retro/x'), template)).toBe('retro/x')
+    expect(requestPath({ url: `http://localhost${template('retro')}/` })).toBe(template('retro'))
+  })
+})
+
+describe('JSON bodies', () => {
+  const post = (body: BodyInit) => new Request('http://localhost/', { method: 'POST', body })
+
+  it('reads JSON, an empty body as told, and refuses what is not JSON or too big', async () => {
+    expect(await readJson(post('{"a":1}'), 100, 'too big')).toEqual({ json: { a: 1 } })
+    expect(await readJson(post(' '), 100, 'too big', {})).toEqual({ json: {} })
+    const status = async (result: Promise<object>) => {
+      const value = await result
+      return 'error' in value && value.error instanceof Response ? value.error.status : 200
+    }
+    expect(await status(readJson(post(''), 100, 'too big'))).toBe(400)
+    expect(await status(readJson(post(new Uint8Array([0x22, 0xfc, 0x22])), 100, 'x'))).toBe(400)
+    expect(await status(readJson(post('x'.repeat(101)), 100, 'too big'))).toBe(413)
   })
 })

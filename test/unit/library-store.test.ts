@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { PIECE_CHARS } from '../../src/server/board-storage'
+import { PIECE_CHARS } from '../../src/server/kv'
 import { LibraryStore } from '../../src/server/library-store'
 import { parseTemplate, type Template } from '../../src/protocol/template-format'
 import { MAX_VALUE_BYTES, MemoryStorage } from './memory-storage'
@@ -144,7 +144,6 @@ describe('LibraryStore', () => {
       get: kv.get.bind(kv),
       list: kv.list.bind(kv),
       delete: kv.delete.bind(kv),
-      sync: kv.sync.bind(kv),
       put: async (entries) => {
         if (Object.keys(entries).some((k) => k.startsWith('entry:'))) throw new Error('crash')
         await kv.put(entries)

@@ -3,7 +3,7 @@
  * serialises to at most 128 KiB, and one call writes or deletes at most 128 keys. Like the
  * real thing, it throws when either is exceeded.
  */
-import type { KeyValueStorage } from '../../src/server/board-storage'
+import type { KeyValueStorage } from '../../src/server/kv'
 
 export const MAX_VALUE_BYTES = 128 * 1024
 
@@ -39,8 +39,6 @@ export class MemoryStorage implements KeyValueStorage {
     }
     for (const [key, value] of Object.entries(entries)) this.data.set(key, structuredClone(value))
   }
-
-  async sync() {}
 
   async delete(keys: string[]) {
     if (keys.length > 128) throw new Error(`delete of ${keys.length} keys: at most 128`)

@@ -1,130 +1,15 @@
 import { createTLSchema } from '@tldraw/tlschema'
 import { describe, expect, it } from 'vitest'
-import {
-  SNAPSHOT_LIMITS,
-  boardPath,
-  peoplePath,
-  snapshotBoardPath,
-  snapshotImagePath,
-  snapshotRestorePath,
-  snapshotsPath,
-} from '../../src/protocol'
+import { SNAPSHOT_LIMITS, snapshotsPath } from '../../src/protocol'
 import {
   MAX_UPLOAD_BYTES,
   checkBoardFile,
   readSnapshotUpload,
-  routeSnapshotRequest,
 } from '../../src/server/snapshot-http'
+import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 
-const secret = 'S'.repeat(43)
-const snapId = '0mwuqm43cClQyDv2F'
 const at = (path: string, init?: RequestInit) => new Request(`${origin}${path}`, init)
-
-async function refusal(result: Promise<object | null> | object | null) {
-  const value = await result
-  if (!value || !('error' in value) || !(value.error instanceof Response)) {
-    throw new Error(`expected a refusal, got ${JSON.stringify(value)}`)
-  }
-  return {
-    status: value.error.status,
-    error: ((await value.error.json()) as { error: string }).error,
-    allow: value.error.headers.get('Allow'),
-  }
-}
-
-describe('snapshot routes', () => {
-  it('tells the requests apart by method and path', () => {
-    const auth = { headers: { Authorization: `Bearer ${secret}` } }
-    const route = (path: string, init?: RequestInit) => routeSnapshotRequest(at(path, init), roomId)
-    expect(route(snapshotsPath(roomId))).toEqual({ kind: 'list' })
-    expect(route(`${snapshotsPath(roomId)}/`)).toEqual({ kind: 'list' })
-    expect(route(snapshotsPath(roomId), { method: 'POST', ...auth })).toEqual({
-      kind: 'take',
-      secret,
-    })
-    expect(route(snapshotsPath(roomId), { method: 'POST' })).toEqual({ kind: 'take', secret: null })
-    expect(route(snapshotImagePath(roomId, snapId))).toEqual({
-      kind: 'image',
-      id: snapId,
-      head: false,
-      ifNoneMatch: null,
-    })
-    expect(
-      route(snapshotImagePath(roomId, snapId), {
-        method: 'HEAD',
-        headers: { 'If-None-Match': `"${snapId}"` },
-      }),
-    ).toEqual({ kind: 'image', id: snapId, head: true, ifNoneMatch: `"${snapId}"` })
-    expect(route(snapshotBoardPath(roomId, snapId))).toEqual({ kind: 'board', id: snapId })
-    expect(route(`${snapshotsPath(roomId)}/${snapId}`, { method: 'DELETE', ...auth })).toEqual({
-      kind: 'delete',
-      id: snapId,
-      secret,
-    })
-    expect(route(snapshotRestorePath(roomId, snapId), { method: 'POST', ...auth })).toEqual({
-      kind: 'restore',
-      id: snapId,
-      secret,
-    })
-    expect(route(peoplePath(roomId))).toEqual({ kind: 'people' })
-  })
-
-  it('leaves the board’s own path to the board', () => {
-    expect(routeSnapshotRequest(at(boardPath(roomId)), roomId)).toBeNull()
-    expect(routeSnapshotRequest(at(`${boardPath(roomId)}/`, { method: 'POST' }), roomId)).toBeNull()
-  })
-
-  it('reads a malformed Authorization header as a secret that matches nothing', () => {
-    for (const header of ['Basic abc', `Bearer ${secret}x`, 'Bearer', secret]) {
-      const route = routeSnapshotRequest(
-        at(snapshotsPath(roomId), { method: 'POST', headers: { Authorization: header } }),
-        roomId,
-      )
-      expect(route, header).toEqual({ kind: 'take', secret: '' })
-    }
-  })
-
-  it('answers a wrong method with 405 and what is allowed', async () => {
-    const cases: [string, string, string][] = [
-      [snapshotsPath(roomId), 'PUT', 'GET, POST'],
-      [snapshotsPath(roomId), 'DELETE', 'GET, POST'],
-      [`${snapshotsPath(roomId)}/${snapId}`, 'GET', 'DELETE'],
-      [snapshotImagePath(roomId, snapId), 'POST', 'GET, HEAD'],
-      [snapshotImagePath(roomId, snapId), 'DELETE', 'GET, HEAD'],
-      [snapshotBoardPath(roomId, snapId), 'PUT', 'GET'],
-      [snapshotRestorePath(roomId, snapId), 'GET', 'POST'],
-      [peoplePath(roomId), 'POST', 'GET'],
-    ]
-    for (const [path, method, allow] of cases) {
-      const answer = await refusal(routeSnapshotRequest(at(path, { method }), roomId))
-      expect(answer, `${method} ${path}`).toMatchObject({ status: 405, allow })
-      expect(answer.error).toContain(method)
-    }
-  })
-
-  it('answers unknown paths with 404 and malformed ids with 400', async () => {
-    for (const path of [
-      `${snapshotsPath(roomId)}/${snapId}/undo`,
-      `${snapshotsPath(roomId)}/${snapId}.png/restore`,
-      `${snapshotsPath(roomId)}/${snapId}/restore/now`,
-      `${snapshotsPath(roomId)}x`,
-      `${peoplePath(roomId)}/1`,
-      `${boardPath(roomId)}/elsewhere`,
-    ]) {
-      expect(await refusal(routeSnapshotRequest(at(path), roomId)), path).toMatchObject({
-        status: 404,
-        error: expect.stringMatching(/No such path/),
-      })
-    }
-    for (const name of ['short.png', 'has.dot.png', `${snapId}.gif`, `${'x'.repeat(33)}.json`]) {
-      expect(
-        await refusal(routeSnapshotRequest(at(`${snapshotsPath(roomId)}/${name}`), roomId)),
-        name,
-      ).toMatchObject({ status: 400, error: expect.stringMatching(/Malformed snapshot id/) })
-    }
-  })
-})
 
 describe('snapshot uploads', () => {
   it('reads the image, its size from the PNG header, the board and the title', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { snapshotIdSchema } from '../../src/protocol'
-import { BoardStorage, PIECE_CHARS } from '../../src/server/board-storage'
+import { BoardStorage } from '../../src/server/board-storage'
+import { PIECE_CHARS } from '../../src/server/kv'
 import {
   IMAGE_PIECE_BYTES,
   SnapshotStore,

@@ -1,45 +1,202 @@
 import { describe, expect, it } from 'vitest'
 import {
+  boardPath,
   peoplePath,
   snapshotBoardPath,
   snapshotImagePath,
   snapshotListSchema,
+  snapshotPath,
   snapshotRestorePath,
   snapshotSummarySchema,
   snapshotsPath,
 } from '../../src/protocol'
+import {
+  handleBoardRequest,
+  readCreateBody,
+  routeBoardRequest,
+  type BoardHost,
+  type RestoreOutcome,
+} from '../../src/server/board-routes'
 import { People } from '../../src/server/people'
 import { mintBoardAuth } from '../../src/server/roles'
-import { routeSnapshotRequest } from '../../src/server/snapshot-http'
-import {
-  answerSnapshotRequest,
-  type RestoreOutcome,
-  type SnapshotHost,
-} from '../../src/server/snapshot-routes'
 import { SnapshotStore } from '../../src/server/snapshot-store'
+import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 import { SnapshotTestStorage } from './snapshot-storage'
+
+const secret = 'S'.repeat(43)
+const snapId = '0mwuqm43cClQyDv2F'
+const at = (path: string, init?: RequestInit) => new Request(`${origin}${path}`, init)
+
+describe('board routes', () => {
+  it('tells the requests apart by method and path', () => {
+    const auth = { headers: { Authorization: `Bearer ${secret}` } }
+    const route = (path: string, init?: RequestInit) => routeBoardRequest(at(path, init), roomId)
+    expect(route(snapshotsPath(roomId))).toEqual({ kind: 'list' })
+    expect(route(`${snapshotsPath(roomId)}/`)).toEqual({ kind: 'list' })
+    expect(route(snapshotsPath(roomId), { method: 'POST', ...auth })).toEqual({
+      kind: 'take',
+      secret,
+    })
+    expect(route(snapshotsPath(roomId), { method: 'POST' })).toEqual({ kind: 'take', secret: null })
+    expect(route(snapshotImagePath(roomId, snapId))).toEqual({
+      kind: 'image',
+      id: snapId,
+      head: false,
+      ifNoneMatch: null,
+    })
+    expect(
+      route(snapshotImagePath(roomId, snapId), {
+        method: 'HEAD',
+        headers: { 'If-None-Match': `"${snapId}"` },
+      }),
+    ).toEqual({ kind: 'image', id: snapId, head: true, ifNoneMatch: `"${snapId}"` })
+    expect(route(snapshotBoardPath(roomId, snapId))).toEqual({ kind: 'board-file', id: snapId })
+    expect(route(snapshotPath(roomId, snapId), { method: 'DELETE', ...auth })).toEqual({
+      kind: 'delete',
+      id: snapId,
+      secret,
+    })
+    expect(route(snapshotRestorePath(roomId, snapId), { method: 'POST', ...auth })).toEqual({
+      kind: 'restore',
+      id: snapId,
+      secret,
+    })
+    expect(route(peoplePath(roomId))).toEqual({ kind: 'people' })
+  })
+
+  it('routes the board’s own path: its backup and its creation', () => {
+    expect(routeBoardRequest(at(boardPath(roomId)), roomId)).toEqual({ kind: 'backup' })
+    expect(routeBoardRequest(at(`${boardPath(roomId)}/`, { method: 'POST' }), roomId)).toEqual({
+      kind: 'create',
+    })
+  })
+
+  it('reads a malformed Authorization header as a secret that matches nothing', () => {
+    for (const header of ['Basic abc', `Bearer ${secret}x`, 'Bearer', secret]) {
+      const route = routeBoardRequest(
+        at(snapshotsPath(roomId), { method: 'POST', headers: { Authorization: header } }),
+        roomId,
+      )
+      expect(route, header).toEqual({ kind: 'take', secret: '' })
+    }
+  })
+
+  it('answers a wrong method with 405 and what is allowed', async () => {
+    const cases: [string, string, string][] = [
+      [snapshotsPath(roomId), 'PUT', 'GET, POST'],
+      [snapshotsPath(roomId), 'DELETE', 'GET, POST'],
+      [snapshotPath(roomId, snapId), 'GET', 'DELETE'],
+      [snapshotImagePath(roomId, snapId), 'POST', 'GET, HEAD'],
+      [snapshotImagePath(roomId, snapId), 'DELETE', 'GET, HEAD'],
+      [snapshotBoardPath(roomId, snapId), 'PUT', 'GET'],
+      [snapshotRestorePath(roomId, snapId), 'GET', 'POST'],
+      [peoplePath(roomId), 'POST', 'GET'],
+      [boardPath(roomId), 'DELETE', 'GET, POST'],
+    ]
+    for (const [path, method, allow] of cases) {
+      const answer = await refusal(routeBoardRequest(at(path, { method }), roomId))
+      expect(answer, `${method} ${path}`).toMatchObject({ status: 405, allow })
+      expect(answer.error).toContain(method)
+    }
+  })
+
+  it('answers unknown paths with 404 and malformed ids with 400', async () => {
+    for (const path of [
+      `${snapshotsPath(roomId)}/${snapId}/undo`,
+      `${snapshotsPath(roomId)}/${snapId}.png/restore`,
+      `${snapshotsPath(roomId)}/${snapId}/restore/now`,
+      `${snapshotsPath(roomId)}x`,
+      `${peoplePath(roomId)}/1`,
+      `${boardPath(roomId)}/elsewhere`,
+    ]) {
+      expect(await refusal(routeBoardRequest(at(path), roomId)), path).toMatchObject({
+        status: 404,
+        error: expect.stringMatching(/No such path/),
+      })
+    }
+    for (const name of ['short.png', 'has.dot.png', `${snapId}.gif`, `${'x'.repeat(33)}.json`]) {
+      expect(
+        await refusal(routeBoardRequest(at(`${snapshotsPath(roomId)}/${name}`), roomId)),
+        name,
+      ).toMatchObject({ status: 400, error: expect.stringMatching(/Malformed snapshot id/) })
+    }
+  })
+})
+
+describe('board create body', () => {
+  const url = `${origin}${boardPath(roomId)}`
+  const post = (body: string) => new Request(url, { method: 'POST', body })
+
+  async function errorOf(request: Request) {
+    const result = await readCreateBody(request)
+    if (!('error' in result)) throw new Error('expected an error')
+    return { status: result.error.status, body: (await result.error.json()) as { error: string } }
+  }
+
+  it('reads a create request: blank, titled, or from a template', async () => {
+    expect(await readCreateBody(post(''))).toEqual({ title: undefined, template: undefined })
+    expect(await readCreateBody(post('{"title":"  Retro  "}'))).toEqual({
+      title: 'Retro',
+      template: undefined,
+    })
+    expect(await readCreateBody(post('{"templateId":"retro"}'))).toEqual({
+      title: undefined,
+      template: { id: 'retro' },
+    })
+  })
+
+  it('refuses a whole template that does not validate, saying where', async () => {
+    const response = await errorOf(
+      post(
+        JSON.stringify({ template: { formatVersion: 1, id: 'x1', elements: [{ type: 'zone' }] } }),
+      ),
+    )
+    expect(response.status).toBe(400)
+    expect(response.body.error).toContain('template.elements.0')
+  })
+
+  it('answers bad bodies with 400 and what is wrong', async () => {
+    expect(await errorOf(post('{nope'))).toEqual({
+      status: 400,
+      body: { error: 'Request body is not JSON.' },
+    })
+    const long = await errorOf(post(JSON.stringify({ title: 'x'.repeat(500) })))
+    expect(long.status).toBe(400)
+    expect(long.body.error).toContain('title')
+    expect((await errorOf(post('{"title":"ok","admin":true}'))).body.error).toContain('admin')
+    expect((await errorOf(post('x'.repeat(600 * 1024)))).status).toBe(413)
+  })
+
+  it('refuses other methods and paths', async () => {
+    expect(
+      (await refusal(routeBoardRequest(new Request(url, { method: 'DELETE' }), roomId))).status,
+    ).toBe(405)
+    expect((await refusal(routeBoardRequest(new Request(`${url}/secrets`), roomId))).status).toBe(
+      404,
+    )
+  })
+})
 
 async function board(options: { maxSnapshots?: number; created?: boolean } = {}) {
   const kv = new SnapshotTestStorage()
   const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
   const restored: string[] = []
   let outcome: RestoreOutcome = 'restored'
-  const host: SnapshotHost = {
+  const host: BoardHost = {
     roomId,
     auth: options.created === false ? null : auth,
     snapshots: new SnapshotStore(kv, options.maxSnapshots),
     people: new People(kv),
+    exclusive: (task) => task(),
+    create: () => Promise.reject(new Error('not in these tests')),
+    backup: () => null,
     async restore(json) {
       restored.push(json)
       return outcome
     },
   }
-  const send = async (req: Request) => {
-    const route = routeSnapshotRequest(req, roomId)
-    if (!route) throw new Error(`not a snapshot route: ${req.url}`)
-    return 'error' in route ? route.error : answerSnapshotRequest(req, route, host)
-  }
+  const send = (req: Request) => handleBoardRequest(req, host)
   const as = (secret: string) => ({ Authorization: `Bearer ${secret}` })
   return {
     kv,
@@ -106,7 +263,7 @@ describe('snapshot requests, end to end on one board', () => {
     expect((await json.json()).store).toEqual(boardFile().store)
 
     const removal = { method: 'DELETE', headers: b.participant }
-    const path = `${origin}${snapshotsPath(roomId)}/${summary.id}`
+    const path = `${origin}${snapshotPath(roomId, summary.id)}`
     expect((await b.send(new Request(path, removal))).status).toBe(403)
     expect((await b.send(new Request(path, { method: 'DELETE' }))).status).toBe(403)
     expect((await b.get(snapshotsPath(roomId)).then((r) => r.json())).snapshots).toHaveLength(1)

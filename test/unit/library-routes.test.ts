@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { libraryPath, libraryTemplatePath } from '../../src/protocol'
+import { LibraryStore } from '../../src/server/library-store'
 import {
+  handleLibraryRequest,
   readCreateBody,
   readTemplateBody,
   routeLibraryRequest,
-} from '../../src/server/library-http'
+} from '../../src/server/library-routes'
 import { hashSecret, mintSecret, secretMatches } from '../../src/server/roles'
 import { MAX_TEMPLATE_BYTES } from '../../src/protocol/template-format'
+import { MemoryStorage } from './memory-storage'
 
 const id = 'abcdefghijklmnopqrstuv'
 const origin = 'http://localhost'
@@ -188,5 +191,56 @@ describe('library secret', () => {
     expect(await secretMatches(mintSecret(), hash)).toBe(false)
     expect(await secretMatches('', hash)).toBe(false)
     expect(await secretMatches(null, hash)).toBe(false)
+  })
+})
+
+describe('a library, end to end', () => {
+  it('is created once, then published to with its secret only, read, listed and removed', async () => {
+    const kv = new MemoryStorage()
+    const host = {
+      libraryId: id,
+      store: new LibraryStore(kv),
+      exclusive: <T>(task: () => Promise<T>) => task(),
+    }
+    const send = (path: string, init?: RequestInit) => handleLibraryRequest(at(path, init), host)
+    expect((await send(libraryPath(id))).status).toBe(404)
+
+    const create = () => send(libraryPath(id), { method: 'POST', body: '{"name":"Team"}' })
+    const created = await create()
+    expect(created.status).toBe(201)
+    const { secret: minted } = (await created.json()) as { secret: string }
+    expect((await create()).status).toBe(409)
+
+    const template = libraryTemplatePath(id, 'retro')
+    const stranger = at(template, {
+      method: 'PUT',
+      body: retroText,
+      headers: { Authorization: `Bearer ${secret}` },
+    })
+    expect((await handleLibraryRequest(stranger, host)).status).toBe(403)
+    expect(stranger.bodyUsed).toBe(true)
+    expect([...kv.data.keys()].filter((k) => k.startsWith('entry:'))).toEqual([])
+
+    const auth = { Authorization: `Bearer ${minted}` }
+    expect((await send(template, { method: 'PUT', body: retroText, headers: auth })).status).toBe(
+      201,
+    )
+    expect((await send(template, { method: 'PUT', body: retroText, headers: auth })).status).toBe(
+      200,
+    )
+    expect(await (await send(template)).json()).toMatchObject({
+      id: 'retro',
+      elements: retro.elements,
+    })
+    const listing = (await (await send(libraryPath(id))).json()) as {
+      name: string
+      templates: { id: string }[]
+    }
+    expect(listing).toMatchObject({ name: 'Team', templates: [{ id: 'retro' }] })
+
+    expect((await send(template, { method: 'DELETE' })).status).toBe(403)
+    expect((await send(template, { method: 'DELETE', headers: auth })).status).toBe(204)
+    expect((await send(template, { method: 'DELETE', headers: auth })).status).toBe(404)
+    expect((await send(template)).status).toBe(404)
   })
 })

@@ -1,0 +1,307 @@
+/**
+ * Every HTTP request a board answers, in one place: which route it is (from method and path
+ * alone, so a stranger is refused before the body is read), and the answer, given what the
+ * board owns (the `BoardHost`: its secrets' hashes, its stores, its room). A new board route
+ * goes here: a kind in `BoardRoute`, a branch in `routeBoardRequest`, a case in
+ * `handleBoardRequest`.
+ *
+ *   POST   /parties/board/<roomId>                          create the board
+ *   GET    /parties/board/<roomId>                          its backup (tldraw store snapshot)
+ *   GET    /parties/board/<roomId>/people                   how many people took part
+ *   GET    /parties/board/<roomId>/snapshots                the Snapshots list
+ *   POST   /parties/board/<roomId>/snapshots                take one (facilitator)
+ *   GET    /parties/board/<roomId>/snapshots/<id>.png       its image (also HEAD)
+ *   GET    /parties/board/<roomId>/snapshots/<id>.json      its board file
+ *   DELETE /parties/board/<roomId>/snapshots/<id>           remove it (facilitator)
+ *   POST   /parties/board/<roomId>/snapshots/<id>/restore   restore it (facilitator)
+ *
+ * A write is refused before its body is read when it cannot succeed (no board, wrong secret,
+ * no room left); the body is then drained so the client receives the refusal rather than a
+ * reset. Nothing is stored until an upload has passed every check.
+ */
+import type { RoomSnapshot } from '@tldraw/sync-core'
+import type { TLStoreSnapshot } from '@tldraw/tlschema'
+import {
+  boardPath,
+  createBoardRequestSchema,
+  peoplePath,
+  snapshotBoardPath,
+  snapshotIdSchema,
+  snapshotImagePath,
+  snapshotPath,
+  snapshotRestorePath,
+  snapshotsPath,
+  type CreateBoardResponse,
+  type RestoreSnapshotResponse,
+} from '../protocol'
+import { MAX_TEMPLATE_BYTES, type Template } from '../protocol/template-format'
+import { builtInTemplate, BUILT_IN_TEMPLATES } from '../templates/catalog'
+import {
+  bearerSecret,
+  errorResponse,
+  idInPath,
+  json,
+  noSuchPath,
+  notAllowed,
+  readJsonRequest,
+  requestPath,
+  type HttpRequest,
+  type Refused,
+} from './http'
+import { initialBoard } from './initial-board'
+import type { People } from './people'
+import { mintBoardAuth, secretMatches, type BoardAuth } from './roles'
+import {
+  boardResponse,
+  cachedCopyMatches,
+  drainUpload,
+  forbidden,
+  imageNotModified,
+  imageResponse,
+  noSnapshot,
+  readSnapshotUpload,
+  toSummary,
+  type ImageRequest,
+} from './snapshot-http'
+import type { SnapshotStore } from './snapshot-store'
+
+/** Room for a whole template plus the title. */
+const MAX_CREATE_BYTES = MAX_TEMPLATE_BYTES + 16 * 1024
+const DEFAULT_BOARD_TITLE = 'Untitled workshop'
+
+/** `secret` is null when the request carries none. */
+export type BoardRoute =
+  | { kind: 'create' }
+  | { kind: 'backup' }
+  | { kind: 'people' }
+  | { kind: 'list' }
+  | { kind: 'take'; secret: string | null }
+  | ({ kind: 'image' } & ImageRequest)
+  | { kind: 'board-file'; id: string }
+  | { kind: 'delete'; id: string; secret: string | null }
+  | { kind: 'restore'; id: string; secret: string | null }
+
+export type RestoreOutcome = 'restored' | 'reloading' | 'failed'
+
+/** What a board owns that its routes need; the board party's `BoardRoom` is one. */
+export interface BoardHost {
+  readonly roomId: string
+  /** The board's secrets (hashes), or null when it was never created. */
+  readonly auth: BoardAuth | null
+  readonly snapshots: SnapshotStore
+  readonly people: People
+  /** Runs `task` with nothing else interleaved (Durable Objects' `blockConcurrencyWhile`). */
+  exclusive<T>(task: () => Promise<T>): Promise<T>
+  /** Stores a new board, then its secrets, and opens it; only inside `exclusive`, once `auth` is null. */
+  create(board: RoomSnapshot, auth: BoardAuth): Promise<void>
+  /** The board as a tldraw store snapshot, or null when there is no board open. */
+  backup(): TLStoreSnapshot | null
+  /** Makes the board's document this board file; 'restored' only once that is on disk. */
+  restore(board: string): Promise<RestoreOutcome>
+}
+
+/** The route this request is, or the refusal to answer (a wrong method, path or id). */
+export function routeBoardRequest(req: HttpRequest, roomId: string): BoardRoute | Refused {
+  const path = requestPath(req)
+  const method = req.method
+  const secret = () => bearerSecret(req)
+
+  if (path === boardPath(roomId)) {
+    if (method === 'GET') return { kind: 'backup' }
+    if (method === 'POST') return { kind: 'create' }
+    return notAllowed(method, 'GET, POST')
+  }
+  if (path === peoplePath(roomId)) {
+    return method === 'GET' ? { kind: 'people' } : notAllowed(method, 'GET')
+  }
+  if (path === snapshotsPath(roomId)) {
+    if (method === 'GET') return { kind: 'list' }
+    if (method === 'POST') return { kind: 'take', secret: secret() }
+    return notAllowed(method, 'GET, POST')
+  }
+
+  // A snapshot's own paths: `<id>`, `<id>.png`, `<id>.json` and `<id>/restore`.
+  const [name] = idInPath(path, (rest) => snapshotPath(roomId, rest))?.split('/') ?? []
+  if (
+    name === undefined ||
+    (path !== snapshotPath(roomId, name) && path !== snapshotRestorePath(roomId, name))
+  ) {
+    return noSuchPath(path)
+  }
+  const named = snapshotPath(roomId, name)
+  const image = idInPath(named, (id) => snapshotImagePath(roomId, id))
+  const boardFile = idInPath(named, (id) => snapshotBoardPath(roomId, id))
+  const id = image ?? boardFile ?? name
+  if (!snapshotIdSchema.safeParse(id).success) {
+    return {
+      error: errorResponse(
+        400,
+        'Malformed snapshot id: a snapshot id is 8 to 32 letters, digits, "-" or "_".',
+      ),
+    }
+  }
+  if (path !== named) {
+    if (id !== name) return noSuchPath(path)
+    return method === 'POST'
+      ? { kind: 'restore', id, secret: secret() }
+      : notAllowed(method, 'POST')
+  }
+  if (image !== null) {
+    if (method === 'GET' || method === 'HEAD') {
+      return {
+        kind: 'image',
+        id,
+        head: method === 'HEAD',
+        ifNoneMatch: req.headers.get('If-None-Match'),
+      }
+    }
+    return notAllowed(method, 'GET, HEAD')
+  }
+  if (boardFile !== null) {
+    return method === 'GET' ? { kind: 'board-file', id } : notAllowed(method, 'GET')
+  }
+  return method === 'DELETE'
+    ? { kind: 'delete', id, secret: secret() }
+    : notAllowed(method, 'DELETE')
+}
+
+/** Routes and answers one request. */
+export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Promise<Response> {
+  const route = routeBoardRequest(req, host.roomId)
+  if ('error' in route) return route.error
+  if (route.kind === 'create') return create(req, host)
+  if (route.kind === 'backup') {
+    const backup = host.backup()
+    return backup ? json(backup) : notCreated()
+  }
+
+  const { auth, snapshots } = host
+  if (!auth) {
+    await drainUpload(req)
+    return notCreated()
+  }
+  const isFacilitator = (secret: string | null) => secretMatches(secret, auth.facilitatorHash)
+
+  switch (route.kind) {
+    case 'people':
+      return json({ participants: await host.people.count() })
+
+    case 'list': {
+      const entries = await snapshots.list()
+      return json({ snapshots: entries.map((e) => toSummary(e, req.url, host.roomId)) })
+    }
+
+    case 'image': {
+      if (!(await snapshots.get(route.id))) return noSnapshot(route.id)
+      if (cachedCopyMatches(route)) return imageNotModified(route)
+      const bytes = await snapshots.readImage(route.id)
+      return bytes ? imageResponse(route, bytes) : noSnapshot(route.id)
+    }
+
+    case 'board-file': {
+      const board = await snapshots.readBoard(route.id)
+      return board === null ? noSnapshot(route.id) : boardResponse(board)
+    }
+
+    case 'take': {
+      if (!(await isFacilitator(route.secret))) {
+        await drainUpload(req)
+        return forbidden(route.secret)
+      }
+      // Checked again when the snapshot is added; this spares reading a body we would refuse.
+      if (await snapshots.isFull()) {
+        await drainUpload(req)
+        return full(snapshots.maxSnapshots)
+      }
+      const upload = await readSnapshotUpload(req)
+      if ('error' in upload) return upload.error
+      const result = await snapshots.add(upload).catch((error: unknown) => {
+        console.error('storing a snapshot failed', error)
+        return null
+      })
+      if (!result) return errorResponse(500, 'The snapshot could not be stored; try again.')
+      if (result.kind === 'full') return full(result.limit)
+      return json(toSummary(result.entry, req.url, host.roomId), 201)
+    }
+
+    case 'delete': {
+      if (!(await isFacilitator(route.secret))) return forbidden(route.secret)
+      return (await snapshots.remove(route.id))
+        ? new Response(null, { status: 204 })
+        : noSnapshot(route.id)
+    }
+
+    case 'restore': {
+      if (!(await isFacilitator(route.secret))) {
+        await drainUpload(req)
+        return forbidden(route.secret)
+      }
+      const board = await snapshots.readBoard(route.id)
+      if (board === null) return noSnapshot(route.id)
+      switch (await host.restore(board)) {
+        case 'restored':
+          return json({ restored: route.id } satisfies RestoreSnapshotResponse)
+        case 'reloading':
+          return errorResponse(503, 'The board is reloading; try again in a moment.', {
+            'Retry-After': '1',
+          })
+        case 'failed':
+          return errorResponse(500, 'The restore could not be saved; the board is as it was.')
+      }
+    }
+  }
+}
+
+/** The body of `POST /parties/board/<roomId>`: a title, and a built-in or whole template. */
+export async function readCreateBody(
+  req: HttpRequest,
+): Promise<
+  { title: string | undefined; template: { id: string } | Template | undefined } | Refused
+> {
+  const body = await readJsonRequest(req, createBoardRequestSchema, MAX_CREATE_BYTES)
+  if ('error' in body) return body
+  const { title, templateId, template } = body.data
+  return { title, template: templateId ? { id: templateId } : template }
+}
+
+async function create(req: HttpRequest, host: BoardHost): Promise<Response> {
+  const body = await readCreateBody(req)
+  if ('error' in body) return body.error
+  // One at a time: two requests racing to create the same board must not both win.
+  return host.exclusive(async () => {
+    if (host.auth) return errorResponse(409, 'This board already exists.')
+    const requested = body.template
+    const template =
+      requested && !('formatVersion' in requested) ? builtInTemplate(requested.id) : requested
+    if (requested && !template) {
+      const known = BUILT_IN_TEMPLATES.map((t) => t.id).join(', ')
+      return errorResponse(400, `No built-in template "${requested.id}". Known: ${known}.`)
+    }
+    const title = body.title ?? template?.title ?? DEFAULT_BOARD_TITLE
+    const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
+    await host.create(initialBoard(title, template, newInstanceId()), auth)
+    const created: CreateBoardResponse = {
+      roomId: host.roomId,
+      title,
+      facilitatorSecret,
+      participantKey,
+    }
+    return json(created, 201)
+  })
+}
+
+/** Tells apart two placements of the same template on one board (in their shape ids). */
+function newInstanceId() {
+  return crypto.randomUUID().slice(0, 8)
+}
+
+function notCreated(): Response {
+  return errorResponse(404, 'No board has been created at this address.')
+}
+
+function full(limit: number): Response {
+  return errorResponse(
+    409,
+    `This board keeps at most ${limit} snapshots; delete one before taking another.`,
+  )
+}

@@ -269,6 +269,10 @@ export function snapshotBoardPath(roomId: string, snapshotId: string): string {
 export function snapshotRestorePath(roomId: string, snapshotId: string): string {
   return `${snapshotsPath(roomId)}/${snapshotId}/restore`
 }
+/** `POST` a facilitation action (`src/protocol/facilitation.ts`) with the session's token. */
+export function facilitationPath(roomId: string): string {
+  return `${boardPath(roomId)}/facilitation`
+}
 export function peoplePath(roomId: string): string {
   return `${boardPath(roomId)}/people`
 }

@@ -17,11 +17,14 @@ import {
   FRAME_TOO_BIG_CLOSE_CODE,
   SYNC_FATAL_CLOSE_CODE,
   credentialsSchema,
+  personIdSchema,
   type Role,
 } from '../protocol'
+import { readAgenda, type AgendaSection } from '../board/agenda'
 import { AckGate } from './ack-gate'
 import type { BoardHost, RestoreOutcome } from './board-routes'
 import { BoardStorage } from './board-storage'
+import { Facilitation, type ActResult } from './facilitation'
 import { FrameGuard } from './frame-guard'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
@@ -65,6 +68,8 @@ type Refusal = { code: number; reason: string }
 export class BoardRoom implements BoardHost {
   readonly snapshots: SnapshotStore
   readonly people: People
+  /** The workshop's state (step, timer, follow, ready check) beside the sync room. */
+  readonly facilitation: Facilitation
   private boardAuth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
   private readonly boardStorage: BoardStorage
@@ -74,12 +79,21 @@ export class BoardRoom implements BoardHost {
   private readonly guards = new Map<string, FrameGuard>()
   /** Frames that arrive while a socket's role is still being checked. */
   private readonly early = new Map<string, Frame[]>()
+  /** Who each admitted socket is, until its sync session has connected (then it joins). */
+  private readonly admitted = new Map<string, { role: Role; personId: string | null }>()
 
   constructor(private readonly env: RoomEnvironment) {
     this.boardStorage = new BoardStorage(env.storage)
     this.snapshots = new SnapshotStore(env.storage)
     this.people = new People(env.storage)
     this.gate = new AckGate((error) => this.recoverFromFailedWrite(error))
+    this.facilitation = new Facilitation({
+      storage: env.storage,
+      now: () => Date.now(),
+      agenda: () => this.agenda(),
+      // Through the room, so the message follows what the room sent before it (and the gate).
+      send: (sessionId, message) => this.room?.sendCustomMessage(sessionId, message),
+    })
   }
 
   get roomId(): string {
@@ -93,7 +107,9 @@ export class BoardRoom implements BoardHost {
   /** Loads the board's secrets, and the board when it exists. */
   async start(): Promise<void> {
     this.boardAuth = (await this.env.storage.get<BoardAuth>(AUTH_KEY)) ?? null
-    if (this.boardAuth) await this.openRoom(await this.boardStorage.load())
+    if (!this.boardAuth) return
+    await this.facilitation.load()
+    await this.openRoom(await this.boardStorage.load())
   }
 
   exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -134,6 +150,10 @@ export class BoardRoom implements BoardHost {
       })
     }
     this.guards.set(conn.id, new FrameGuard())
+    this.admitted.set(conn.id, {
+      role,
+      personId: personIdSchema.safeParse(url.searchParams.get('u')).data ?? null,
+    })
     this.room.handleSocketConnect({
       sessionId: conn.id,
       isReadonly: !PERMISSIONS[role].canEdit,
@@ -175,17 +195,27 @@ export class BoardRoom implements BoardHost {
         )
         this.disconnect(sender)
         return
-      case 'message':
+      case 'message': {
         this.gate.process(
           () => room.handleSocketMessage(sender.id, verdict.json),
           () => this.saveChanges(),
         )
+        // Once its sync session is connected, the socket joins the workshop (after the room's
+        // answer to `connect`, which a tldraw client must receive first).
+        const joining = verdict.type === 'connect' ? this.admitted.get(sender.id) : undefined
+        if (joining) {
+          this.admitted.delete(sender.id)
+          this.facilitation.join(sender.id, joining.role, joining.personId)
+        }
+      }
     }
   }
 
   /** The socket closed or failed. */
   disconnect(conn: RoomConnection): void {
     this.early.delete(conn.id)
+    this.admitted.delete(conn.id)
+    this.facilitation.leave(conn.id)
     if (this.guards.delete(conn.id)) this.room?.handleSocketClose(conn.id)
   }
 
@@ -239,6 +269,17 @@ export class BoardRoom implements BoardHost {
       console.error('restoring a snapshot failed', error)
       return 'failed'
     }
+  }
+
+  /** A facilitation action from the session whose socket was given `token`. */
+  facilitate(token: string | null, action: unknown): Promise<ActResult> {
+    return this.facilitation.act(token, action)
+  }
+
+  /** The board's agenda, from its document record. */
+  private agenda(): AgendaSection[] {
+    const document = this.room?.getRecord('document:document') as { meta?: unknown } | undefined
+    return readAgenda(document?.meta)
   }
 
   /** Resolves once every write issued so far has landed (or failed). */

@@ -8,6 +8,7 @@
  *   POST   /parties/board/<roomId>                          create the board
  *   GET    /parties/board/<roomId>                          its backup (tldraw store snapshot)
  *   GET    /parties/board/<roomId>/people                   how many people took part
+ *   POST   /parties/board/<roomId>/facilitation             a facilitation action (session token)
  *   GET    /parties/board/<roomId>/snapshots                the Snapshots list
  *   POST   /parties/board/<roomId>/snapshots                take one (facilitator)
  *   GET    /parties/board/<roomId>/snapshots/<id>.png       its image (also HEAD)
@@ -24,6 +25,7 @@ import type { TLStoreSnapshot } from '@tldraw/tlschema'
 import {
   boardPath,
   createBoardRequestSchema,
+  facilitationPath,
   peoplePath,
   snapshotBoardPath,
   snapshotIdSchema,
@@ -34,6 +36,7 @@ import {
   type CreateBoardResponse,
   type RestoreSnapshotResponse,
 } from '../protocol'
+import { FACILITATION_LIMITS } from '../protocol/facilitation'
 import { MAX_TEMPLATE_BYTES, type Template } from '../protocol/template-format'
 import { builtInTemplate, BUILT_IN_TEMPLATES } from '../templates/catalog'
 import {
@@ -43,11 +46,13 @@ import {
   json,
   noSuchPath,
   notAllowed,
+  readJson,
   readJsonRequest,
   requestPath,
   type HttpRequest,
   type Refused,
 } from './http'
+import type { ActResult } from './facilitation'
 import { initialBoard } from './initial-board'
 import type { People } from './people'
 import { mintBoardAuth, secretMatches, type BoardAuth } from './roles'
@@ -74,6 +79,7 @@ export type BoardRoute =
   | { kind: 'create' }
   | { kind: 'backup' }
   | { kind: 'people' }
+  | { kind: 'facilitate'; token: string | null }
   | { kind: 'list' }
   | { kind: 'take'; secret: string | null }
   | ({ kind: 'image' } & ImageRequest)
@@ -98,6 +104,8 @@ export interface BoardHost {
   backup(): TLStoreSnapshot | null
   /** Makes the board's document this board file; 'restored' only once that is on disk. */
   restore(board: string): Promise<RestoreOutcome>
+  /** A facilitation action from the session holding `token`. */
+  facilitate(token: string | null, action: unknown): Promise<ActResult>
 }
 
 /** The route this request is, or the refusal to answer (a wrong method, path or id). */
@@ -113,6 +121,9 @@ export function routeBoardRequest(req: HttpRequest, roomId: string): BoardRoute 
   }
   if (path === peoplePath(roomId)) {
     return method === 'GET' ? { kind: 'people' } : notAllowed(method, 'GET')
+  }
+  if (path === facilitationPath(roomId)) {
+    return method === 'POST' ? { kind: 'facilitate', token: secret() } : notAllowed(method, 'POST')
   }
   if (path === snapshotsPath(roomId)) {
     if (method === 'GET') return { kind: 'list' }
@@ -185,6 +196,17 @@ export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Pro
   switch (route.kind) {
     case 'people':
       return json({ participants: await host.people.count() })
+
+    case 'facilitate': {
+      const body = await readJson(
+        req,
+        FACILITATION_LIMITS.maxActionBytes,
+        `A facilitation action is at most ${FACILITATION_LIMITS.maxActionBytes} bytes.`,
+      )
+      if ('error' in body) return body.error
+      const result = await host.facilitate(route.token, body.json)
+      return result.ok ? json({ ok: true }) : errorResponse(result.status, result.error)
+    }
 
     case 'list': {
       const entries = await snapshots.list()

@@ -25,7 +25,8 @@ const clientMessageSchema = z.discriminatedUnion('type', [
 ])
 
 export type FrameVerdict =
-  | { kind: 'message'; json: string }
+  /** A whole client message; `type` is its envelope's (connect, push, ping). */
+  | { kind: 'message'; json: string; type: string }
   | { kind: 'partial' }
   | { kind: 'too-big'; reason: string }
   | { kind: 'malformed'; reason: string }
@@ -76,7 +77,7 @@ export class FrameGuard {
       const issue = parsed.error.issues[0]
       return { kind: 'malformed', reason: `${issue.path.join('.') || 'message'}: ${issue.message}` }
     }
-    return { kind: 'message', json }
+    return { kind: 'message', json, type: parsed.data.type }
   }
 
   private fail(reason: string): FrameVerdict {

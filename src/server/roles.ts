@@ -6,6 +6,7 @@
 import type { TLRecordAuthorizers } from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'
 import { MAX_TITLE_LENGTH, type Credentials, type Role } from '../protocol'
+import type { FacilitationActionType } from '../protocol/facilitation'
 import { isProtectedShape } from '../board/shape-meta'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
@@ -107,4 +108,26 @@ export const recordAuthorizers: TLRecordAuthorizers<TLRecord, SessionMeta> = {
 export async function secretMatches(secret: string | null, secretHash: string): Promise<boolean> {
   if (!secret) return false
   return sameHash(await hashSecret(secret), secretHash)
+}
+
+/**
+ * Who may send which facilitation action (see `src/protocol/facilitation.ts`). Every action type
+ * must be listed (TypeScript checks it), and an action or role not listed is refused: the
+ * workshop's controls are the facilitator's; everyone may react; participants say when they
+ * are done and whether they follow.
+ */
+export const FACILITATION_PERMISSIONS: Record<FacilitationActionType, readonly Role[]> = {
+  step: ['facilitator'],
+  'timer-start': ['facilitator'],
+  'timer-pause': ['facilitator'],
+  'timer-resume': ['facilitator'],
+  'timer-add-minute': ['facilitator'],
+  'timer-stop': ['facilitator'],
+  summon: ['facilitator'],
+  'follow-start': ['facilitator'],
+  'follow-stop': ['facilitator'],
+  following: ['participant', 'viewer'],
+  ready: ['participant'],
+  react: ['facilitator', 'participant', 'viewer'],
+  name: ['facilitator', 'participant', 'viewer'],
 }

@@ -152,7 +152,18 @@ describe('BoardRoom', () => {
     await admitted
     await b.room.settled()
     await until(() => conn.of('push_result').length === 2, 'both push results')
-    expect(conn.received.map((m) => m.type)).toEqual(['connect', 'push_result', 'push_result'])
+    // The workshop's welcome and state follow the room's answer to connect, which comes first.
+    expect(conn.received.map((m) => m.type)).toEqual([
+      'connect',
+      'custom',
+      'custom',
+      'push_result',
+      'push_result',
+    ])
+    expect(conn.of('custom').map((m) => (m.data as { type: string }).type)).toEqual([
+      'welcome',
+      'state',
+    ])
     expect(conn.of('push_result').map((m) => [m.clientClock, m.action])).toEqual([
       [1, 'commit'],
       [2, 'commit'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   boardPath,
+  facilitationPath,
   peoplePath,
   snapshotBoardPath,
   snapshotImagePath,
@@ -182,6 +183,7 @@ async function board(options: { maxSnapshots?: number; created?: boolean } = {})
   const kv = new SnapshotTestStorage()
   const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
   const restored: string[] = []
+  const actions: { token: string | null; action: unknown }[] = []
   let outcome: RestoreOutcome = 'restored'
   const host: BoardHost = {
     roomId,
@@ -195,6 +197,12 @@ async function board(options: { maxSnapshots?: number; created?: boolean } = {})
       restored.push(json)
       return outcome
     },
+    async facilitate(token, action) {
+      actions.push({ token, action })
+      return token === facilitatorSecret
+        ? { ok: true }
+        : { ok: false, status: 401, error: 'not connected' }
+    },
   }
   const send = (req: Request) => handleBoardRequest(req, host)
   const as = (secret: string) => ({ Authorization: `Bearer ${secret}` })
@@ -203,6 +211,8 @@ async function board(options: { maxSnapshots?: number; created?: boolean } = {})
     host,
     send,
     restored,
+    actions,
+    facilitatorSecret,
     facilitator: as(facilitatorSecret),
     participant: as(participantKey),
     restoreOutcome: (next: RestoreOutcome) => (outcome = next),
@@ -384,5 +394,30 @@ describe('snapshot requests, end to end on one board', () => {
     await b.host.people.remember('person-0001')
     await b.host.people.remember('person-0002')
     expect(await (await b.get(peoplePath(roomId))).json()).toEqual({ participants: 2 })
+  })
+})
+
+describe('facilitation actions', () => {
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    new Request(`${origin}${facilitationPath(roomId)}`, { method: 'POST', body, headers })
+
+  it('hands the body and the bearer token to the board, and answers its verdict', async () => {
+    const b = await board()
+    const ok = await b.send(post('{"type":"timer-stop"}', b.facilitator))
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ ok: true })
+    expect(b.actions).toEqual([{ token: b.facilitatorSecret, action: { type: 'timer-stop' } }])
+
+    const refused = await b.send(post('{"type":"timer-stop"}'))
+    expect(await errorOf(refused)).toEqual({ status: 401, error: 'not connected' })
+    expect(b.actions[1].token).toBeNull()
+  })
+
+  it('refuses what is not an action before the board sees it', async () => {
+    const b = await board()
+    expect((await b.send(post('not json', b.facilitator))).status).toBe(400)
+    expect((await b.send(post('x'.repeat(4096), b.facilitator))).status).toBe(413)
+    expect((await b.get(facilitationPath(roomId))).status).toBe(405)
+    expect(b.actions).toEqual([])
   })
 })

@@ -14,6 +14,7 @@ describe('FrameGuard', () => {
     expect(new FrameGuard().accept(JSON.stringify({ type: 'ping' }))).toEqual({
       kind: 'message',
       json: '{"type":"ping"}',
+      type: 'ping',
     })
   })
 
@@ -24,7 +25,7 @@ describe('FrameGuard', () => {
     const guard = new FrameGuard()
     const verdicts = frames.map((f) => guard.accept(f))
     expect(verdicts.slice(0, -1).every((v) => v.kind === 'partial')).toBe(true)
-    expect(verdicts.at(-1)).toEqual({ kind: 'message', json: message })
+    expect(verdicts.at(-1)).toEqual({ kind: 'message', json: message, type: 'push' })
   })
 
   it('refuses non-JSON, unknown types and missing fields, saying where', () => {

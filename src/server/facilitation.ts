@@ -1,0 +1,210 @@
+/**
+ * A board's facilitation hub: the workshop state (step, timer, follow, ready check), the
+ * sessions that may act on it, and what each session is sent.
+ *
+ * A session joins when its socket has connected to the sync room; it is sent a token (over its
+ * own socket, so only it holds it) and the state. Its actions come back over HTTP with that
+ * token, so the server knows who acts and with which role without trusting the body. An
+ * action is checked (schema, role, the rules in `facilitation-state.ts`), stored, and only then
+ * sent to everyone: a change the facilitator saw acknowledged survives a crash.
+ */
+import {
+  FACILITATION_LIMITS,
+  facilitationActionSchema,
+  type FacilitationAction,
+  type FacilitationMessage,
+  type FacilitationView,
+} from '../protocol/facilitation'
+import type { Role } from '../protocol'
+import type { AgendaSection } from '../board/agenda'
+import {
+  INITIAL_STATE,
+  applyAction,
+  facilitationStateSchema,
+  type FacilitationState,
+} from './facilitation-state'
+import type { KeyValueStorage } from './kv'
+import { FACILITATION_PERMISSIONS, mintSecret } from './roles'
+
+const STATE_KEY = 'facilitation'
+
+export interface FacilitationHost {
+  readonly storage: KeyValueStorage
+  now(): number
+  /** The board's agenda now (from its document record). */
+  agenda(): AgendaSection[]
+  /** Sends one session a message, after whatever the sync room sent it before. */
+  send(sessionId: string, message: FacilitationMessage): void
+}
+
+interface Session {
+  role: Role
+  personId: string | null
+  name: string
+  token: string
+  following: boolean
+  /** When this session's recent reactions were sent, for the rate limit. */
+  reactions: number[]
+}
+
+/** An action's answer: accepted, or the HTTP status and message of its refusal. */
+export type ActResult = { ok: true } | { ok: false; status: number; error: string }
+
+export class Facilitation {
+  private state: FacilitationState = INITIAL_STATE
+  private readonly sessions = new Map<string, Session>()
+  private readonly sessionByToken = new Map<string, string>()
+  /** State changes run one at a time: each is stored before the next is decided. */
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly host: FacilitationHost) {}
+
+  async load(): Promise<void> {
+    const stored = await this.host.storage.get(STATE_KEY)
+    if (stored === undefined) return
+    const parsed = facilitationStateSchema.safeParse(stored)
+    if (parsed.success) this.state = parsed.data
+    else console.error('facilitation state unreadable; starting afresh')
+  }
+
+  /** A socket connected to the room: give it its token and the state. */
+  join(sessionId: string, role: Role, personId: string | null): void {
+    const token = mintSecret()
+    this.sessions.set(sessionId, {
+      role,
+      personId,
+      name: '',
+      token,
+      following: false,
+      reactions: [],
+    })
+    this.sessionByToken.set(token, sessionId)
+    this.host.send(sessionId, { type: 'welcome', token, personId })
+    this.broadcastState()
+  }
+
+  leave(sessionId: string): void {
+    const session = this.sessions.get(sessionId)
+    if (!session) return
+    this.sessions.delete(sessionId)
+    this.sessionByToken.delete(session.token)
+    this.broadcastState()
+  }
+
+  /** An action posted with a session's token. */
+  act(token: string | null, body: unknown): Promise<ActResult> {
+    const sessionId = token ? this.sessionByToken.get(token) : undefined
+    const session = sessionId ? this.sessions.get(sessionId) : undefined
+    if (!sessionId || !session) {
+      return Promise.resolve(refusal(401, 'This session is not connected to the board; reload.'))
+    }
+    const parsed = facilitationActionSchema.safeParse(body)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      return Promise.resolve(
+        refusal(
+          400,
+          `Not a facilitation action: ${issue?.path.join('.') || '(body)'}: ${issue?.message}`,
+        ),
+      )
+    }
+    const action = parsed.data
+    if (!FACILITATION_PERMISSIONS[action.type].includes(session.role)) {
+      return Promise.resolve(refusal(403, `A ${session.role} cannot do this (${action.type}).`))
+    }
+    const run = () => this.apply(sessionId, session, action)
+    const result = this.queue.then(run, run)
+    this.queue = result
+    return result
+  }
+
+  private async apply(
+    sessionId: string,
+    session: Session,
+    action: FacilitationAction,
+  ): Promise<ActResult> {
+    const now = this.host.now()
+    switch (action.type) {
+      case 'react': {
+        const window = now - FACILITATION_LIMITS.reactionWindowMs
+        session.reactions = session.reactions.filter((at) => at > window)
+        if (session.reactions.length >= FACILITATION_LIMITS.reactionsPerWindow) {
+          return refusal(429, 'Too many reactions at once: wait a few seconds.')
+        }
+        session.reactions.push(now)
+        this.broadcast({
+          type: 'reaction',
+          reaction: action.reaction,
+          at: action.at,
+          name: session.name || 'Someone',
+          personId: session.personId,
+        })
+        return { ok: true }
+      }
+      case 'summon':
+        this.broadcast({ type: 'summon', bounds: action.bounds, focus: null }, sessionId)
+        return { ok: true }
+      case 'following':
+        session.following = action.following
+        this.broadcastState()
+        return { ok: true }
+      case 'name':
+        session.name = action.name
+        this.broadcastState()
+        return { ok: true }
+    }
+    const outcome = applyAction(this.state, action, {
+      now,
+      actor: { personId: session.personId, name: session.name || 'The facilitator' },
+      agenda: this.host.agenda(),
+    })
+    if (outcome.kind === 'refused') return refusal(409, outcome.reason)
+    if (outcome.kind === 'unchanged') return { ok: true }
+    await this.host.storage.put({ [STATE_KEY]: outcome.state })
+    this.state = outcome.state
+    if (action.type === 'follow-start' || action.type === 'follow-stop') {
+      for (const other of this.sessions.values()) other.following = false
+    }
+    this.broadcastState()
+    if (outcome.summonFocus !== undefined) {
+      this.broadcast({ type: 'summon', bounds: null, focus: outcome.summonFocus }, sessionId)
+    }
+    return { ok: true }
+  }
+
+  /** The state as every session sees it (per-session content comes with voting). */
+  private view(): FacilitationView {
+    const participants = new Map<string, string>()
+    const followers: string[] = []
+    for (const session of this.sessions.values()) {
+      if (session.role === 'participant' && session.personId) {
+        participants.set(session.personId, session.name || 'Anonymous')
+      }
+      if (session.following) followers.push(session.name || 'Anonymous')
+    }
+    const { step, timer, follow, done } = this.state
+    return {
+      step,
+      timer,
+      follow: follow ? { ...follow, followers } : null,
+      ready: {
+        participants: [...participants].map(([personId, name]) => ({ personId, name })),
+        done,
+      },
+    }
+  }
+
+  private broadcastState(): void {
+    this.broadcast({ type: 'state', view: this.view(), serverNow: this.host.now() })
+  }
+
+  private broadcast(message: FacilitationMessage, except?: string): void {
+    for (const sessionId of this.sessions.keys()) {
+      if (sessionId !== except) this.host.send(sessionId, message)
+    }
+  }
+}
+
+function refusal(status: number, error: string): ActResult {
+  return { ok: false, status, error }
+}

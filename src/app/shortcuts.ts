@@ -2,13 +2,16 @@
  * The board page's own keyboard shortcuts, in one table: the page acts on them and the Help
  * dialog lists them, so the two cannot disagree. tldraw's shortcuts are its own.
  */
-export type BoardCommand = 'help' | 'share' | 'agenda' | 'snapshots' | 'export'
+export type BoardCommand =
+  'help' | 'share' | 'agenda' | 'snapshots' | 'export' | 'next-step' | 'timer' | 'bring-everyone'
 
 export interface Shortcut {
   command: BoardCommand
   /** As `aria-keyshortcuts` spells it, e.g. "Alt+Shift+A". */
   keys: string
   label: string
+  /** Only the facilitator's (Help lists it for them alone). */
+  facilitatorOnly?: boolean
 }
 
 export const BOARD_SHORTCUTS: readonly Shortcut[] = [
@@ -16,6 +19,19 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
   { command: 'agenda', keys: 'Alt+Shift+A', label: 'Show or hide the agenda' },
   { command: 'snapshots', keys: 'Alt+Shift+P', label: 'Show or hide the snapshots' },
   { command: 'export', keys: 'Alt+Shift+E', label: 'Export images or slides' },
+  { command: 'next-step', keys: 'Alt+Shift+N', label: 'Next step', facilitatorOnly: true },
+  {
+    command: 'timer',
+    keys: 'Alt+Shift+T',
+    label: 'Start, pause or resume the timer',
+    facilitatorOnly: true,
+  },
+  {
+    command: 'bring-everyone',
+    keys: 'Alt+Shift+B',
+    label: 'Bring everyone to your view',
+    facilitatorOnly: true,
+  },
   { command: 'help', keys: 'F1', label: 'This help' },
 ]
 

@@ -20,6 +20,7 @@ import { LIMITS } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { guardBackground } from './background-guard'
 import { createCanvasHandle } from './handle'
+import { QuietStylePanel } from './QuietStylePanel'
 import { ZoneCounts } from './ZoneCounts'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
@@ -28,8 +29,14 @@ const assetUrls = getAssetUrlsByImport()
 // Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
 const MAX_IMAGE_DIMENSION = 2400
 
-// The Svelte top bar replaces tldraw's page menu and share panel; zone counts draw on the canvas.
-const components: TLComponents = { PageMenu: null, SharePanel: null, OnTheCanvas: ZoneCounts }
+// The Svelte top bar replaces tldraw's page menu and share panel; zone counts draw on the canvas;
+// the style panel waits for a selection or a tool.
+const components: TLComponents = {
+  PageMenu: null,
+  SharePanel: null,
+  OnTheCanvas: ZoneCounts,
+  StylePanel: QuietStylePanel,
+}
 
 // Locking belongs to the facilitator (the server refuses it from anyone else), so the others
 // do not get the menu item and shortcut that would only bounce.
@@ -42,7 +49,8 @@ const withoutLocking: TLUiOverrides = {
 }
 
 export function BoardCanvas(props: CanvasOptions) {
-  const { roomId, role, credential, onState, onReady, licenseKey, headless } = props
+  const { roomId, role, credential, onState, onReady, onServerMessage, licenseKey, headless } =
+    props
   // A headless export is nobody: it shows no cursor and is not counted as taking part.
   const personId = headless ? null : props.user.id
   const uri = useMemo(
@@ -52,6 +60,8 @@ export function BoardCanvas(props: CanvasOptions) {
   const store = useSync({
     uri,
     assets: inlineBase64AssetStore,
+    // The workshop's own messages (src/protocol/facilitation.ts) ride on the board's socket.
+    onCustomMessageReceived: (data: unknown) => onServerMessage(data),
     ...(headless ? { getUserPresence: () => null } : {}),
   })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.

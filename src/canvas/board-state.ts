@@ -44,4 +44,6 @@ export interface CanvasOptions {
   onState(state: BoardState): void
   /** The editor is ready (a handle), or gone (null, when the canvas unmounts or reloads). */
   onReady(handle: CanvasHandle | null): void
+  /** A message the server sent beside tldraw's sync (unchecked: the receiver validates it). */
+  onServerMessage(data: unknown): void
 }

@@ -1,0 +1,61 @@
+/**
+ * Moving people's views with the facilitator's: "bring everyone here" (once) and "follow me"
+ * (until the facilitator stops or the person breaks away). Following uses tldraw's own
+ * machinery (`startFollowingUser`), which tracks the leader's camera from their presence and
+ * stops when the follower moves their own view.
+ */
+import type { Editor, TLUserId } from 'tldraw'
+import type { Box } from '../board/geometry'
+
+/** What this person sees now, in page coordinates. */
+export function viewBounds(editor: Editor): Box {
+  const { x, y, w, h } = editor.getViewportPageBounds()
+  return { x, y, w, h }
+}
+
+/** Moves this person's view to the bounds, animated. */
+export function goTo(editor: Editor, bounds: Box): void {
+  editor.zoomToBounds(bounds, { animation: { duration: 400 } })
+}
+
+/** Whether this person follows `userId` now. */
+export function isFollowing(editor: Editor, userId: string): boolean {
+  return editor.getInstanceState().followingUserId === userId
+}
+
+export function follow(editor: Editor, userId: string): void {
+  if (!isFollowing(editor, userId)) editor.startFollowingUser(userId as TLUserId)
+}
+
+export function stopFollowing(editor: Editor): void {
+  if (editor.getInstanceState().followingUserId) editor.stopFollowingUser()
+}
+
+/** Calls `onChange` whenever whom this person follows changes (null: nobody). */
+export function watchFollowing(
+  editor: Editor,
+  onChange: (userId: string | null) => void,
+): () => void {
+  let last = editor.getInstanceState().followingUserId
+  return editor.store.listen(
+    () => {
+      const now = editor.getInstanceState().followingUserId
+      if (now === last) return
+      last = now
+      onChange(now)
+    },
+    { scope: 'session' },
+  )
+}
+
+/** The page point under this person's pointer (where their reaction appears). */
+export function pointerPagePoint(editor: Editor): { x: number; y: number } {
+  const { x, y } = editor.inputs.getCurrentPagePoint()
+  return { x, y }
+}
+
+/** Where a page point is on screen, relative to the canvas. */
+export function onScreen(editor: Editor, point: { x: number; y: number }) {
+  const { x, y } = editor.pageToViewport(point)
+  return { x, y }
+}

@@ -6,6 +6,7 @@ import { useSync } from '@tldraw/sync'
 import { useEffect, useMemo, useRef } from 'react'
 import {
   Tldraw,
+  atom,
   inlineBase64AssetStore,
   react,
   type Editor,
@@ -25,8 +26,10 @@ import { ZoneCounts } from './ZoneCounts'
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
 
-// Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
-const MAX_IMAGE_DIMENSION = 2400
+// tldraw's editor keeps a `user` record for the current user in the shared document; the
+// server refuses those (who someone is comes from their role and presence), so the editor is
+// told there is none. Presence still shows the name and colour from the user preferences.
+const noUserRecord = { currentUser: atom('no user record', null) }
 
 // The Svelte top bar replaces tldraw's page menu and share panel; zone counts draw on the canvas.
 const components: TLComponents = { PageMenu: null, SharePanel: null, OnTheCanvas: ZoneCounts }
@@ -52,6 +55,7 @@ export function BoardCanvas(props: CanvasOptions) {
   const store = useSync({
     uri,
     assets: inlineBase64AssetStore,
+    users: noUserRecord,
     ...(headless ? { getUserPresence: () => null } : {}),
   })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
@@ -78,7 +82,8 @@ export function BoardCanvas(props: CanvasOptions) {
       overrides={role === 'facilitator' ? undefined : withoutLocking}
       licenseKey={licenseKey}
       maxAssetSize={LIMITS.maxImageBytes}
-      maxImageDimension={MAX_IMAGE_DIMENSION}
+      // Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
+      maxImageDimension={LIMITS.maxImageDimension}
       onMount={(editor) => {
         // For the console and the browser tests. The server checks every write, so handing
         // the editor to page scripts grants nothing the client did not already have.

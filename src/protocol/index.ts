@@ -76,6 +76,24 @@ export const LIMITS = {
    * bigger file up front so that its push always fits in one message.
    */
   maxImageBytes: 8 * 1024 * 1024,
+  /**
+   * Pasted still images are scaled down to fit this square (the client's tldraw setting); the
+   * server refuses an image asset that claims to be bigger. Animated images are not scaled.
+   */
+  maxImageDimension: 2400,
+} as const
+
+/**
+ * What the server accepts in the records a client writes (src/server/roles.ts). An asset's
+ * `src`, and a bookmark's picture and icon, are fetched by every attendee's browser, so they
+ * may only be data inside the record (`data:` of one of these types) or a path on our own
+ * origin: never another host, which would learn who is on the board.
+ */
+export const RECORD_RULES = {
+  imageDataTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'],
+  videoDataTypes: ['video/mp4', 'video/webm', 'video/quicktime'],
+  /** How deep shapes may nest (frame in frame in group…); also stops a parent cycle. */
+  maxShapeDepth: 32,
 } as const
 
 /**

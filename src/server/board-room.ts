@@ -9,7 +9,7 @@
  * AckGate holds what the room sends until the write before it has landed). A write that fails
  * drops every connection and reloads the board from storage.
  */
-import { InMemorySyncStorage, TLSocketRoom, type RoomSnapshot } from '@tldraw/sync-core'
+import { TLSocketRoom, type RoomSnapshot } from '@tldraw/sync-core'
 import { createTLSchema, type TLRecord, type TLStoreSnapshot } from '@tldraw/tlschema'
 import {
   BAD_FRAME_CLOSE_CODE,
@@ -25,13 +25,9 @@ import { BoardStorage } from './board-storage'
 import { FrameGuard } from './frame-guard'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
-import {
-  PERMISSIONS,
-  recordAuthorizers,
-  resolveRole,
-  type BoardAuth,
-  type SessionMeta,
-} from './roles'
+import { RefusalLog } from './refusal-log'
+import { PERMISSIONS, recordRules, resolveRole, type BoardAuth, type SessionMeta } from './roles'
+import { RoomStorage } from './room-storage'
 import { SnapshotStore } from './snapshot-store'
 
 const AUTH_KEY = 'auth'
@@ -74,12 +70,15 @@ export class BoardRoom implements BoardHost {
   private readonly guards = new Map<string, FrameGuard>()
   /** Frames that arrive while a socket's role is still being checked. */
   private readonly early = new Map<string, Frame[]>()
+  /** Refused writes, one line each, a flood summarised. */
+  private readonly log: RefusalLog
 
   constructor(private readonly env: RoomEnvironment) {
     this.boardStorage = new BoardStorage(env.storage)
     this.snapshots = new SnapshotStore(env.storage)
     this.people = new People(env.storage)
     this.gate = new AckGate((error) => this.recoverFromFailedWrite(error))
+    this.log = new RefusalLog(`[board ${env.roomId}]`)
   }
 
   get roomId(): string {
@@ -247,12 +246,14 @@ export class BoardRoom implements BoardHost {
   }
 
   private async openRoom(stored: RoomSnapshot | null) {
-    const storage = new InMemorySyncStorage<TLRecord>({ snapshot: stored ?? undefined })
+    const storage = new RoomStorage(stored)
     this.savedClock = storage.getClock()
     this.room = new TLSocketRoom<TLRecord, SessionMeta>({
       schema,
       storage,
-      authorizeRecord: recordAuthorizers,
+      // Default-deny: every record type has a rule, which reads the board as it stands.
+      authorizeRecord: recordRules(storage),
+      log: this.log,
     })
     // Opening may migrate records to a newer schema; store that before anyone connects.
     await this.saveChanges()

@@ -68,7 +68,7 @@ export async function expectShapeTypes(page: Page, types: string[]) {
 export async function serverShapes(serverUrl: string, roomId: string) {
   const response = await fetch(`${serverUrl}/parties/board/${roomId}`)
   const body = (await response.json()) as {
-    store: Record<string, { typeName: string; type?: string }>
+    store: Record<string, { id: string; typeName: string; type?: string }>
   }
   return Object.values(body.store).filter((r) => r.typeName === 'shape')
 }

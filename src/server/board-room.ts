@@ -31,7 +31,7 @@ import {
 } from '../protocol'
 import { AckGate } from './ack-gate'
 import type { BoardHost, RestoreOutcome } from './board-routes'
-import { BoardSize } from './board-size'
+import { BoardSize, type SizeLimits } from './board-size'
 import { BoardStorage } from './board-storage'
 import { ConnectionCounter, type ConnectionLimits } from './connection-limits'
 import { FrameGuard, UnfinishedPool } from './frame-guard'
@@ -77,6 +77,8 @@ export interface RoomEnvironment {
   exclusive<T>(task: () => Promise<T>): Promise<T>
   /** Connection limits when not the defaults (the party's vars). */
   readonly connectionLimits?: ConnectionLimits
+  /** Board size limits when not the defaults (tests). */
+  readonly sizeLimits?: SizeLimits
 }
 
 /** What the room keeps for one admitted socket, all of it dropped when it closes. */
@@ -104,10 +106,11 @@ export class BoardRoom implements BoardHost {
   private readonly early = new Map<string, { frames: Frame[]; bytes: number }>()
   private readonly counter: ConnectionCounter
   private readonly unfinished = new UnfinishedPool()
-  private readonly size = new BoardSize()
+  private readonly size: BoardSize
 
   constructor(private readonly env: RoomEnvironment) {
     this.counter = new ConnectionCounter(env.connectionLimits)
+    this.size = new BoardSize(env.sizeLimits)
     this.boardStorage = new BoardStorage(env.storage)
     this.snapshots = new SnapshotStore(env.storage)
     this.people = new People(env.storage)
@@ -220,6 +223,15 @@ export class BoardRoom implements BoardHost {
   /** Sockets admitted now (for tests and the benchmarks' reports). */
   get connectionCount(): number {
     return this.counter.size
+  }
+
+  /** What the room holds for sockets now (tests check that it all goes when they leave). */
+  heldSockets(): { sessions: number; early: number; unfinishedBytes: number } {
+    return {
+      sessions: this.sessions.size,
+      early: this.early.size,
+      unfinishedBytes: this.unfinished.used,
+    }
   }
 
   private openSession(conn: RoomConnection, role: Role): Session {

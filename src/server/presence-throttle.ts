@@ -63,7 +63,7 @@ export class PresenceThrottle {
     /** Hands a message (JSON) to the room. */
     private readonly forward: (json: string) => void,
     limits: { presencePerSecond: number; viewerPresencePerSecond: number } = ROOM_LIMITS,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.interval = 1000 / (viewer ? limits.viewerPresencePerSecond : limits.presencePerSecond)
   }

@@ -33,7 +33,7 @@ export class SocketBudget<F> {
     /** The queue is full: close the socket, saying why. The budget takes nothing after. */
     private readonly overBudget: (reason: string) => void,
     private readonly limits: BudgetLimits = ROOM_LIMITS,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.frames = limits.frameBurst
     this.bytes = limits.byteBurst

@@ -17,7 +17,8 @@ import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
 import { syncFailure } from './sync-errors'
-import { LIMITS } from '../protocol'
+import { LIMITS, boardNoticeSchema } from '../protocol'
+import { toast } from 'svelte-sonner'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { guardBackground } from './background-guard'
 import { createCanvasHandle } from './handle'
@@ -56,6 +57,7 @@ export function BoardCanvas(props: CanvasOptions) {
     uri,
     assets: inlineBase64AssetStore,
     users: noUserRecord,
+    onCustomMessageReceived: showBoardNotice,
     ...(headless ? { getUserPresence: () => null } : {}),
   })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
@@ -103,6 +105,12 @@ export function BoardCanvas(props: CanvasOptions) {
       }}
     />
   )
+}
+
+/** What the server says over the socket besides sync: a refused edit, shown as a toast. */
+function showBoardNotice(data: unknown) {
+  const notice = boardNoticeSchema.safeParse(data)
+  if (notice.success) toast.error(notice.data.message, { id: 'board-limit' })
 }
 
 const EMPTY_STATE: BoardState = {

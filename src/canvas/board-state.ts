@@ -15,7 +15,12 @@ export type ConnectionState =
 
 /** Why the server ended the session for good. */
 export type SyncFailure =
-  { reason: 'not-found' } | { reason: 'forbidden' } | { reason: 'other'; message: string }
+  | { reason: 'not-found' }
+  | { reason: 'forbidden' }
+  /** Every place is taken; `viewOnlyOpen` when the places kept for viewers are not. */
+  | { reason: 'full'; viewOnlyOpen: boolean }
+  | { reason: 'too-many-from-address' }
+  | { reason: 'other'; message: string }
 
 export interface Collaborator {
   id: string

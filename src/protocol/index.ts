@@ -97,6 +97,68 @@ export const RECORD_RULES = {
 } as const
 
 /**
+ * Limits that keep a board's room up whatever its clients send: one socket, one address or a
+ * crowd can slow or lose only itself, never the room. Figures and reasons are in the README
+ * ("Security model"); the server enforces them (src/server), the app explains the closes.
+ */
+export const ROOM_LIMITS = {
+  /**
+   * Sockets on one board. PartyKit allows 100 connections a room without hibernation (which
+   * tldraw's in-memory room cannot use), so past this the platform would refuse anyway,
+   * without a reason; here the client is told the board is full. A self-hosted server may
+   * raise it with the `MAX_CONNECTIONS` var.
+   */
+  maxConnections: 100,
+  /**
+   * Of those, the last places are kept for viewers: a board full of editors still takes the
+   * view-only link (a projector, a latecomer watching), and the "board is full" screen offers it.
+   */
+  viewerPlaces: 20,
+  /**
+   * Sockets from one client address (`cf-connecting-ip`), so one machine cannot take every
+   * place. Generous: a workshop in one office shares one public address. `0` turns it off;
+   * the `MAX_CONNECTIONS_PER_ADDRESS` var changes it.
+   */
+  maxConnectionsPerAddress: 40,
+  /**
+   * Frames and bytes one socket may send per second, sustained, and in a burst (token buckets
+   * that start full). tldraw's client pushes at most 30 times a second; a whole 16 MiB message
+   * (a pasted board, an 8 MB image) fits in the byte burst.
+   */
+  framesPerSecond: 60,
+  frameBurst: 120,
+  bytesPerSecond: 1024 * 1024,
+  byteBurst: 20 * 1024 * 1024,
+  /** Over budget, a socket's frames wait in a queue this deep; past it the socket is closed. */
+  maxQueuedFrames: 100,
+  maxQueuedBytes: 2 * 1024 * 1024,
+  /**
+   * Presence (cursor, selection) forwarded per session per second, the latest kept: every
+   * forward is sent to every other socket, so presence costs grow with the square of the room.
+   */
+  presencePerSecond: 10,
+  /**
+   * A viewer's presence carries only what the people list shows (name, colour), at most this
+   * often: nobody needs a watcher's cursor.
+   */
+  viewerPresencePerSecond: 1,
+  /** A viewer sends connect, presence and pings: a few KB. Past this a message is refused. */
+  viewerMaxMessageBytes: 256 * 1024,
+  /** Unfinished chunked messages held for all of a board's sockets together. */
+  maxUnfinishedBytesPerRoom: 32 * 1024 * 1024,
+  /** Frames (and their bytes) a socket may send before its role is known (a real one sends 1). */
+  maxEarlyFrames: 32,
+  maxEarlyBytes: 256 * 1024,
+  /** Records on one board: 5x the 4,000-sticky board the tests and benchmarks use. */
+  maxRecords: 20_000,
+  /**
+   * The board's records as JSON: a board bigger than a snapshot's board file could not be
+   * snapshotted or restored, and the whole board lives in the Durable Object's 128 MB.
+   */
+  maxBoardBytes: 16 * 1024 * 1024,
+} as const
+
+/**
  * Reasons the server closes a socket. tldraw's client treats close code 4099 as fatal and
  * surfaces the reason; other codes make it reconnect.
  */
@@ -104,7 +166,25 @@ export const SYNC_FATAL_CLOSE_CODE = 4099
 export const CLOSE_REASONS = {
   notFound: 'NOT_FOUND',
   forbidden: 'FORBIDDEN',
+  /** Every place on the board is taken, the viewers' included. */
+  boardFull: 'BOARD_FULL',
+  /** The editors' places are taken; the view-only link still has room. */
+  boardFullForEditors: 'BOARD_FULL_VIEW_ONLY_OPEN',
+  /** Too many sockets from this client's address. */
+  tooManyFromAddress: 'TOO_MANY_FROM_ADDRESS',
 } as const
+/** A socket that sends faster than its budget, after its queue has filled (it may reconnect). */
+export const TOO_FAST_CLOSE_CODE = 4008
+
+/**
+ * Custom messages the server sends a client over the sync socket (tldraw's `custom` event):
+ * a push refused because the board is at its size limits, said to the writer as a toast.
+ */
+export const boardNoticeSchema = z.strictObject({
+  kind: z.literal('board-limit'),
+  message: z.string(),
+})
+export type BoardNotice = z.infer<typeof boardNoticeSchema>
 /** A bad frame closes only that socket, with policy-violation / too-big codes. */
 export const BAD_FRAME_CLOSE_CODE = 1008
 export const FRAME_TOO_BIG_CLOSE_CODE = 1009

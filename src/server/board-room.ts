@@ -8,6 +8,12 @@
  * checked before the room sees it, and nothing is acknowledged before it is on disk (the
  * AckGate holds what the room sends until the write before it has landed). A write that fails
  * drops every connection and reloads the board from storage.
+ *
+ * It also keeps the room up whatever clients send (ROOM_LIMITS): a board takes so many sockets
+ * (connection-limits.ts), each socket has a budget of frames and bytes (socket-budget.ts) and
+ * its presence is throttled (presence-throttle.ts), unfinished chunked messages are capped for
+ * the room, and a push that would make the board too big is refused (board-size.ts). Every
+ * per-socket piece is dropped when its socket closes.
  */
 import { TLSocketRoom, type RoomSnapshot } from '@tldraw/sync-core'
 import { createTLSchema, type TLRecord, type TLStoreSnapshot } from '@tldraw/tlschema'
@@ -15,26 +21,31 @@ import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
   FRAME_TOO_BIG_CLOSE_CODE,
+  LIMITS,
+  ROOM_LIMITS,
   SYNC_FATAL_CLOSE_CODE,
+  TOO_FAST_CLOSE_CODE,
   credentialsSchema,
+  type BoardNotice,
   type Role,
 } from '../protocol'
 import { AckGate } from './ack-gate'
 import type { BoardHost, RestoreOutcome } from './board-routes'
+import { BoardSize, type SizeLimits } from './board-size'
 import { BoardStorage } from './board-storage'
-import { FrameGuard } from './frame-guard'
+import { ConnectionCounter, type ConnectionLimits } from './connection-limits'
+import { FrameGuard, UnfinishedPool } from './frame-guard'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
+import { PresenceThrottle, type ClientMessage } from './presence-throttle'
 import { RefusalLog } from './refusal-log'
 import { PERMISSIONS, recordRules, resolveRole, type BoardAuth, type SessionMeta } from './roles'
 import { RoomStorage } from './room-storage'
 import { SnapshotStore } from './snapshot-store'
+import { SocketBudget } from './socket-budget'
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
-/** Frames a socket may send before its role is known; a real client sends one (connect). */
-const MAX_EARLY_FRAMES = 32
-
 export type Frame = string | ArrayBuffer | ArrayBufferView
 
 /** One client's socket, as PartyKit's `Party.Connection` offers it. */
@@ -53,6 +64,18 @@ export interface RoomEnvironment {
   connections(): Iterable<RoomConnection>
   /** Runs `task` with nothing else interleaved (Durable Objects' `blockConcurrencyWhile`). */
   exclusive<T>(task: () => Promise<T>): Promise<T>
+  /** Connection limits when not the defaults (the party's vars). */
+  readonly connectionLimits?: ConnectionLimits
+  /** Board size limits when not the defaults (tests). */
+  readonly sizeLimits?: SizeLimits
+}
+
+/** What the room keeps for one admitted socket, all of it dropped when it closes. */
+interface Session {
+  readonly role: Role
+  readonly guard: FrameGuard
+  readonly budget: SocketBudget<Frame>
+  readonly throttle: PresenceThrottle
 }
 
 /** Why a socket is turned away: fatal ones stop tldraw's client from retrying. */
@@ -67,13 +90,18 @@ export class BoardRoom implements BoardHost {
   private readonly gate: AckGate
   /** The document clock of the last write handed to storage. */
   private savedClock = 0
-  private readonly guards = new Map<string, FrameGuard>()
+  private readonly sessions = new Map<string, Session>()
   /** Frames that arrive while a socket's role is still being checked. */
-  private readonly early = new Map<string, Frame[]>()
+  private readonly early = new Map<string, { frames: Frame[]; bytes: number }>()
   /** Refused writes, one line each, a flood summarised. */
   private readonly log: RefusalLog
+  private readonly counter: ConnectionCounter
+  private readonly unfinished = new UnfinishedPool()
+  private readonly size: BoardSize
 
   constructor(private readonly env: RoomEnvironment) {
+    this.counter = new ConnectionCounter(env.connectionLimits)
+    this.size = new BoardSize(env.sizeLimits)
     this.boardStorage = new BoardStorage(env.storage)
     this.snapshots = new SnapshotStore(env.storage)
     this.people = new People(env.storage)
@@ -112,12 +140,17 @@ export class BoardRoom implements BoardHost {
     await this.openRoom(board)
   }
 
-  /** Admits a socket with the role its URL's credentials grant, or closes it saying why. */
-  async connect(conn: RoomConnection, url: URL): Promise<void> {
-    this.early.set(conn.id, [])
+  /**
+   * Admits a socket with the role its URL's credentials grant, if the board has a place for it
+   * (`address`: the client's, when the platform tells), or closes it saying why.
+   */
+  async connect(conn: RoomConnection, url: URL, address: string | null = null): Promise<void> {
+    this.early.set(conn.id, { frames: [], bytes: 0 })
     const role = await this.admit(url)
-    const queued = this.early.get(conn.id) ?? []
+    const queued = this.early.get(conn.id)?.frames
     this.early.delete(conn.id)
+    // Closed meanwhile (it left, or sent too much too early): nothing to set up.
+    if (!queued) return
     if (typeof role !== 'string') {
       conn.close(role.code, role.reason)
       return
@@ -127,12 +160,17 @@ export class BoardRoom implements BoardHost {
       conn.close(1013, 'The board is reloading; try again.')
       return
     }
+    const full = this.counter.admit(conn.id, role, address)
+    if (full) {
+      conn.close(full.code, full.reason)
+      return
+    }
     if (PERMISSIONS[role].canEdit) {
       this.people.remember(url.searchParams.get('u')).catch((error: unknown) => {
         console.error('could not remember a person', error)
       })
     }
-    this.guards.set(conn.id, new FrameGuard())
+    this.sessions.set(conn.id, this.openSession(conn, role))
     this.room.handleSocketConnect({
       sessionId: conn.id,
       isReadonly: !PERMISSIONS[role].canEdit,
@@ -148,20 +186,86 @@ export class BoardRoom implements BoardHost {
     for (const frame of queued) this.message(frame, conn)
   }
 
-  /** One frame from a socket: queued until its role is known, then guarded and handled. */
+  /** One frame from a socket: queued until its role is known, then paced, guarded, handled. */
   message(frame: Frame, sender: RoomConnection): void {
     const early = this.early.get(sender.id)
     if (early) {
-      if (early.push(frame) > MAX_EARLY_FRAMES) {
+      early.bytes += frameSize(frame)
+      if (
+        early.frames.push(frame) > ROOM_LIMITS.maxEarlyFrames ||
+        early.bytes > ROOM_LIMITS.maxEarlyBytes
+      ) {
         this.early.delete(sender.id)
-        sender.close(BAD_FRAME_CLOSE_CODE, 'Too many frames before the connection was set up.')
+        sender.close(BAD_FRAME_CLOSE_CODE, 'Too much sent before the connection was set up.')
       }
       return
     }
-    const guard = this.guards.get(sender.id)
-    const room = this.room
-    if (!guard || !room) return
-    const verdict = guard.accept(frame)
+    this.sessions.get(sender.id)?.budget.offer(frame, frameSize(frame))
+  }
+
+  /** The socket closed or failed: everything kept for it goes. */
+  disconnect(conn: RoomConnection): void {
+    this.early.delete(conn.id)
+    const session = this.sessions.get(conn.id)
+    if (!session) return
+    this.closeSession(conn.id, session)
+    this.room?.handleSocketClose(conn.id)
+  }
+
+  /** Sockets admitted now (for tests and the benchmarks' reports). */
+  get connectionCount(): number {
+    return this.counter.size
+  }
+
+  /** What the room holds for sockets now (tests check that it all goes when they leave). */
+  heldSockets(): { sessions: number; early: number; unfinishedBytes: number } {
+    return {
+      sessions: this.sessions.size,
+      early: this.early.size,
+      unfinishedBytes: this.unfinished.used,
+    }
+  }
+
+  private openSession(conn: RoomConnection, role: Role): Session {
+    const viewer = !PERMISSIONS[role].canEdit
+    const forward = (json: string) => {
+      const room = this.room
+      if (!room) return
+      this.gate.process(
+        () => room.handleSocketMessage(conn.id, json),
+        () => this.saveChanges(),
+      )
+    }
+    return {
+      role,
+      guard: new FrameGuard(
+        viewer ? ROOM_LIMITS.viewerMaxMessageBytes : LIMITS.maxMessageBytes,
+        this.unfinished,
+      ),
+      budget: new SocketBudget<Frame>(
+        (frame) => this.handleFrame(frame, conn),
+        (reason) => {
+          conn.close(TOO_FAST_CLOSE_CODE, reason)
+          this.disconnect(conn)
+        },
+      ),
+      throttle: new PresenceThrottle(viewer, forward),
+    }
+  }
+
+  private closeSession(id: string, session: Session) {
+    this.sessions.delete(id)
+    session.guard.dispose()
+    session.budget.dispose()
+    session.throttle.dispose()
+    this.counter.leave(id)
+  }
+
+  /** A frame within its socket's budget: reassembled and checked, then on to the room. */
+  private handleFrame(frame: Frame, sender: RoomConnection): void {
+    const session = this.sessions.get(sender.id)
+    if (!session || !this.room) return
+    const verdict = session.guard.accept(frame)
     switch (verdict.kind) {
       case 'partial':
         return
@@ -175,17 +279,29 @@ export class BoardRoom implements BoardHost {
         this.disconnect(sender)
         return
       case 'message':
-        this.gate.process(
-          () => room.handleSocketMessage(sender.id, verdict.json),
-          () => this.saveChanges(),
-        )
+        if (PERMISSIONS[session.role].canEdit) {
+          const refused = this.refuseIfTooBig(verdict.data, sender.id)
+          if (refused) {
+            session.throttle.accept(refused, JSON.stringify(refused))
+            return
+          }
+        }
+        session.throttle.accept(verdict.data, verdict.json)
     }
   }
 
-  /** The socket closed or failed. */
-  disconnect(conn: RoomConnection): void {
-    this.early.delete(conn.id)
-    if (this.guards.delete(conn.id)) this.room?.handleSocketClose(conn.id)
+  /**
+   * The push without its edits when they would take the board past its size limits (the room
+   * then answers "discard" and the writer's client drops them), with a notice to the writer;
+   * null when the message may go as it is.
+   */
+  private refuseIfTooBig(message: ClientMessage, sessionId: string): ClientMessage | null {
+    if (message.type !== 'push' || !message.diff) return null
+    const problem = this.size.refusal(message.diff as Record<string, unknown[]>)
+    if (!problem) return null
+    const notice: BoardNotice = { kind: 'board-limit', message: problem }
+    this.room?.sendCustomMessage(sessionId, notice)
+    return { ...message, diff: {} }
   }
 
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
@@ -248,6 +364,7 @@ export class BoardRoom implements BoardHost {
   private async openRoom(stored: RoomSnapshot | null) {
     const storage = new RoomStorage(stored)
     this.savedClock = storage.getClock()
+    this.size.reset((stored?.documents ?? []).map((d) => d.state))
     this.room = new TLSocketRoom<TLRecord, SessionMeta>({
       schema,
       storage,
@@ -271,13 +388,13 @@ export class BoardRoom implements BoardHost {
     })).result
     this.savedClock = clock
     if (!changes) return null
+    const puts = Object.values(changes.diff.puts).map((put) => (Array.isArray(put) ? put[1] : put))
+    if (changes.wipeAll) this.size.reset(puts)
+    else this.size.apply(puts, changes.diff.deletes)
     return this.boardStorage.save({
       documentClock: clock,
       schema,
-      puts: Object.values(changes.diff.puts).map((put) => ({
-        state: Array.isArray(put) ? put[1] : put,
-        lastChangedClock: clock,
-      })),
+      puts: puts.map((state) => ({ state, lastChangedClock: clock })),
       deletes: changes.diff.deletes,
       replaceAll: changes.wipeAll,
     })
@@ -292,7 +409,7 @@ export class BoardRoom implements BoardHost {
     for (const conn of this.env.connections()) conn.close(1011, 'storage write failed')
     this.room?.close()
     this.room = null
-    this.guards.clear()
+    for (const [id, session] of this.sessions) this.closeSession(id, session)
     void this.boardStorage.load().then((stored) => this.openRoom(stored))
   }
 
@@ -308,6 +425,11 @@ export class BoardRoom implements BoardHost {
     if (!credentials.success) return forbidden
     return (await resolveRole(this.boardAuth, credentials.data)) ?? forbidden
   }
+}
+
+/** A frame's size as the budgets count it (UTF-16 units for text, as the frame guard does). */
+function frameSize(frame: Frame): number {
+  return typeof frame === 'string' ? frame.length : frame.byteLength
 }
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8 (a reason may quote the client). */

@@ -19,10 +19,14 @@ export interface RawSocket {
   close(): void
 }
 
-export async function openRawSocket(serverUrl: string, path: string): Promise<RawSocket> {
+export async function openRawSocket(
+  serverUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<RawSocket> {
   const url = new URL(path, serverUrl)
   url.protocol = 'ws:'
-  const ws = new WebSocket(url)
+  const ws = new WebSocket(url, { headers })
   const messages: RawSocket['messages'] = []
   const waiters: (() => void)[] = []
   ws.on('message', (data) => {

@@ -1,13 +1,16 @@
 import * as syncCore from '@tldraw/sync-core'
 import { createTLSchema } from '@tldraw/tlschema'
 import { describe, expect, it, vi } from 'vitest'
+import { InstancePresenceRecordType, type TLPageId, type TLUserId } from '@tldraw/tlschema'
 import {
   CLOSE_REASONS,
+  ROOM_LIMITS,
   SYNC_FATAL_CLOSE_CODE,
+  TOO_FAST_CLOSE_CODE,
   boardPath,
   createBoardResponseSchema,
 } from '../../src/protocol'
-import { BoardRoom, type RoomConnection } from '../../src/server/board-room'
+import { BoardRoom, type RoomConnection, type RoomEnvironment } from '../../src/server/board-room'
 import { handleBoardRequest } from '../../src/server/board-routes'
 import { initialBoard } from '../../src/server/initial-board'
 import { mintBoardAuth } from '../../src/server/roles'
@@ -89,7 +92,7 @@ async function until(condition: () => unknown, what: string) {
 }
 
 /** A created board, its room started from storage as after a restart, and a way to connect. */
-async function board(title = 'Workshop') {
+async function board(title = 'Workshop', limits: Partial<RoomEnvironment> = {}) {
   const storage = new TestStorage()
   const connections: FakeConnection[] = []
   const env = {
@@ -97,6 +100,7 @@ async function board(title = 'Workshop') {
     storage,
     connections: () => connections.filter((c) => c.readyState === 1),
     exclusive: <T>(task: () => Promise<T>) => task(),
+    ...limits,
   }
   const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
   await new BoardRoom(env).create(initialBoard(title, undefined, 'inst0001'), auth)
@@ -105,22 +109,27 @@ async function board(title = 'Workshop') {
 
   let count = 0
   /** Opens a socket (participant unless told otherwise); `await`ing it waits for the role. */
-  const open = (credentials: { f?: string; k?: string } = { k: participantKey }) => {
+  const open = (
+    credentials: { f?: string; k?: string } = { k: participantKey },
+    address: string | null = null,
+  ) => {
     const conn = new FakeConnection(`conn-${++count}`)
     connections.push(conn)
     const url = new URL(`${origin}${boardPath(roomId)}`)
     for (const [name, value] of Object.entries(credentials)) url.searchParams.set(name, value)
-    return { conn, admitted: room.connect(conn, url) }
+    return { conn, admitted: room.connect(conn, url, address) }
   }
   /** A socket past tldraw's handshake. */
-  const join = async (credentials?: { f?: string; k?: string }) => {
-    const { conn, admitted } = open(credentials)
+  const join = async (credentials?: { f?: string; k?: string }, address: string | null = null) => {
+    const { conn, admitted } = open(credentials, address)
     await admitted
+    // Turned away (the tests of limits look at why).
+    if (conn.closed) return conn
     room.message(connectFrame, conn)
     await until(() => conn.of('connect').length > 0, 'the connect answer')
     return conn
   }
-  return { storage, room, env, open, join, facilitatorSecret }
+  return { storage, room, env, open, join, facilitatorSecret, participantKey }
 }
 
 describe('BoardRoom', () => {
@@ -276,5 +285,216 @@ describe('BoardRoom over HTTP', () => {
     const restarted = new BoardRoom(env)
     await restarted.start()
     expect(Object.keys(restarted.backup()?.store ?? {}).sort()).toEqual(Object.keys(store).sort())
+  })
+})
+
+/** A presence push as tldraw's client sends it: the whole record first, patches after. */
+function presencePush(clientClock: number, x: number, name = 'Ada') {
+  const record = InstancePresenceRecordType.create({
+    id: InstancePresenceRecordType.createId('raw'),
+    userId: 'user:ada' as TLUserId,
+    userName: name,
+    currentPageId: 'page:page' as TLPageId,
+    cursor: { x, y: 0, type: 'default', rotation: 0 },
+  })
+  return JSON.stringify({ type: 'push', clientClock, presence: ['put', record] })
+}
+
+/** The presence records another socket was sent (puts and patches applied), one per update. */
+function presenceSeen(conn: FakeConnection): Record<string, unknown>[] {
+  const { applyObjectDiff } = syncCore as unknown as {
+    applyObjectDiff(object: object, diff: object): Record<string, unknown>
+  }
+  const seen: Record<string, unknown>[] = []
+  let current: Record<string, unknown> = {}
+  for (const patch of conn.of('patch')) {
+    for (const [id, op] of Object.entries(patch.diff as Record<string, [string, object]>)) {
+      if (!id.startsWith('instance_presence:')) continue
+      current =
+        op[0] === 'put' ? (op[1] as Record<string, unknown>) : applyObjectDiff(current, op[1])
+      seen.push(current)
+    }
+  }
+  return seen
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('BoardRoom limits', () => {
+  it('takes so many sockets, keeps the last places for viewers, and frees a place on leaving', async () => {
+    const b = await board('Full', {
+      connectionLimits: { maxConnections: 4, viewerPlaces: 2, maxConnectionsPerAddress: 0 },
+    })
+    const editors = [await b.join(), await b.join()]
+    const late = await b.join()
+    expect(late.closed).toEqual({
+      code: SYNC_FATAL_CLOSE_CODE,
+      reason: CLOSE_REASONS.boardFullForEditors,
+    })
+    const viewers = [await b.join({}), await b.join({})]
+    for (const conn of [...editors, ...viewers]) expect(conn.closed).toBeNull()
+    const extra = await b.join({})
+    expect(extra.closed).toEqual({ code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.boardFull })
+    expect(b.room.connectionCount).toBe(4)
+
+    viewers[0].close()
+    b.room.disconnect(viewers[0])
+    expect((await b.join({})).closed).toBeNull()
+    editors[0].close()
+    b.room.disconnect(editors[0])
+    expect((await b.join()).closed).toBeNull()
+  })
+
+  it('takes so many sockets from one client address', async () => {
+    const b = await board('Office', {
+      connectionLimits: { maxConnections: 100, viewerPlaces: 20, maxConnectionsPerAddress: 2 },
+    })
+    const a = [await b.join({}, '10.0.0.1'), await b.join(undefined, '10.0.0.1')]
+    const third = await b.join({}, '10.0.0.1')
+    expect(third.closed).toEqual({
+      code: SYNC_FATAL_CLOSE_CODE,
+      reason: CLOSE_REASONS.tooManyFromAddress,
+    })
+    expect((await b.join({}, '10.0.0.2')).closed).toBeNull()
+    expect((await b.join({})).closed).toBeNull()
+    a[0].close()
+    b.room.disconnect(a[0])
+    expect((await b.join({}, '10.0.0.1')).closed).toBeNull()
+  })
+
+  it('slows a flooding socket, then closes it alone; edits carry on', async () => {
+    const b = await board()
+    const [writer, flooder] = [await b.join(), await b.join({})]
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    for (let i = 0; i < 300; i++) b.room.message('{"type":"ping"}', flooder)
+    expect(flooder.closed?.code).toBe(TOO_FAST_CLOSE_CODE)
+    expect(warn).toHaveBeenCalledTimes(1)
+    warn.mockRestore()
+    b.room.message(pushFrame('shape:still'), writer)
+    await b.room.settled()
+    await until(() => writer.of('push_result').length > 0, 'the push result')
+    expect(writer.of('push_result')[0].action).toBe('commit')
+    expect(writer.closed).toBeNull()
+    expect(b.room.connectionCount).toBe(1)
+  })
+
+  it('forwards presence at most presencePerSecond, the latest always arriving', async () => {
+    const b = await board()
+    const [mover, watcher] = [await b.join(), await b.join()]
+    for (let i = 1; i <= 50; i++) b.room.message(presencePush(i, i), mover)
+    await sleep(1000 / ROOM_LIMITS.presencePerSecond + 50)
+    await b.room.settled()
+    await until(() => mover.of('push_result').length === 50, 'an answer to every push')
+    const seen = presenceSeen(watcher)
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.length).toBeLessThanOrEqual(2)
+    expect(seen.at(-1)).toMatchObject({ cursor: { x: 50 } })
+  })
+
+  it('shows a viewer in the people list, without their cursor', async () => {
+    const b = await board()
+    const [viewer, watcher] = [await b.join({}), await b.join()]
+    b.room.message(presencePush(1, 123, 'Watcher'), viewer)
+    await sleep(20)
+    for (let i = 2; i < 20; i++) b.room.message(presencePush(i, 123 + i, 'Watcher'), viewer)
+    await sleep(1100)
+    await b.room.settled()
+    const seen = presenceSeen(watcher)
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toMatchObject({ userName: 'Watcher', cursor: null, selectedShapeIds: [] })
+    expect(viewer.of('push_result')).toHaveLength(19)
+  })
+
+  it('caps unfinished chunked messages for a viewer, and for the whole room', async () => {
+    const b = await board()
+    const viewer = await b.join({})
+    const piece = 'x'.repeat(200 * 1024)
+    b.room.message(`3_${piece}`, viewer)
+    b.room.message(`2_${piece}`, viewer)
+    expect(viewer.closed?.code).toBe(1009)
+
+    const mib = 'y'.repeat(1024 * 1024 - 8)
+    const hoard = async () => {
+      const conn = await b.join()
+      for (let i = 0; i < 15 && !conn.closed; i++) b.room.message(`${15 - i}_${mib}`, conn)
+      await sleep(0)
+      return conn
+    }
+    const [first, second, third] = [await hoard(), await hoard(), await hoard()]
+    expect(first.closed).toBeNull()
+    expect(second.closed).toBeNull()
+    expect(third.closed?.code).toBe(1009)
+    // Given back when they close: a newcomer may hold as much again.
+    for (const conn of [first, second]) {
+      conn.close()
+      b.room.disconnect(conn)
+    }
+    const [fourth, fifth] = [await hoard(), await hoard()]
+    expect(fourth.closed).toBeNull()
+    expect(fifth.closed).toBeNull()
+  })
+
+  it('caps what a socket sends before its role is known by bytes', async () => {
+    const b = await board()
+    const { conn } = b.open()
+    b.room.message('x'.repeat(ROOM_LIMITS.maxEarlyBytes + 1), conn)
+    expect(conn.closed?.code).toBe(1008)
+    // Nothing is set up for it once its role is known.
+    await sleep(20)
+    expect(b.room.connectionCount).toBe(0)
+  })
+
+  it('refuses an edit that would take the board past its size, telling the writer', async () => {
+    const b = await board('Small', { sizeLimits: { maxRecords: 1000, maxBoardBytes: 2 ** 30 } })
+    const [writer, watcher] = [await b.join(), await b.join()]
+    const records = Object.keys(b.room.backup()?.store ?? {}).length
+    const many = JSON.parse(pushFrame('shape:x0')) as { diff: Record<string, unknown[]> }
+    const template = many.diff['shape:x0']
+    for (let i = 1; i <= 1000 - records; i++) {
+      const id = `shape:x${i}`
+      many.diff[id] = ['put', { ...(template[1] as object), id }]
+    }
+    b.room.message(JSON.stringify(many), writer)
+    await b.room.settled()
+    await until(() => writer.of('push_result').length === 1, 'the refusal')
+    expect(writer.of('push_result')[0].action).toBe('discard')
+    expect(writer.of('custom')[0]).toMatchObject({
+      data: { kind: 'board-limit', message: expect.stringContaining('1,000') },
+    })
+    expect(b.storage.data.has('rec:shape:x1')).toBe(false)
+    expect(watcher.of('patch').some((p) => 'shape:x1' in (p.diff as object))).toBe(false)
+
+    // One record fewer fits, and deleting is always allowed.
+    delete many.diff['shape:x0']
+    b.room.message(JSON.stringify({ ...many, clientClock: 2 }), writer)
+    await b.room.settled()
+    await until(() => writer.of('push_result').length === 2, 'the commit')
+    expect(writer.of('push_result')[1].action).toBe('commit')
+    b.room.message(pushFrame('shape:one-more', 3), writer)
+    b.room.message(
+      JSON.stringify({ type: 'push', clientClock: 4, diff: { 'shape:x1': ['remove'] } }),
+      writer,
+    )
+    await b.room.settled()
+    await until(() => writer.of('push_result').length === 4, 'both answers')
+    expect(
+      writer
+        .of('push_result')
+        .map((r) => r.action)
+        .slice(2),
+    ).toEqual(['discard', 'commit'])
+  })
+
+  it('keeps nothing of sockets that left', async () => {
+    const b = await board()
+    const conns = await Promise.all(Array.from({ length: 20 }, () => b.join({})))
+    for (const conn of conns) b.room.message(presencePush(1, 1), conn)
+    expect(b.room.connectionCount).toBe(20)
+    for (const conn of conns) {
+      conn.close()
+      b.room.disconnect(conn)
+    }
+    expect(b.room.connectionCount).toBe(0)
+    expect(b.room.heldSockets()).toEqual({ sessions: 0, early: 0, unfinishedBytes: 0 })
   })
 })

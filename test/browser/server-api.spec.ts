@@ -109,6 +109,7 @@ test('a malformed or oversized frame closes only that socket; the room carries o
   expect(await honest.next('push_result')).toMatchObject({ action: 'commit' })
   await drawWithMouse(alice, 'rectangle', { x: 300, y: 250 }, { x: 450, y: 350 })
   await expectShapeTypes(alice, ['geo', 'geo'])
-  expect((await serverShapes(server.url, roomId)).length).toBe(2)
+  // Alice's rectangle reaches the server after her own board shows it.
+  await expect.poll(async () => (await serverShapes(server.url, roomId)).length).toBe(2)
   honest.close()
 })

@@ -262,6 +262,15 @@ describe('BoardRoom', () => {
     const puts = Object.keys((conn.of('patch')[0].diff ?? {}) as object)
     expect(puts).toEqual(expect.arrayContaining(shapes))
     expect(b.room.backup()?.store).toHaveProperty(['document:document', 'name'], 'Retro')
+
+    // The copy undoes the restore, and that restore keeps the Retro board in turn.
+    const undo = await b.room.restore(
+      (await b.room.snapshots.readBoard(before!.id))!,
+      'Before restoring “Before restoring “Retro””',
+    )
+    expect(undo).toMatchObject({ kind: 'restored', before: { width: null } })
+    expect(shapeIdsOf(b.room.backup()?.store)).toEqual(['shape:mine'])
+    expect(b.room.backup()?.store).toHaveProperty(['document:document', 'name'], 'Blank')
   })
 
   it('an edit acknowledged around a restore is on the restored board or in the safety copy', async () => {

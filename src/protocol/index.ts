@@ -291,7 +291,8 @@ export type LibraryErrorBody = z.infer<typeof libraryErrorBodySchema>
  * - `GET    /parties/board/<roomId>/snapshots/<id>.json`  the board as it was
  * - `DELETE /parties/board/<roomId>/snapshots/<id>`       facilitator only
  * - `POST   /parties/board/<roomId>/snapshots/<id>/restore`  facilitator only: the board
- *   becomes what it was when the snapshot was taken
+ *   becomes what it was when the snapshot was taken; the server first keeps the board as it
+ *   is, in the same step, as a snapshot without a picture
  *
  * Like the board itself, anyone holding the board id may read; writes need
  * `Authorization: Bearer <facilitator secret>`.
@@ -303,6 +304,12 @@ export const SNAPSHOT_LIMITS = {
   maxBoardBytes: 16 * 1024 * 1024,
   /** Snapshots one board keeps at most; delete some to take more. */
   maxSnapshots: 100,
+  /**
+   * The longest side of a snapshot's picture, in pixels: the largest canvas browsers draw
+   * (Chromium's and Safari's limit). A PNG header can claim 2^31 - 1 px in a few bytes; such a
+   * file would make every browser that shows the thumbnail try to allocate it.
+   */
+  maxImageSide: 16_384,
 } as const
 export const MAX_SNAPSHOT_TITLE_LENGTH = 120
 /** The multipart form's field names. */
@@ -313,23 +320,41 @@ export const snapshotIdSchema = z
   .regex(/^[A-Za-z0-9_-]{8,32}$/, 'a snapshot id is 8 to 32 letters, digits, "-" or "_"')
 export const snapshotTitleSchema = z.string().trim().min(1).max(MAX_SNAPSHOT_TITLE_LENGTH)
 
-/** One snapshot as listed; `url` is the image's absolute URL, stable for as long as it exists. */
-export const snapshotSummarySchema = z.strictObject({
+const snapshotFields = {
   id: snapshotIdSchema,
   title: snapshotTitleSchema,
   /** Milliseconds since the epoch. */
   createdAt: z.number(),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  url: z.url(),
-})
+}
+
+/**
+ * One snapshot as listed. `url` is its picture's absolute URL, stable for as long as it
+ * exists. A snapshot the server took itself (the board as it was before a restore) has no
+ * picture, since the server cannot draw one: its `url`, `width` and `height` are null.
+ */
+export const snapshotSummarySchema = z.union([
+  z.strictObject({
+    ...snapshotFields,
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    url: z.url(),
+  }),
+  z.strictObject({ ...snapshotFields, width: z.null(), height: z.null(), url: z.null() }),
+])
 export type SnapshotSummary = z.infer<typeof snapshotSummarySchema>
 
 export const snapshotListSchema = z.strictObject({ snapshots: z.array(snapshotSummarySchema) })
 export type SnapshotList = z.infer<typeof snapshotListSchema>
 
-/** `POST …/snapshots/<id>/restore` answers which snapshot the board now is. */
-export const restoreSnapshotResponseSchema = z.strictObject({ restored: snapshotIdSchema })
+/**
+ * `POST …/snapshots/<id>/restore` answers which snapshot the board now is, and the snapshot
+ * the server kept of the board as it was just before (no picture), or null when there was
+ * nothing to keep (the board had no shapes, or was already the snapshot).
+ */
+export const restoreSnapshotResponseSchema = z.strictObject({
+  restored: snapshotIdSchema,
+  before: snapshotSummarySchema.nullable(),
+})
 export type RestoreSnapshotResponse = z.infer<typeof restoreSnapshotResponseSchema>
 
 /**

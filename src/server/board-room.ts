@@ -7,7 +7,12 @@
  * around it: boards exist only once created, every connection gets a role, every frame is
  * checked before the room sees it, and nothing is acknowledged before it is on disk (the
  * AckGate holds what the room sends until the write before it has landed). A write that fails
- * drops every connection and reloads the board from storage.
+ * drops every connection and reloads the board from storage. A load that fails is tried again
+ * a few times, then reported; the next connection tries again, so the board is never left shut.
+ *
+ * A restore keeps the board as it was first, in the same synchronous step that replaces it, so
+ * every edit the server has acknowledged is either on the restored board (it came after) or in
+ * that safety copy (it came before), which is durable before the restore is.
  *
  * It also keeps the room up whatever clients send (ROOM_LIMITS): a board takes so many sockets
  * (connection-limits.ts), each socket has a budget of frames and bytes (socket-budget.ts) and
@@ -41,11 +46,16 @@ import { PresenceThrottle, type ClientMessage } from './presence-throttle'
 import { RefusalLog } from './refusal-log'
 import { PERMISSIONS, recordRules, resolveRole, type BoardAuth, type SessionMeta } from './roles'
 import { RoomStorage } from './room-storage'
-import { SnapshotStore } from './snapshot-store'
+import { SnapshotStore, type SnapshotEntry } from './snapshot-store'
 import { SocketBudget } from './socket-budget'
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
+/** Tries at loading the board before reporting it; each waits four times the last. */
+export const LOAD_ATTEMPTS = 4
+export const LOAD_RETRY_MS = 100
+const RELOADING: Refusal = { code: 1013, reason: 'The board is reloading; try again.' }
+
 export type Frame = string | ArrayBuffer | ArrayBufferView
 
 /** One client's socket, as PartyKit's `Party.Connection` offers it. */
@@ -91,6 +101,10 @@ export class BoardRoom implements BoardHost {
   /** The document clock of the last write handed to storage. */
   private savedClock = 0
   private readonly sessions = new Map<string, Session>()
+  /** Whether the board's secrets have been read (or written) once. */
+  private loaded = false
+  /** The load under way, which connections and requests wait for. */
+  private opening: Promise<boolean> | null = null
   /** Frames that arrive while a socket's role is still being checked. */
   private readonly early = new Map<string, { frames: Frame[]; bytes: number }>()
   /** Refused writes, one line each, a flood summarised. */
@@ -117,10 +131,15 @@ export class BoardRoom implements BoardHost {
     return this.boardAuth
   }
 
-  /** Loads the board's secrets, and the board when it exists. */
+  /** Loads the board's secrets, and the board when it exists (never throws: see `open`). */
   async start(): Promise<void> {
-    this.boardAuth = (await this.env.storage.get<BoardAuth>(AUTH_KEY)) ?? null
-    if (this.boardAuth) await this.openRoom(await this.boardStorage.load())
+    await this.open()
+  }
+
+  /** Whether the board is open (or was never created), after loading it again if it must. */
+  ensureOpen(): Promise<boolean> {
+    if (this.loaded && (!this.boardAuth || this.room)) return Promise.resolve(true)
+    return this.open()
   }
 
   exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -137,6 +156,7 @@ export class BoardRoom implements BoardHost {
     // The board exists once its secrets are stored: written last, after its records.
     await this.env.storage.put({ [AUTH_KEY]: auth })
     this.boardAuth = auth
+    this.loaded = true
     await this.openRoom(board)
   }
 
@@ -146,7 +166,7 @@ export class BoardRoom implements BoardHost {
    */
   async connect(conn: RoomConnection, url: URL, address: string | null = null): Promise<void> {
     this.early.set(conn.id, { frames: [], bytes: 0 })
-    const role = await this.admit(url)
+    const role = (await this.ensureOpen()) ? await this.admit(url) : RELOADING
     const queued = this.early.get(conn.id)?.frames
     this.early.delete(conn.id)
     // Closed meanwhile (it left, or sent too much too early): nothing to set up.
@@ -306,16 +326,19 @@ export class BoardRoom implements BoardHost {
 
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
   backup(): TLStoreSnapshot | null {
-    if (!this.room) return null
-    const stored = this.room.storage.getSnapshot?.() ?? this.room.getCurrentSnapshot()
-    return {
-      schema: stored.schema,
-      store: Object.fromEntries(stored.documents.map((d) => [d.state.id, d.state])),
-    } as TLStoreSnapshot
+    return this.room ? storeSnapshot(this.room) : null
   }
 
   /**
-   * Makes the board's document the board file's, for everyone connected, durably.
+   * Makes the board's document the board file's, for everyone connected, durably, and keeps
+   * the board as it was as a snapshot without a picture, titled `safetyTitle`.
+   *
+   * The safety copy's place is reserved first (a full list refuses the restore before anything
+   * changes). Then one synchronous step, with nothing interleaved, captures the room's state
+   * and loads the file: an edit committed before it is in the copy, one after it is applied to
+   * the restored board. The copy is written first and the restored board after it (the board
+   * storage runs its saves in order), so no crash can leave the restore without its copy; the
+   * diff to clients, and the answer, wait for both.
    *
    * In @tldraw/sync-core 5.4.2, `TLSocketRoom.loadSnapshot` is one storage transaction: it puts
    * the records that differ, deletes those the file lacks, and migrates. The room hears of it
@@ -324,35 +347,62 @@ export class BoardRoom implements BoardHost {
    * and then clients reconnect by themselves). It goes through the AckGate like a client's
    * push: the diff, and the 200 that acknowledges the restore, wait until it is on disk.
    */
-  async restore(board: string): Promise<RestoreOutcome> {
+  async restore(board: string, safetyTitle: string): Promise<RestoreOutcome> {
+    if (!this.room) return { kind: 'reloading' }
+    const slot = await this.snapshots.reserve().catch((error: unknown) => {
+      console.error('restoring a snapshot failed: the snapshot list could not be read', error)
+      return 'failed' as const
+    })
+    if (slot === 'failed') return { kind: 'failed' }
+    if (!slot) return { kind: 'full', limit: this.snapshots.maxSnapshots }
     const room = this.room
-    if (!room) return 'reloading'
-    const file = JSON.parse(board) as TLStoreSnapshot
-    const outcome: { error?: unknown; write?: Promise<void> } = {}
+    if (!room) {
+      slot.release()
+      return { kind: 'reloading' }
+    }
+    const step: {
+      error?: unknown
+      before?: string
+      copy?: Promise<SnapshotEntry>
+      write?: Promise<void>
+    } = {}
     this.gate.process(
       () => {
         // Caught here: the gate must still learn about the write, whatever happened.
         try {
-          room.loadSnapshot(file)
+          const current = storeSnapshot(room)
+          if (Object.values(current.store).some((r) => r.typeName === 'shape')) {
+            step.before = JSON.stringify(current)
+          }
+          room.loadSnapshot(JSON.parse(board) as TLStoreSnapshot)
         } catch (error) {
-          outcome.error = error
+          step.error = error
         }
       },
       () => {
-        const write = this.saveChanges()
-        if (write) outcome.write = write
+        // Nothing to keep when the board had no shapes or the restore changed nothing.
+        const changed = !step.error && room.storage.getClock() !== this.savedClock
+        if (changed && step.before !== undefined) {
+          step.copy = slot.write({ title: safetyTitle, board: step.before, image: null })
+        } else slot.release()
+        const write = this.saveChanges(step.copy)
+        if (write) step.write = write
         return write
       },
     )
     try {
-      if (outcome.error) throw outcome.error
-      await outcome.write
+      if (step.error) throw step.error
+      await step.write
       // Writes complete in order, but make sure everything before this one has, too.
       await this.gate.settled()
-      return 'restored'
+      return { kind: 'restored', before: (await step.copy) ?? null }
     } catch (error) {
+      step.copy?.catch(() => {})
       console.error('restoring a snapshot failed', error)
-      return 'failed'
+      // Answered once the board is back as it was on storage (a failed write reloads it).
+      await this.gate.settled()
+      await this.ensureOpen()
+      return { kind: 'failed' }
     }
   }
 
@@ -361,23 +411,61 @@ export class BoardRoom implements BoardHost {
     return this.gate.settled()
   }
 
+  /**
+   * Reads the board's secrets and records and opens the room, trying LOAD_ATTEMPTS times with
+   * a growing wait; false once every try failed (reported in one line). The next connection
+   * or request tries again, so a storage hiccup never leaves the board shut.
+   */
+  private open(): Promise<boolean> {
+    this.opening ??= (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          this.boardAuth = (await this.env.storage.get<BoardAuth>(AUTH_KEY)) ?? null
+          this.loaded = true
+          if (this.boardAuth) await this.openRoom(await this.boardStorage.load())
+          return true
+        } catch (error) {
+          if (attempt >= LOAD_ATTEMPTS) {
+            console.error(
+              `board ${this.roomId} could not be loaded (${attempt} tries); the next connection tries again:`,
+              error,
+            )
+            return false
+          }
+          await new Promise((resolve) => setTimeout(resolve, LOAD_RETRY_MS * 4 ** (attempt - 1)))
+        }
+      }
+    })().finally(() => (this.opening = null))
+    return this.opening
+  }
+
   private async openRoom(stored: RoomSnapshot | null) {
     const storage = new RoomStorage(stored)
     this.savedClock = storage.getClock()
     this.size.reset((stored?.documents ?? []).map((d) => d.state))
-    this.room = new TLSocketRoom<TLRecord, SessionMeta>({
+    const room = new TLSocketRoom<TLRecord, SessionMeta>({
       schema,
       storage,
       // Default-deny: every record type has a rule, which reads the board as it stands.
       authorizeRecord: recordRules(storage),
       log: this.log,
     })
-    // Opening may migrate records to a newer schema; store that before anyone connects.
-    await this.saveChanges()
+    this.room = room
+    try {
+      // Opening may migrate records to a newer schema; store that before anyone connects.
+      await this.saveChanges()
+    } catch (error) {
+      room.close()
+      this.room = null
+      throw error
+    }
   }
 
-  /** Starts the write for everything committed since the last one, or returns null. */
-  private saveChanges(): Promise<void> | null {
+  /**
+   * Starts the write for everything committed since the last one, or returns null. `after`
+   * is a write that must be durable before this one lands (a restore's safety copy).
+   */
+  private saveChanges(after?: Promise<unknown>): Promise<void> | null {
     const storage = this.room?.storage
     if (!storage || storage.getClock() === this.savedClock) return null
     const since = this.savedClock
@@ -391,13 +479,16 @@ export class BoardRoom implements BoardHost {
     const puts = Object.values(changes.diff.puts).map((put) => (Array.isArray(put) ? put[1] : put))
     if (changes.wipeAll) this.size.reset(puts)
     else this.size.apply(puts, changes.diff.deletes)
-    return this.boardStorage.save({
-      documentClock: clock,
-      schema,
-      puts: puts.map((state) => ({ state, lastChangedClock: clock })),
-      deletes: changes.diff.deletes,
-      replaceAll: changes.wipeAll,
-    })
+    return this.boardStorage.save(
+      {
+        documentClock: clock,
+        schema,
+        puts: puts.map((state) => ({ state, lastChangedClock: clock })),
+        deletes: changes.diff.deletes,
+        replaceAll: changes.wipeAll,
+      },
+      after,
+    )
   }
 
   /**
@@ -410,7 +501,7 @@ export class BoardRoom implements BoardHost {
     this.room?.close()
     this.room = null
     for (const [id, session] of this.sessions) this.closeSession(id, session)
-    void this.boardStorage.load().then((stored) => this.openRoom(stored))
+    void this.open()
   }
 
   /** The role the socket's credentials grant on this board, or why it is turned away. */
@@ -430,6 +521,15 @@ export class BoardRoom implements BoardHost {
 /** A frame's size as the budgets count it (UTF-16 units for text, as the frame guard does). */
 function frameSize(frame: Frame): number {
   return typeof frame === 'string' ? frame.length : frame.byteLength
+}
+
+/** The room's document as a tldraw store snapshot, in the room's schema. */
+function storeSnapshot(room: TLSocketRoom<TLRecord, SessionMeta>): TLStoreSnapshot {
+  const stored = room.storage.getSnapshot?.() ?? room.getCurrentSnapshot()
+  return {
+    schema: stored.schema,
+    store: Object.fromEntries(stored.documents.map((d) => [d.state.id, d.state])),
+  } as TLStoreSnapshot
 }
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8 (a reason may quote the client). */

@@ -377,7 +377,7 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
   // Restore, confirmed: the later sticky is gone for everyone, and what was there is kept.
   await item.getByRole('button', { name: /Restore the board/ }).click()
   const confirm = facilitator.getByTestId('restore-confirm')
-  await expect(confirm).toContainText('kept as a snapshot first')
+  await expect(confirm).toContainText('The server keeps the board as it is now as a snapshot first')
   await confirm.getByRole('button', { name: 'Restore' }).click()
   await expect(facilitator.getByText(/The board is back to/)).toBeVisible()
   await expect
@@ -395,6 +395,18 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
     .toEqual([expect.stringContaining('Before the snapshot')])
   await expect(item).toHaveCount(2)
   await expect(panel.getByText(/^Before restoring/)).toBeVisible()
+  await expect(
+    facilitator.getByText(/The board from before is kept as “Before restoring/),
+  ).toBeVisible()
+  // The server kept it without a picture: a placeholder, and nothing to copy or download.
+  const safetyCopy = item.filter({ hasText: 'Before restoring' })
+  await expect(safetyCopy.getByTestId('no-picture')).toHaveText(
+    'Kept by the server before a restore: no picture',
+  )
+  await expect(safetyCopy.locator('img')).toHaveCount(0)
+  await expect(safetyCopy.getByRole('button', { name: /Download/ })).toBeDisabled()
+  await expect(safetyCopy.getByRole('button', { name: /Copy the image link/ })).toBeDisabled()
+  await panel.screenshot({ path: test.info().outputPath('snapshots-panel-safety-copy.png') })
 
   // Delete the safety copy; the list and the server agree.
   await item

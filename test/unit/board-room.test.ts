@@ -10,11 +10,17 @@ import {
   boardPath,
   createBoardResponseSchema,
 } from '../../src/protocol'
-import { BoardRoom, type RoomConnection, type RoomEnvironment } from '../../src/server/board-room'
-import { handleBoardRequest } from '../../src/server/board-routes'
+import {
+  BoardRoom,
+  LOAD_ATTEMPTS,
+  type RoomConnection,
+  type RoomEnvironment,
+} from '../../src/server/board-room'
+import { handleBoardRequest, type RestoreOutcome } from '../../src/server/board-routes'
 import { initialBoard } from '../../src/server/initial-board'
 import { mintBoardAuth } from '../../src/server/roles'
 import { checkBoardFile } from '../../src/server/snapshot-http'
+import { SnapshotStore } from '../../src/server/snapshot-store'
 import { pushNewShape } from '../support/raw-socket'
 import { MemoryStorage } from './memory-storage'
 import { boardFile, origin, roomId } from './snapshot-fixtures'
@@ -58,9 +64,14 @@ class FakeConnection implements RoomConnection {
   }
 }
 
-/** The in-memory storage, whose writes can be held back, or made to fail once. */
+/** The in-memory storage, whose writes can be held back, or made to fail; it logs its writes. */
 class TestStorage extends MemoryStorage {
   failNextPut = false
+  /** Fails puts whose keys start with this, while set. */
+  failPutsOf: string | null = null
+  /** Lists (as a load does) that fail before one succeeds. */
+  failingLists = 0
+  readonly log: string[] = []
   private held: Promise<void> | null = null
   private releaseHeld = () => {}
 
@@ -74,14 +85,41 @@ class TestStorage extends MemoryStorage {
   }
 
   override async put<T>(entries: Record<string, T>) {
-    if (this.failNextPut) {
+    const keys = Object.keys(entries)
+    if (this.failNextPut || keys.some((k) => this.failPutsOf && k.startsWith(this.failPutsOf))) {
       this.failNextPut = false
       throw new Error('disk full (simulated)')
     }
     await this.held
+    this.log.push(...keys.map((k) => `put ${k}`))
     return super.put(entries)
   }
+
+  override async delete(keys: string[]) {
+    this.log.push(...keys.map((k) => `delete ${k}`))
+    return super.delete(keys)
+  }
+
+  override async list<T>(options: { prefix: string }) {
+    if (this.failingLists > 0) {
+      this.failingLists--
+      throw new Error('storage unavailable (simulated)')
+    }
+    return super.list<T>(options)
+  }
 }
+
+/** The board file a snapshot would hold: the retro template, checked as an upload is. */
+function retroFile(): string {
+  const file = checkBoardFile(JSON.stringify(boardFile('Retro')))
+  if ('error' in file) throw new Error('the fixture is not a board file')
+  return file.json
+}
+
+const shapeIdsOf = (store: object | undefined) =>
+  Object.keys(store ?? {})
+    .filter((id) => id.startsWith('shape:'))
+    .sort()
 
 async function until(condition: () => unknown, what: string) {
   const deadline = Date.now() + 5_000
@@ -202,29 +240,166 @@ describe('BoardRoom', () => {
     expect(rude.closed?.code).toBe(1008)
   })
 
-  it('restores a board file: into storage first, then the diff to everyone', async () => {
+  it('restores a board file: the safety copy, then the board, on storage, then the diff', async () => {
     const b = await board('Blank')
     const conn = await b.join()
-    const file = checkBoardFile(JSON.stringify(boardFile('Retro')))
-    if ('error' in file) throw new Error('the fixture is not a board file')
+    b.room.message(pushFrame('shape:mine'), conn)
+    await b.room.settled()
     const shapes = Object.keys(boardFile().store).filter((id) => id.startsWith('shape:'))
     expect(shapes.length).toBeGreaterThan(0)
 
     b.storage.hold()
-    let outcome: string | null = null
-    const restoring = b.room.restore(file.json).then((result) => (outcome = result))
+    let outcome: RestoreOutcome | null = null
+    const restoring = b.room
+      .restore(retroFile(), 'Before restoring “Retro”')
+      .then((result) => (outcome = result))
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(outcome).toBeNull()
     expect(conn.of('patch')).toEqual([])
 
+    b.storage.log.length = 0
     b.storage.release()
     await restoring
-    expect(outcome).toBe('restored')
+    if (outcome!.kind !== 'restored') throw new Error(`restore: ${outcome!.kind}`)
+    const before = (outcome as unknown as RestoreOutcome & { kind: 'restored' }).before
+    expect(before).toMatchObject({ title: 'Before restoring “Retro”', width: null, height: null })
     for (const id of shapes) expect(b.storage.data.has(`rec:${id}`), id).toBe(true)
+    // The copy is listed before the restored board is written: no crash can lose both.
+    const copyListed = b.storage.log.indexOf(`put snap:${before!.id}`)
+    const boardWritten = b.storage.log.indexOf(`put rec:${shapes[0]}`)
+    expect(copyListed).toBeGreaterThanOrEqual(0)
+    expect(copyListed).toBeLessThan(boardWritten)
+    const copy = JSON.parse((await b.room.snapshots.readBoard(before!.id))!)
+    expect(shapeIdsOf(copy.store)).toEqual(['shape:mine'])
+
     await until(() => conn.of('patch').length > 0, 'the diff')
     const puts = Object.keys((conn.of('patch')[0].diff ?? {}) as object)
     expect(puts).toEqual(expect.arrayContaining(shapes))
     expect(b.room.backup()?.store).toHaveProperty(['document:document', 'name'], 'Retro')
+
+    // The copy undoes the restore, and that restore keeps the Retro board in turn.
+    const undo = await b.room.restore(
+      (await b.room.snapshots.readBoard(before!.id))!,
+      'Before restoring “Before restoring “Retro””',
+    )
+    expect(undo).toMatchObject({ kind: 'restored', before: { width: null } })
+    expect(shapeIdsOf(b.room.backup()?.store)).toEqual(['shape:mine'])
+    expect(b.room.backup()?.store).toHaveProperty(['document:document', 'name'], 'Blank')
+  })
+
+  it('an edit acknowledged around a restore is on the restored board or in the safety copy', async () => {
+    const b = await board()
+    const [writer, watcher] = [await b.join(), await b.join()]
+    b.room.message(pushFrame('shape:before', 1), writer)
+    await b.room.settled()
+    await until(() => writer.of('push_result').length === 1, 'the first answer')
+
+    // The next push is committed but its write is held: not acknowledged yet when the restore
+    // begins. Then the restore, and a push that arrives once the restore has replaced the board.
+    b.storage.hold()
+    b.room.message(pushFrame('shape:racing', 2), writer)
+    const restoring = b.room.restore(retroFile(), 'Before restoring “Retro”')
+    // Committed after the restore was asked for, before its step (it first reserves a place).
+    b.room.message(pushFrame('shape:during', 3), writer)
+    await until(() => !shapeIdsOf(b.room.backup()?.store).includes('shape:racing'), 'the step')
+    b.room.message(pushFrame('shape:after', 4), writer)
+    expect(writer.of('push_result')).toHaveLength(1)
+    b.storage.release()
+
+    const outcome = await restoring
+    if (outcome.kind !== 'restored' || !outcome.before) throw new Error('no safety copy')
+    await b.room.settled()
+    await until(() => writer.of('push_result').length === 4, 'every answer')
+    expect(writer.of('push_result').map((m) => [m.clientClock, m.action])).toEqual([
+      [1, 'commit'],
+      [2, 'commit'],
+      [3, 'commit'],
+      [4, 'commit'],
+    ])
+    const copy = JSON.parse((await b.room.snapshots.readBoard(outcome.before.id))!).store
+    const onBoard = b.room.backup()?.store
+    expect(shapeIdsOf(copy)).toEqual(['shape:before', 'shape:during', 'shape:racing'])
+    expect(shapeIdsOf(onBoard)).toContain('shape:after')
+    expect(shapeIdsOf(onBoard)).not.toContain('shape:racing')
+    // Every acknowledged edit is in one or the other, on storage too (a restarted board).
+    const restarted = new BoardRoom(b.env)
+    await restarted.start()
+    for (const id of ['shape:before', 'shape:racing', 'shape:during', 'shape:after']) {
+      expect(id in copy || id in (restarted.backup()?.store ?? {}), id).toBe(true)
+    }
+    // The watcher saw the racing sticky come, then go with the restore, then the late one.
+    await until(() => watcher.of('patch').length >= 3, 'the watcher’s patches')
+  })
+
+  it('keeps no copy of a board without shapes, and refuses a restore when the list is full', async () => {
+    const b = await board('Blank')
+    const empty = await b.room.restore(retroFile(), 'Before restoring “Retro”')
+    expect(empty).toEqual({ kind: 'restored', before: null })
+    expect(await b.room.snapshots.list()).toEqual([])
+
+    const full = new BoardRoom(b.env)
+    Object.defineProperty(full, 'snapshots', {
+      value: new SnapshotStore(b.storage, 1),
+    })
+    await full.start()
+    await full.snapshots.add({ board: retroFile(), image: null })
+    const refused = await full.restore(retroFile(), 'Before restoring “Retro”')
+    expect(refused).toEqual({ kind: 'full', limit: 1 })
+  })
+
+  it('a safety copy that cannot be written fails the restore; the board is as it was', async () => {
+    const b = await board()
+    const conn = await b.join()
+    b.room.message(pushFrame('shape:kept'), conn)
+    await b.room.settled()
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    b.storage.failPutsOf = 'snap-piece:'
+    const outcome = await b.room.restore(retroFile(), 'Before restoring “Retro”')
+    b.storage.failPutsOf = null
+    expect(outcome).toEqual({ kind: 'failed' })
+    expect(errors.mock.calls.map((c) => String(c[0])).sort()).toEqual([
+      'board storage write failed; reloading the board',
+      'restoring a snapshot failed',
+    ])
+    errors.mockRestore()
+    // Answered once the board is back as it was, reloaded from storage.
+    expect(shapeIdsOf(b.room.backup()?.store)).toEqual(['shape:kept'])
+    expect(await b.room.snapshots.list()).toEqual([])
+    const restarted = new BoardRoom(b.env)
+    await restarted.start()
+    expect(shapeIdsOf(restarted.backup()?.store)).toEqual(['shape:kept'])
+  })
+
+  it('a load that fails is tried again; one that keeps failing leaves the board openable', async () => {
+    const b = await board()
+    b.storage.failingLists = 2
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const retried = new BoardRoom(b.env)
+    await retried.start()
+    expect(retried.backup()).not.toBeNull()
+    expect(errors).not.toHaveBeenCalled()
+
+    b.storage.failingLists = Infinity
+    const failing = new BoardRoom(b.env)
+    await failing.start()
+    expect(failing.backup()).toBeNull()
+    expect(errors).toHaveBeenCalledOnce()
+    expect(String(errors.mock.calls[0][0])).toMatch(
+      new RegExp(`could not be loaded \\(${LOAD_ATTEMPTS} tries\\)`),
+    )
+    errors.mockRestore()
+    const early = new FakeConnection('early')
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {})
+    await failing.connect(early, new URL(`${origin}${boardPath(roomId)}`))
+    expect(early.closed).toEqual({ code: 1013, reason: 'The board is reloading; try again.' })
+    quiet.mockRestore()
+
+    // Storage is back: the next connection opens the board rather than finding it shut.
+    b.storage.failingLists = 0
+    const later = new FakeConnection('later')
+    await failing.connect(later, new URL(`${origin}${boardPath(roomId)}`))
+    expect(later.closed).toBeNull()
+    expect(failing.backup()).not.toBeNull()
   })
 
   it('after a failed write, drops every socket and reloads the board from storage', async () => {
@@ -249,6 +424,24 @@ describe('BoardRoom', () => {
     expect(b.room.backup()?.store).not.toHaveProperty('shape:lost')
     const again = await b.join()
     expect(again.closed).toBeNull()
+  })
+
+  it('after a failed write whose reload fails too, a socket waits for the retry and gets in', async () => {
+    const b = await board()
+    const writer = await b.join()
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    b.storage.failNextPut = true
+    b.storage.failingLists = 1
+    b.room.message(pushFrame('shape:lost'), writer)
+    await b.room.settled()
+    expect(writer.closed?.code).toBe(1011)
+    // The reload is failing and waiting to retry: this socket waits for it, not a 1013.
+    const again = await b.join()
+    expect(again.closed).toBeNull()
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
+      'board storage write failed; reloading the board',
+    ])
+    errors.mockRestore()
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  MAX_SNAPSHOT_TITLE_LENGTH,
   boardPath,
   peoplePath,
   snapshotBoardPath,
@@ -14,6 +15,7 @@ import {
   handleBoardRequest,
   readCreateBody,
   routeBoardRequest,
+  safetyTitle,
   type BoardHost,
   type RestoreOutcome,
 } from '../../src/server/board-routes'
@@ -181,18 +183,20 @@ describe('board create body', () => {
 async function board(options: { maxSnapshots?: number; created?: boolean } = {}) {
   const kv = new SnapshotTestStorage()
   const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
-  const restored: string[] = []
-  let outcome: RestoreOutcome = 'restored'
+  let opens = true
+  const restored: { json: string; title: string }[] = []
+  let outcome: RestoreOutcome = { kind: 'restored', before: null }
   const host: BoardHost = {
     roomId,
     auth: options.created === false ? null : auth,
     snapshots: new SnapshotStore(kv, options.maxSnapshots),
     people: new People(kv),
     exclusive: (task) => task(),
+    ensureOpen: () => Promise.resolve(opens),
     create: () => Promise.reject(new Error('not in these tests')),
     backup: () => null,
-    async restore(json) {
-      restored.push(json)
+    async restore(json, title) {
+      restored.push({ json, title })
       return outcome
     },
   }
@@ -206,6 +210,7 @@ async function board(options: { maxSnapshots?: number; created?: boolean } = {})
     facilitator: as(facilitatorSecret),
     participant: as(participantKey),
     restoreOutcome: (next: RestoreOutcome) => (outcome = next),
+    failLoads: () => (opens = false),
     get: (path: string, headers: Record<string, string> = {}) =>
       send(new Request(`${origin}${path}`, { headers })),
     take: (parts: Parameters<typeof uploadRequest>[0] = {}, headers: Record<string, string> = {}) =>
@@ -260,6 +265,8 @@ describe('snapshot requests, end to end on one board', () => {
 
     const json = await b.get(snapshotBoardPath(roomId, summary.id))
     expect(json.headers.get('Content-Type')).toMatch(/application\/json/)
+    // The board's content: never kept by a shared cache, unlike the picture.
+    expect(json.headers.get('Cache-Control')).toBe('private, no-store')
     expect((await json.json()).store).toEqual(boardFile().store)
 
     const removal = { method: 'DELETE', headers: b.participant }
@@ -366,16 +373,60 @@ describe('snapshot requests, end to end on one board', () => {
 
     const done = await restore(b.facilitator)
     expect(done.status).toBe(200)
-    expect(await done.json()).toEqual({ restored: id })
+    expect(await done.json()).toEqual({ restored: id, before: null })
     expect(b.restored).toHaveLength(1)
-    expect(JSON.parse(b.restored[0]).store).toEqual(boardFile().store)
+    expect(JSON.parse(b.restored[0].json).store).toEqual(boardFile().store)
+    expect(b.restored[0].title).toBe('Before restoring “Snapshot 1”')
 
-    b.restoreOutcome('reloading')
+    // The safety copy the host kept is answered as a snapshot without a picture.
+    const kept = await b.host.snapshots.add({
+      title: 'Before restoring “Snapshot 1”',
+      board: '{}',
+      image: null,
+    })
+    if (kept.kind !== 'added') throw new Error('expected the copy to be added')
+    b.restoreOutcome({ kind: 'restored', before: kept.entry })
+    expect(await (await restore(b.facilitator)).json()).toEqual({
+      restored: id,
+      before: {
+        id: kept.entry.id,
+        title: 'Before restoring “Snapshot 1”',
+        createdAt: kept.entry.createdAt,
+        width: null,
+        height: null,
+        url: null,
+      },
+    })
+    const picture = await b.get(snapshotImagePath(roomId, kept.entry.id))
+    expect(picture.status).toBe(404)
+    expect((await picture.json()).error).toMatch(/has no picture/)
+
+    b.restoreOutcome({ kind: 'reloading' })
     const reloading = await restore(b.facilitator)
     expect(reloading.status).toBe(503)
     expect(reloading.headers.get('Retry-After')).toBe('1')
-    b.restoreOutcome('failed')
+    b.restoreOutcome({ kind: 'full', limit: 100 })
+    expect(await errorOf(await restore(b.facilitator))).toMatchObject({
+      status: 409,
+      error: expect.stringMatching(/at most 100 snapshots.*keeps the board as it is/),
+    })
+    b.restoreOutcome({ kind: 'failed' })
     expect((await errorOf(await restore(b.facilitator))).status).toBe(500)
+  })
+
+  it('names the safety copy after the snapshot restored, within the title limit', () => {
+    expect(safetyTitle('Retro')).toBe('Before restoring “Retro”')
+    const long = safetyTitle('x'.repeat(MAX_SNAPSHOT_TITLE_LENGTH))
+    expect(long).toHaveLength(MAX_SNAPSHOT_TITLE_LENGTH)
+    expect(long).toMatch(/^Before restoring “x+…”$/)
+  })
+
+  it('answers 503 while a board that failed to load is not open yet', async () => {
+    const b = await board()
+    b.failLoads()
+    const listing = await b.get(snapshotsPath(roomId))
+    expect(listing.status).toBe(503)
+    expect(listing.headers.get('Retry-After')).toBe('1')
   })
 
   it('counts people', async () => {

@@ -15,6 +15,7 @@ import {
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
+import { styleNonce } from './style-nonce'
 import { syncFailure } from './sync-errors'
 import { LIMITS } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
@@ -27,6 +28,9 @@ const assetUrls = getAssetUrlsByImport()
 
 // Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
 const MAX_IMAGE_DIMENSION = 2400
+
+// tldraw tags its few <style> elements with this, which the page's policy allows (style-nonce.ts).
+const options = { nonce: styleNonce() }
 
 // The Svelte top bar replaces tldraw's page menu and share panel; zone counts draw on the canvas.
 const components: TLComponents = { PageMenu: null, SharePanel: null, OnTheCanvas: ZoneCounts }
@@ -74,6 +78,7 @@ export function BoardCanvas(props: CanvasOptions) {
     <Tldraw
       store={store.store}
       assetUrls={assetUrls}
+      options={options}
       components={components}
       overrides={role === 'facilitator' ? undefined : withoutLocking}
       licenseKey={licenseKey}

@@ -2,6 +2,7 @@
  * The contract between the browser and the PartyKit server. Both sides import this module,
  * so a URL, a request body or a close reason cannot drift apart.
  */
+import './zod-setup'
 import { z } from 'zod'
 import { templateIdSchema, templateSchema } from './template-format'
 
@@ -90,6 +91,15 @@ export const CLOSE_REASONS = {
 /** A bad frame closes only that socket, with policy-violation / too-big codes. */
 export const BAD_FRAME_CLOSE_CODE = 1008
 export const FRAME_TOO_BIG_CLOSE_CODE = 1009
+
+/**
+ * The page's style nonce: tldraw draws a few `<style>` elements of its own (the license
+ * watermark, fonts in an export) and tags them with `options.nonce`. The built page carries
+ * `<meta name="csp-style-nonce" content="__CSP_STYLE_NONCE__">`; the server puts a fresh nonce
+ * there, and in the policy, for every page it answers.
+ */
+export const STYLE_NONCE_META = 'csp-style-nonce'
+export const STYLE_NONCE_PLACEHOLDER = '__CSP_STYLE_NONCE__'
 
 /** Paths, so neither side spells them by hand. */
 export function boardPath(roomId: string): string {

@@ -68,7 +68,11 @@ export async function run(): Promise<void> {
 
 async function measure(server: TestServer, n: number): Promise<Sample> {
   const roomId = nanoid(22)
-  const created = await fetch(`${server.url}${boardPath(roomId)}`, { method: 'POST', body: '{}' })
+  const created = await fetch(`${server.url}${boardPath(roomId)}`, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'Content-Type': 'application/json' },
+  })
   if (created.status !== 201) throw new Error(`create board: ${created.status}`)
   const { participantKey } = createBoardResponseSchema.parse(await created.json())
   const clientUrl = () => {

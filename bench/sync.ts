@@ -170,7 +170,11 @@ async function switchbackTarget(): Promise<Target> {
       : `started \`${server!.command}\` on ${server!.url}`,
     async newRoom() {
       const roomId = nanoid(22)
-      const res = await fetch(`${httpBase}${boardPath(roomId)}`, { method: 'POST', body: '{}' })
+      const res = await fetch(`${httpBase}${boardPath(roomId)}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'Content-Type': 'application/json' },
+      })
       if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
       const board = createBoardResponseSchema.parse(await res.json())
       const wsBase = httpBase.replace(/^http/, 'ws')

@@ -12,6 +12,7 @@
  * router shows only Not Found: nothing to frame.
  */
 import { STYLE_NONCE_PLACEHOLDER, roomIdInBoardPage, roomIdSchema } from '../protocol'
+import { NOSNIFF } from './http'
 
 /** Where the build leaves the page among the static files (read with `lobby.assets.fetch`). */
 export const APP_SHELL_ASSET = '/app-shell.html'
@@ -61,9 +62,6 @@ function socketOrigin(pageUrl: string): string {
   const url = new URL(pageUrl)
   return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`
 }
-
-/** Headers for any answer of ours that a browser might render or sniff. */
-export const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' } as const
 
 export function pageSecurityHeaders(pageUrl: string, styleNonce: string): Record<string, string> {
   return {

@@ -38,6 +38,8 @@ import { MAX_TEMPLATE_BYTES, type Template } from '../protocol/template-format'
 import { builtInTemplate, BUILT_IN_TEMPLATES } from '../templates/catalog'
 import {
   bearerSecret,
+  crossSiteWrite,
+  drainBody,
   errorResponse,
   idInPath,
   json,
@@ -265,6 +267,11 @@ export async function readCreateBody(
 }
 
 async function create(req: HttpRequest, host: BoardHost): Promise<Response> {
+  const crossSite = crossSiteWrite(req)
+  if (crossSite) {
+    await drainBody(req, MAX_CREATE_BYTES)
+    return crossSite.error
+  }
   const body = await readCreateBody(req)
   if ('error' in body) return body.error
   // One at a time: two requests racing to create the same board must not both win.

@@ -19,6 +19,8 @@ import {
   describeIssues,
   drainBody,
   errorResponse,
+  jsonText,
+  NOSNIFF,
   readBody,
   type HttpRequest,
   type Refused,
@@ -219,6 +221,7 @@ function imageHeaders(id: string, bytes: number): Record<string, string> {
     'Cache-Control': 'public, max-age=31536000, immutable',
     ETag: `"${id}"`,
     'Access-Control-Allow-Origin': '*',
+    ...NOSNIFF,
   }
 }
 
@@ -240,14 +243,12 @@ export function imageNotModified(request: ImageRequest): Response {
   return new Response(null, { status: 304, headers })
 }
 
-/** The stored board JSON; immutable like the image. */
+/**
+ * The stored board JSON. Not cached: unlike the image, made to be pasted anywhere, it is the
+ * whole board, which no shared cache should keep (nor serve after the snapshot is deleted).
+ */
 export function boardResponse(text: string): Response {
-  return new Response(text, {
-    headers: {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Cache-Control': 'public, max-age=31536000, immutable',
-    },
-  })
+  return jsonText(text)
 }
 
 function mib(bytes: number) {

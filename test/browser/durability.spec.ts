@@ -88,7 +88,10 @@ test('an edit is on disk before the server acknowledges it', async ({ server }) 
   // Kill the server the moment the acknowledgement arrives, several times over.
   for (let round = 0; round < 5; round++) {
     const roomId = `ack${round}${Date.now()}`.padEnd(22, '0')
-    const created = await fetch(`${server.url}/parties/board/${roomId}`, { method: 'POST' })
+    const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+    })
     const { participantKey } = await created.json()
     const socket = await openRawSocket(server.url, `/parties/board/${roomId}?k=${participantKey}`)
     await socket.handshake()

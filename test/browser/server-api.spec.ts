@@ -12,7 +12,11 @@ import { expect, test } from './fixtures'
 import { openRawSocket, pushNewShape } from '../support/raw-socket'
 
 const createBoard = async (serverUrl: string, roomId: string, body: unknown = {}) =>
-  fetch(`${serverUrl}/parties/board/${roomId}`, { method: 'POST', body: JSON.stringify(body) })
+  fetch(`${serverUrl}/parties/board/${roomId}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+  })
 
 const freshId = () =>
   `t${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
@@ -31,6 +35,25 @@ test('HTTP: creation, backup, and clear errors for bad requests', async ({ serve
   expect(badBody.status).toBe(400)
   expect((await badBody.json()).error).toMatch(/title/)
   expect((await fetch(`${server.url}/parties/board/${roomId}`)).status).toBe(404)
+
+  // What another site's page could send without a preflight (a form, a text/plain fetch), and
+  // a JSON one from another origin: refused, and no board is made.
+  const path = `${server.url}/parties/board/${roomId}`
+  const body = JSON.stringify({ title: 'Forged' })
+  const plain = await fetch(path, { method: 'POST', body })
+  expect(plain.status).toBe(415)
+  const form = await fetch(path, { method: 'POST', body: new URLSearchParams({ title: 'x' }) })
+  expect(form.status).toBe(415)
+  const json = { 'Content-Type': 'application/json' }
+  const crossSite: Record<string, string>[] = [
+    { Origin: 'https://evil.example' },
+    { 'Sec-Fetch-Site': 'cross-site' },
+  ]
+  for (const from of crossSite) {
+    const forged = await fetch(path, { method: 'POST', body, headers: { ...json, ...from } })
+    expect(forged.status).toBe(403)
+  }
+  expect((await fetch(path)).status).toBe(404)
 
   const created = await createBoard(server.url, roomId, { title: 'Design review' })
   expect(created.status).toBe(201)

@@ -46,6 +46,7 @@ async function createBoard(serverUrl: string, title = 'Snapshot board'): Promise
   const created = await fetch(`${serverUrl}/parties/board/${roomId}`, {
     method: 'POST',
     body: JSON.stringify({ title }),
+    headers: { 'Content-Type': 'application/json' },
   })
   expect(created.status).toBe(201)
   const { facilitatorSecret, participantKey } = await created.json()

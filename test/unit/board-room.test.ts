@@ -258,7 +258,14 @@ describe('BoardRoom over HTTP', () => {
     expect((await handleBoardRequest(new Request(url), room)).status).toBe(404)
 
     const post = () =>
-      handleBoardRequest(new Request(url, { method: 'POST', body: '{"templateId":"retro"}' }), room)
+      handleBoardRequest(
+        new Request(url, {
+          method: 'POST',
+          body: '{"templateId":"retro"}',
+          headers: { 'Content-Type': 'application/json' },
+        }),
+        room,
+      )
     const created = await post()
     expect(created.status).toBe(201)
     expect(createBoardResponseSchema.parse(await created.json())).toMatchObject({

@@ -234,6 +234,7 @@ describe('snapshot requests, end to end on one board', () => {
 
     const list = await b.get(snapshotsPath(roomId))
     expect(list.headers.get('Cache-Control')).toBe('no-store')
+    expect(list.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect(snapshotListSchema.parse(await list.json())).toEqual({ snapshots: [summary] })
 
     const image = await b.get(snapshotImagePath(roomId, summary.id))
@@ -244,6 +245,7 @@ describe('snapshot requests, end to end on one board', () => {
       'cache-control': 'public, max-age=31536000, immutable',
       etag: `"${summary.id}"`,
       'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
     })
     expect(Buffer.from(await image.arrayBuffer()).equals(Buffer.from(png))).toBe(true)
 
@@ -260,6 +262,9 @@ describe('snapshot requests, end to end on one board', () => {
 
     const json = await b.get(snapshotBoardPath(roomId, summary.id))
     expect(json.headers.get('Content-Type')).toMatch(/application\/json/)
+    // The whole board: kept by no shared cache, unlike the image.
+    expect(json.headers.get('Cache-Control')).toBe('no-store')
+    expect(json.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect((await json.json()).store).toEqual(boardFile().store)
 
     const removal = { method: 'DELETE', headers: b.participant }

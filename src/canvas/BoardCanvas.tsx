@@ -49,8 +49,16 @@ export function BoardCanvas(props: CanvasOptions) {
   const { roomId, role, credential, onState, onReady, licenseKey, headless } = props
   // A headless export is nobody: it shows no cursor and is not counted as taking part.
   const personId = headless ? null : props.user.id
+  // Asked before every connection attempt (a ticket is good once); stops once we unmount.
+  const mounted = useRef(true)
+  useEffect(() => {
+    mounted.current = true
+    return () => {
+      mounted.current = false
+    }
+  }, [])
   const uri = useMemo(
-    () => boardSocketUrl(roomId, credential, personId),
+    () => () => boardSocketUrl(roomId, credential, personId, () => !mounted.current),
     [roomId, credential, personId],
   )
   const store = useSync({

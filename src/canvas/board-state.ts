@@ -35,7 +35,7 @@ export interface BoardState {
 export interface CanvasOptions {
   roomId: string
   role: Role
-  /** The facilitator secret or participant key, sent to the server in the socket URL. */
+  /** The facilitator secret or participant key, traded for a socket ticket (socket-url.ts). */
   credential: { f: string } | { k: string } | null
   user: { id: string; name: string; color: string }
   licenseKey: string | undefined

@@ -53,8 +53,10 @@ export const errorBodySchema = z.strictObject({ error: z.string() })
 export type ErrorBody = z.infer<typeof errorBodySchema>
 
 /**
- * Who a connection is. Decided by the server from the credentials in the socket URL
- * (`?f=` facilitator secret, `?k=` participant key); no credential means viewer.
+ * Who a connection is. Decided by the server from a secret (`f`, the facilitator secret, or
+ * `k`, the participant key); no secret means viewer. Secrets never travel in a URL (which
+ * server and proxy logs keep): the client trades one for a socket ticket (`ticketsPath`) and
+ * connects with `?t=<ticket>`.
  */
 export const ROLES = ['facilitator', 'participant', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
@@ -64,6 +66,24 @@ export const credentialsSchema = z.strictObject({
   k: secretSchema.optional(),
 })
 export type Credentials = z.infer<typeof credentialsSchema>
+
+/**
+ * `POST /parties/board/<roomId>/tickets` with `Authorization: Bearer <facilitator secret or
+ * participant key>` answers a socket ticket: good for one connection, within
+ * `SOCKET_TICKET_TTL_MS`, with the role the secret grants. The board's server keeps tickets in
+ * memory only; an unknown, used or expired one is refused like a wrong key (FORBIDDEN).
+ */
+export const SOCKET_TICKET_TTL_MS = 30_000
+export const SOCKET_TICKET_PARAM = 't'
+export const socketTicketSchema = secretSchema
+export const socketTicketResponseSchema = z.strictObject({
+  ticket: socketTicketSchema,
+  expiresAt: z.number(),
+})
+export type SocketTicketResponse = z.infer<typeof socketTicketResponseSchema>
+export function ticketsPath(roomId: string): string {
+  return `${boardPath(roomId)}/tickets`
+}
 
 /**
  * Limits on what a client may send over the socket. tldraw's client splits messages into

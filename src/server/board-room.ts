@@ -15,8 +15,9 @@ import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
   FRAME_TOO_BIG_CLOSE_CODE,
+  SOCKET_TICKET_PARAM,
   SYNC_FATAL_CLOSE_CODE,
-  credentialsSchema,
+  socketTicketSchema,
   type Role,
 } from '../protocol'
 import { AckGate } from './ack-gate'
@@ -25,14 +26,9 @@ import { BoardStorage } from './board-storage'
 import { FrameGuard } from './frame-guard'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
-import {
-  PERMISSIONS,
-  recordAuthorizers,
-  resolveRole,
-  type BoardAuth,
-  type SessionMeta,
-} from './roles'
+import { PERMISSIONS, recordAuthorizers, type BoardAuth, type SessionMeta } from './roles'
 import { SnapshotStore } from './snapshot-store'
+import { SocketTickets } from './socket-tickets'
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
@@ -65,6 +61,7 @@ type Refusal = { code: number; reason: string }
 export class BoardRoom implements BoardHost {
   readonly snapshots: SnapshotStore
   readonly people: People
+  readonly tickets = new SocketTickets()
   private boardAuth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
   private readonly boardStorage: BoardStorage
@@ -113,7 +110,7 @@ export class BoardRoom implements BoardHost {
     await this.openRoom(board)
   }
 
-  /** Admits a socket with the role its URL's credentials grant, or closes it saying why. */
+  /** Admits a socket with the role its URL's ticket grants, or closes it saying why. */
   async connect(conn: RoomConnection, url: URL): Promise<void> {
     this.early.set(conn.id, [])
     const role = await this.admit(url)
@@ -295,17 +292,21 @@ export class BoardRoom implements BoardHost {
     void this.boardStorage.load().then((stored) => this.openRoom(stored))
   }
 
-  /** The role the socket's credentials grant on this board, or why it is turned away. */
+  /**
+   * The role the socket's ticket grants on this board (no ticket: viewer), or why it is turned
+   * away. A secret in the URL itself (`?f=`, `?k=`, as clients sent before tickets) is refused
+   * rather than read, so that no client keeps putting secrets where logs keep them; a bad,
+   * used or expired ticket is refused like a wrong key, never downgraded.
+   */
   private async admit(url: URL): Promise<Role | Refusal> {
     const notFound = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.notFound }
     const forbidden = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.forbidden }
     if (!this.boardAuth) return notFound
-    const credentials = credentialsSchema.safeParse({
-      f: url.searchParams.get('f') ?? undefined,
-      k: url.searchParams.get('k') ?? undefined,
-    })
-    if (!credentials.success) return forbidden
-    return (await resolveRole(this.boardAuth, credentials.data)) ?? forbidden
+    const query = url.searchParams
+    if (query.has('f') || query.has('k')) return forbidden
+    if (!query.has(SOCKET_TICKET_PARAM)) return 'viewer'
+    const ticket = socketTicketSchema.safeParse(query.get(SOCKET_TICKET_PARAM))
+    return (ticket.success && this.tickets.redeem(ticket.data)) || forbidden
   }
 }
 

@@ -11,7 +11,7 @@ import {
   waitForSync,
 } from './board-helpers'
 import { expect, test } from './fixtures'
-import { openRawSocket, pushNewShape } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'
 
 test.afterEach(async ({ server }) => server.ensureRunning())
 
@@ -93,7 +93,10 @@ test('an edit is on disk before the server acknowledges it', async ({ server }) 
       headers: { 'Content-Type': 'application/json' },
     })
     const { participantKey } = await created.json()
-    const socket = await openRawSocket(server.url, `/parties/board/${roomId}?k=${participantKey}`)
+    const socket = await openRawSocket(
+      server.url,
+      await boardSocketPath(server.url, roomId, participantKey),
+    )
     await socket.handshake()
     socket.send(pushNewShape(`shape:round${round}`))
     expect(await socket.next('push_result')).toMatchObject({ action: 'commit' })

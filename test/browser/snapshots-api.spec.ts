@@ -20,7 +20,7 @@ import {
 import { MAX_UPLOAD_BYTES } from '../../src/server/snapshot-http'
 import { expectShapeTypes, joinByLink, serverShapes } from './board-helpers'
 import { expect, test } from './fixtures'
-import { openRawSocket, pushNewShape } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'
 
 test.afterEach(async ({ server }) => server.ensureRunning())
 
@@ -277,7 +277,7 @@ test('restore: the board becomes the snapshot, for connected clients too, and st
   const board = await createBoard(server.url)
   const socket = await openRawSocket(
     server.url,
-    `/parties/board/${board.roomId}?k=${board.participantKey}`,
+    await boardSocketPath(server.url, board.roomId, board.participantKey),
   )
   await socket.handshake()
   socket.send(pushNewShape('shape:kept'))
@@ -340,26 +340,32 @@ test('people: participants and the facilitator count once each, viewers not, acr
     return (await response.json()).participants as number
   }
   expect(await count()).toBe(0)
-  const open = async (query: string) => {
-    const socket = await openRawSocket(server.url, `/parties/board/${board.roomId}?${query}`)
+  const open = async (secret: string | undefined, person?: string) => {
+    const path = await boardSocketPath(
+      server.url,
+      board.roomId,
+      secret,
+      person ? { u: person } : {},
+    )
+    const socket = await openRawSocket(server.url, path)
     expect(await socket.handshake()).toMatchObject({ type: 'connect' })
     return socket
   }
-  const k = `k=${board.participantKey}`
-  const f = `f=${board.facilitatorSecret}`
+  const k = board.participantKey
+  const f = board.facilitatorSecret
 
-  const first = await open(`${k}&u=person-aaaa1111`)
+  const first = await open(k, 'person-aaaa1111')
   await expect.poll(count).toBe(1)
   // The same person again, a viewer with a person id, a participant without one, and a
   // malformed id (which is ignored, not refused): still one.
-  const again = await open(`${k}&u=person-aaaa1111`)
-  const viewer = await open('u=viewer-bbbb2222')
+  const again = await open(k, 'person-aaaa1111')
+  const viewer = await open(undefined, 'viewer-bbbb2222')
   const anonymous = await open(k)
-  const malformed = await open(`${f}&u=no!`)
+  const malformed = await open(f, 'no!')
   await new Promise((r) => setTimeout(r, 500))
   expect(await count()).toBe(1)
 
-  const facilitator = await open(`${f}&u=person-cccc3333`)
+  const facilitator = await open(f, 'person-cccc3333')
   await expect.poll(count).toBe(2)
   for (const socket of [first, again, viewer, anonymous, malformed, facilitator]) socket.close()
 

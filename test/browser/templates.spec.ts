@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
-import { openRawSocket } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket } from '../support/raw-socket'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
 import { expect, test, type People } from './fixtures'
@@ -122,7 +122,10 @@ for (const { id } of FROM_THE_BEAUTIFUL_MESS) {
     expect(before).toMatchObject({ isLocked: true })
 
     // Through the raw sync protocol, as a modified client would: delete, move and unlock.
-    const socket = await openRawSocket(server.url, `/parties/board/${roomId}?k=${participantKey}`)
+    const socket = await openRawSocket(
+      server.url,
+      await boardSocketPath(server.url, roomId, participantKey),
+    )
     expect((await socket.handshake()).type).toBe('connect')
     const frameShapeId = onScreen.id.replace(zone.id, frame.id)
     socket.send({ type: 'push', clientClock: 1, diff: { [onScreen.id]: ['remove'] } })

@@ -6,6 +6,8 @@ import {
   SYNC_FATAL_CLOSE_CODE,
   boardPath,
   createBoardResponseSchema,
+  socketTicketResponseSchema,
+  ticketsPath,
 } from '../../src/protocol'
 import { BoardRoom, type RoomConnection } from '../../src/server/board-room'
 import { handleBoardRequest } from '../../src/server/board-routes'
@@ -104,23 +106,34 @@ async function board(title = 'Workshop') {
   await room.start()
 
   let count = 0
-  /** Opens a socket (participant unless told otherwise); `await`ing it waits for the role. */
-  const open = (credentials: { f?: string; k?: string } = { k: participantKey }) => {
+  /** A socket ticket for the secret, through the board's HTTP route, as the app gets one. */
+  const ticket = async (secret: string) => {
+    const answer = await handleBoardRequest(
+      new Request(`${origin}${ticketsPath(roomId)}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${secret}` },
+      }),
+      room,
+    )
+    return socketTicketResponseSchema.parse(await answer.json()).ticket
+  }
+  /** Opens a socket with this query; `await`ing `admitted` waits for the role. */
+  const open = (query: Record<string, string>) => {
     const conn = new FakeConnection(`conn-${++count}`)
     connections.push(conn)
     const url = new URL(`${origin}${boardPath(roomId)}`)
-    for (const [name, value] of Object.entries(credentials)) url.searchParams.set(name, value)
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value)
     return { conn, admitted: room.connect(conn, url) }
   }
-  /** A socket past tldraw's handshake. */
-  const join = async (credentials?: { f?: string; k?: string }) => {
-    const { conn, admitted } = open(credentials)
+  /** A socket past tldraw's handshake: a participant, or who `secret` says (null: viewer). */
+  const join = async (secret: string | null = participantKey) => {
+    const { conn, admitted } = open(secret ? { t: await ticket(secret) } : {})
     await admitted
     room.message(connectFrame, conn)
     await until(() => conn.of('connect').length > 0, 'the connect answer')
     return conn
   }
-  return { storage, room, env, open, join, facilitatorSecret }
+  return { storage, room, env, open, join, ticket, facilitatorSecret, participantKey }
 }
 
 describe('BoardRoom', () => {
@@ -143,7 +156,7 @@ describe('BoardRoom', () => {
 
   it('handles, in order, the frames a socket sends before its role is known', async () => {
     const b = await board()
-    const { conn, admitted } = b.open()
+    const { conn, admitted } = b.open({ t: await b.ticket(b.participantKey) })
     b.room.message(connectFrame, conn)
     b.room.message(pushFrame('shape:first', 1), conn)
     b.room.message(pushFrame('shape:second', 2), conn)
@@ -163,7 +176,7 @@ describe('BoardRoom', () => {
 
   it('refuses a viewer’s push: nothing reaches the board or its storage', async () => {
     const b = await board()
-    const viewer = await b.join({})
+    const viewer = await b.join(null)
     b.room.message(pushFrame('shape:viewer'), viewer)
     await b.room.settled()
     await until(() => viewer.of('push_result').length > 0, 'the push result')
@@ -175,12 +188,34 @@ describe('BoardRoom', () => {
 
   it('turns away sockets with a wrong key, on a board never created, or bad frames', async () => {
     const b = await board()
-    const { conn: stranger, admitted } = b.open({ k: 'A'.repeat(43) })
-    await admitted
-    expect(stranger.closed).toEqual({
-      code: SYNC_FATAL_CLOSE_CODE,
-      reason: CLOSE_REASONS.forbidden,
-    })
+    const used = await b.ticket(b.participantKey)
+    await b.open({ t: used }).admitted
+    const refused: Record<string, string>[] = [
+      // A ticket nobody issued, one already used, and one that is not a ticket at all.
+      { t: 'A'.repeat(43) },
+      { t: used },
+      { t: 'hello' },
+      // The right secret, but in the URL (where logs keep it): refused, not read.
+      { k: b.participantKey },
+      { f: b.facilitatorSecret },
+      { t: await b.ticket(b.participantKey), k: b.participantKey },
+    ]
+    for (const query of refused) {
+      const { conn: stranger, admitted } = b.open(query)
+      await admitted
+      expect(stranger.closed, JSON.stringify(query)).toEqual({
+        code: SYNC_FATAL_CLOSE_CODE,
+        reason: CLOSE_REASONS.forbidden,
+      })
+    }
+    const wrongSecret = await handleBoardRequest(
+      new Request(`${origin}${ticketsPath(roomId)}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${'A'.repeat(43)}` },
+      }),
+      b.room,
+    )
+    expect(wrongSecret.status).toBe(403)
 
     const empty = new BoardRoom({ ...b.env, storage: new MemoryStorage() })
     await empty.start()

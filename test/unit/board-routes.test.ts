@@ -23,6 +23,7 @@ import { SnapshotStore } from '../../src/server/snapshot-store'
 import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 import { SnapshotTestStorage } from './snapshot-storage'
+import { SocketTickets } from '../../src/server/socket-tickets'
 
 const secret = 'S'.repeat(43)
 const snapId = '0mwuqm43cClQyDv2F'
@@ -188,6 +189,7 @@ async function board(options: { maxSnapshots?: number; created?: boolean } = {})
     auth: options.created === false ? null : auth,
     snapshots: new SnapshotStore(kv, options.maxSnapshots),
     people: new People(kv),
+    tickets: new SocketTickets(),
     exclusive: (task) => task(),
     create: () => Promise.reject(new Error('not in these tests')),
     backup: () => null,

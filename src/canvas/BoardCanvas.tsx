@@ -6,6 +6,7 @@ import { useSync } from '@tldraw/sync'
 import { useEffect, useMemo, useRef } from 'react'
 import {
   Tldraw,
+  atom,
   inlineBase64AssetStore,
   react,
   type Editor,
@@ -17,7 +18,7 @@ import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
 import { styleNonce } from './style-nonce'
 import { syncFailure } from './sync-errors'
-import { LIMITS } from '../protocol'
+import { LIMITS, roleMessageSchema, type Role } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { guardBackground } from './background-guard'
 import { createCanvasHandle } from './handle'
@@ -61,9 +62,12 @@ export function BoardCanvas(props: CanvasOptions) {
     () => () => boardSocketUrl(roomId, credential, personId, () => !mounted.current),
     [roomId, credential, personId],
   )
+  // Who is who, as the server tells it (role badges): kept across reconnects of this canvas.
+  const roles = useMemo(() => atom<Roles>('roles', { you: null, byPresence: {} }), [])
   const store = useSync({
     uri,
     assets: inlineBase64AssetStore,
+    onCustomMessageReceived: (data: unknown) => hearRoles(roles, data),
     ...(headless ? { getUserPresence: () => null } : {}),
   })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
@@ -100,7 +104,7 @@ export function BoardCanvas(props: CanvasOptions) {
         // Open on the whole board: a template's frames are bigger than most screens.
         if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit()
         const stopGuarding = guardBackground(editor, role)
-        const reporter = reportState(editor, () => connectionStatus.current, onState)
+        const reporter = reportState(editor, roles, () => connectionStatus.current, onState)
         reportNow.current = reporter.report
         return () => {
           reportNow.current = null
@@ -117,7 +121,28 @@ const EMPTY_STATE: BoardState = {
   connection: { kind: 'loading' },
   title: '',
   collaborators: [],
+  role: null,
   agenda: [],
+}
+
+/** Each session's role by its presence record id, and ours. */
+interface Roles {
+  you: Role | null
+  byPresence: Record<string, Role>
+}
+
+/** The server's word on who is who; anything else that arrives as a custom message is ignored. */
+function hearRoles(roles: ReturnType<typeof atom<Roles>>, data: unknown) {
+  const message = roleMessageSchema.safeParse(data)
+  if (!message.success) return
+  const m = message.data
+  roles.update((known) => {
+    if (m.type === 'roles') return { you: m.you, byPresence: m.roles }
+    const byPresence = { ...known.byPresence }
+    if (m.type === 'role-joined') byPresence[m.presenceId] = m.role
+    else delete byPresence[m.presenceId]
+    return { ...known, byPresence }
+  })
 }
 
 /**
@@ -126,6 +151,7 @@ const EMPTY_STATE: BoardState = {
  */
 function reportState(
   editor: Editor,
+  roles: ReturnType<typeof atom<Roles>>,
   connectionStatus: () => 'online' | 'offline',
   onState: (state: BoardState) => void,
 ) {
@@ -168,10 +194,12 @@ function reportState(
       connection: connection(),
       title: editor.getDocumentSettings().name,
       collaborators: editor.getCollaborators().map((c) => ({
-        id: c.userId,
+        id: c.id,
         name: c.userName || 'Anonymous',
         color: c.color,
+        role: roles.get().byPresence[c.id] ?? null,
       })),
+      role: roles.get().you,
       agenda: agendaOf(editor.getDocumentSettings().meta),
     }
     // Presence records change with every cursor move; the shell hears only when what it shows

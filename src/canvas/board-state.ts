@@ -18,9 +18,12 @@ export type SyncFailure =
   { reason: 'not-found' } | { reason: 'forbidden' } | { reason: 'other'; message: string }
 
 export interface Collaborator {
+  /** The presence record's id: the server assigns it, one per session. */
   id: string
   name: string
   color: string
+  /** As the server told us (null until it has): never what the person's client claims. */
+  role: Role | null
 }
 
 export interface BoardState {
@@ -28,6 +31,8 @@ export interface BoardState {
   title: string
   /** Everyone else on the board now, from tldraw's presence records. */
   collaborators: Collaborator[]
+  /** This session's role as the server admitted it (null until it has said). */
+  role: Role | null
   /** The steps of the templates on the board, from the document record. */
   agenda: AgendaSection[]
 }

@@ -86,6 +86,24 @@ export function ticketsPath(roomId: string): string {
 }
 
 /**
+ * Who is who, told by the server over the board's socket (tldraw custom messages), because a
+ * presence record is written by its own client and may claim any name. Presence record ids are
+ * the server's (it assigns one per session), so the people list puts each badge by the record
+ * id. `roles` goes to a session once it has joined (everyone there, and its own role), then
+ * `role-joined` and `role-left` as others come and go.
+ */
+export const roleMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('roles'),
+    you: z.enum(ROLES),
+    roles: z.record(z.string(), z.enum(ROLES)),
+  }),
+  z.strictObject({ type: z.literal('role-joined'), presenceId: z.string(), role: z.enum(ROLES) }),
+  z.strictObject({ type: z.literal('role-left'), presenceId: z.string() }),
+])
+export type RoleMessage = z.infer<typeof roleMessageSchema>
+
+/**
  * Limits on what a client may send over the socket. tldraw's client splits messages into
  * frames of at most 1 MiB; a whole (reassembled) message above MAX_MESSAGE_BYTES is refused.
  */

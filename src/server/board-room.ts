@@ -27,6 +27,7 @@ import { FrameGuard } from './frame-guard'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
 import { PERMISSIONS, recordAuthorizers, type BoardAuth, type SessionMeta } from './roles'
+import { RoleRoster } from './role-roster'
 import { SnapshotStore } from './snapshot-store'
 import { SocketTickets } from './socket-tickets'
 
@@ -64,6 +65,8 @@ export class BoardRoom implements BoardHost {
   readonly tickets = new SocketTickets()
   private boardAuth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
+  /** Who is who, told to every client (the role badges in the people list). */
+  private roster = new RoleRoster()
   private readonly boardStorage: BoardStorage
   private readonly gate: AckGate
   /** The document clock of the last write handed to storage. */
@@ -174,7 +177,10 @@ export class BoardRoom implements BoardHost {
         return
       case 'message':
         this.gate.process(
-          () => room.handleSocketMessage(sender.id, verdict.json),
+          () => {
+            room.handleSocketMessage(sender.id, verdict.json)
+            this.roster.maybeJoined(room, sender.id)
+          },
           () => this.saveChanges(),
         )
     }
@@ -246,10 +252,13 @@ export class BoardRoom implements BoardHost {
   private async openRoom(stored: RoomSnapshot | null) {
     const storage = new InMemorySyncStorage<TLRecord>({ snapshot: stored ?? undefined })
     this.savedClock = storage.getClock()
+    const roster = new RoleRoster()
+    this.roster = roster
     this.room = new TLSocketRoom<TLRecord, SessionMeta>({
       schema,
       storage,
       authorizeRecord: recordAuthorizers,
+      onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
     })
     // Opening may migrate records to a newer schema; store that before anyone connects.
     await this.saveChanges()

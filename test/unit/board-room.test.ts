@@ -8,6 +8,7 @@ import {
   createBoardResponseSchema,
   socketTicketResponseSchema,
   ticketsPath,
+  type RoleMessage,
 } from '../../src/protocol'
 import { BoardRoom, type RoomConnection } from '../../src/server/board-room'
 import { handleBoardRequest } from '../../src/server/board-routes'
@@ -82,8 +83,8 @@ class TestStorage extends MemoryStorage {
   }
 }
 
-async function until(condition: () => unknown, what: string) {
-  const deadline = Date.now() + 5_000
+async function until(condition: () => unknown, what: string, ms = 5_000) {
+  const deadline = Date.now() + ms
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 5))
@@ -165,7 +166,12 @@ describe('BoardRoom', () => {
     await admitted
     await b.room.settled()
     await until(() => conn.of('push_result').length === 2, 'both push results')
-    expect(conn.received.map((m) => m.type)).toEqual(['connect', 'push_result', 'push_result'])
+    // (Past the handshake the server also says who is who: custom messages, not counted here.)
+    expect(conn.received.map((m) => m.type).filter((t) => t !== 'custom')).toEqual([
+      'connect',
+      'push_result',
+      'push_result',
+    ])
     expect(conn.of('push_result').map((m) => [m.clientClock, m.action])).toEqual([
       [1, 'commit'],
       [2, 'commit'],
@@ -227,6 +233,27 @@ describe('BoardRoom', () => {
     b.room.message('{"type":"push"}', rude)
     expect(rude.closed?.code).toBe(1008)
   })
+
+  it('tells everyone each session’s role, as the server decided it, by presence id', async () => {
+    const b = await board()
+    const roles = (conn: FakeConnection) => conn.of('custom').map((m) => m.data as RoleMessage)
+    const facilitator = await b.join(b.facilitatorSecret)
+    const viewer = await b.join(null)
+    const [mine] = roles(facilitator)
+    expect(mine).toMatchObject({ type: 'roles', you: 'facilitator' })
+    const [joined] = roles(facilitator).slice(1)
+    expect(joined).toMatchObject({ type: 'role-joined', role: 'viewer' })
+    const [seen] = roles(viewer)
+    if (seen.type !== 'roles' || joined.type !== 'role-joined') throw new Error('wrong order')
+    expect(seen.you).toBe('viewer')
+    expect(Object.values(seen.roles).sort()).toEqual(['facilitator', 'viewer'])
+    expect(seen.roles[joined.presenceId]).toBe('viewer')
+
+    // tldraw removes a closed session (and its presence) after 5 s; its badge goes with it.
+    b.room.disconnect(viewer)
+    await until(() => roles(facilitator).length === 3, 'the viewer leaving', 8_000)
+    expect(roles(facilitator)[2]).toEqual({ type: 'role-left', presenceId: joined.presenceId })
+  }, 15_000)
 
   it('restores a board file: into storage first, then the diff to everyone', async () => {
     const b = await board('Blank')

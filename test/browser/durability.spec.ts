@@ -12,6 +12,7 @@ import {
 } from './board-helpers'
 import { expect, test } from './fixtures'
 import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'
+import { waitInPage } from '../support/page-wait'
 
 test.afterEach(async ({ server }) => server.ensureRunning())
 
@@ -148,8 +149,9 @@ test('a pasted image, bigger than one storage value, survives a crash', async ({
   await expectShapeTypes(bob, ['image'])
   // tldraw creates the asset first and fills in its data when the file is read: wait until Bob
   // has the data, which the server broadcasts only once it is on disk.
-  await bob.waitForFunction(
-    (bytes) =>
+  await waitInPage(
+    bob,
+    (bytes: number) =>
       window.editor.getAssets().some((a) => 'src' in a.props && (a.props.src ?? '').length > bytes),
     (png * 4) / 3,
   )

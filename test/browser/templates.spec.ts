@@ -11,6 +11,7 @@ import { boardSocketPath, openRawSocket } from '../support/raw-socket'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
 import { expect, test, type People } from './fixtures'
+import { waitInPage } from '../support/page-wait'
 
 const FROM_THE_BEAUTIFUL_MESS = BUILT_IN_TEMPLATES.filter((t) =>
   t.source?.url.startsWith('https://cutlefish.substack.com/'),
@@ -32,8 +33,9 @@ async function templateBoard(people: People, serverUrl: string, templateId: stri
   const participant = await people.join('Pat')
   await participant.goto(link)
   await waitForSync(participant)
-  await participant.waitForFunction(
-    (n) => window.editor.getCurrentPageShapeIds().size >= n,
+  await waitInPage(
+    participant,
+    (n: number) => window.editor.getCurrentPageShapeIds().size >= n,
     template.elements.length,
   )
   return { template, facilitator, participant, roomId, participantKey }

@@ -30,8 +30,10 @@ const assetUrls = getAssetUrlsByImport()
 // Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
 const MAX_IMAGE_DIMENSION = 2400
 
-// tldraw tags its few <style> elements with this, which the page's policy allows (style-nonce.ts).
-const options = { nonce: styleNonce() }
+// tldraw tags its few <style> elements with this, and so does its text editor (TipTap, which
+// injects its base styles): the page's policy allows that nonce only (style-nonce.ts).
+const nonce = styleNonce()
+const options = { nonce, text: { tipTapConfig: { injectNonce: nonce } } }
 
 // The Svelte top bar replaces tldraw's page menu and share panel; zone counts draw on the canvas.
 const components: TLComponents = { PageMenu: null, SharePanel: null, OnTheCanvas: ZoneCounts }

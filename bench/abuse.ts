@@ -34,7 +34,7 @@ import {
 import WebSocket from 'ws'
 import { boardPath, createBoardResponseSchema } from '../src/protocol'
 import { startProcess, stopProcess } from '../test/support/processes'
-import { pushNewShape } from '../test/support/raw-socket'
+import { pushNewShape, socketTicket } from '../test/support/raw-socket'
 import { startServer } from '../test/support/server'
 import { connectClient, type HeadlessClient } from './sync-client'
 import { load, ms, printMachine, withTimeout } from './sync'
@@ -62,7 +62,7 @@ const CONNECT = JSON.stringify({
 interface Target {
   name: 'switchback' | 'bare'
   /** URLs for a participant and for a viewer, on a fresh board. */
-  board(): Promise<{ participant(): string; viewer(): string }>
+  board(): Promise<{ participant(): Promise<string> | string; viewer(): string }>
   /** Process group whose memory is measured. */
   pid(): number | undefined
   stop(): Promise<void>
@@ -103,8 +103,8 @@ async function measure(target: Target): Promise<Result> {
   const urls = await target.board()
   const rss = () => groupRss(target.pid())
   const [editor, peer] = [
-    await connectClient(urls.participant()),
-    await connectClient(urls.participant()),
+    await connectClient(await urls.participant()),
+    await connectClient(await urls.participant()),
   ]
   const sockets: WebSocket[] = []
   const flooders: Flooder[] = []
@@ -319,7 +319,9 @@ async function switchbackTarget(): Promise<Target> {
         return `sessionId=${id}&storeId=${id}`
       }
       return {
-        participant: () => `${ws}?k=${participantKey}&${ids()}`,
+        // A participant trades the key for a one-time socket ticket, as the app does.
+        participant: async () =>
+          `${ws}?t=${await socketTicket(server.url, roomId, participantKey)}&${ids()}`,
         viewer: () => `${ws}?${ids()}`,
       }
     },

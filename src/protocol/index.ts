@@ -2,6 +2,7 @@
  * The contract between the browser and the PartyKit server. Both sides import this module,
  * so a URL, a request body or a close reason cannot drift apart.
  */
+import './zod-setup'
 import { z } from 'zod'
 import { templateIdSchema, templateSchema } from './template-format'
 
@@ -52,8 +53,10 @@ export const errorBodySchema = z.strictObject({ error: z.string() })
 export type ErrorBody = z.infer<typeof errorBodySchema>
 
 /**
- * Who a connection is. Decided by the server from the credentials in the socket URL
- * (`?f=` facilitator secret, `?k=` participant key); no credential means viewer.
+ * Who a connection is. Decided by the server from a secret (`f`, the facilitator secret, or
+ * `k`, the participant key); no secret means viewer. Secrets never travel in a URL (which
+ * server and proxy logs keep): the client trades one for a socket ticket (`ticketsPath`) and
+ * connects with `?t=<ticket>`.
  */
 export const ROLES = ['facilitator', 'participant', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
@@ -63,6 +66,42 @@ export const credentialsSchema = z.strictObject({
   k: secretSchema.optional(),
 })
 export type Credentials = z.infer<typeof credentialsSchema>
+
+/**
+ * `POST /parties/board/<roomId>/tickets` with `Authorization: Bearer <facilitator secret or
+ * participant key>` answers a socket ticket: good for one connection, within
+ * `SOCKET_TICKET_TTL_MS`, with the role the secret grants. The board's server keeps tickets in
+ * memory only; an unknown, used or expired one is refused like a wrong key (FORBIDDEN).
+ */
+export const SOCKET_TICKET_TTL_MS = 30_000
+export const SOCKET_TICKET_PARAM = 't'
+export const socketTicketSchema = secretSchema
+export const socketTicketResponseSchema = z.strictObject({
+  ticket: socketTicketSchema,
+  expiresAt: z.number(),
+})
+export type SocketTicketResponse = z.infer<typeof socketTicketResponseSchema>
+export function ticketsPath(roomId: string): string {
+  return `${boardPath(roomId)}/tickets`
+}
+
+/**
+ * Who is who, told by the server over the board's socket (tldraw custom messages), because a
+ * presence record is written by its own client and may claim any name. Presence record ids are
+ * the server's (it assigns one per session), so the people list puts each badge by the record
+ * id. `roles` goes to a session once it has joined (everyone there, and its own role), then
+ * `role-joined` and `role-left` as others come and go.
+ */
+export const roleMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('roles'),
+    you: z.enum(ROLES),
+    roles: z.record(z.string(), z.enum(ROLES)),
+  }),
+  z.strictObject({ type: z.literal('role-joined'), presenceId: z.string(), role: z.enum(ROLES) }),
+  z.strictObject({ type: z.literal('role-left'), presenceId: z.string() }),
+])
+export type RoleMessage = z.infer<typeof roleMessageSchema>
 
 /**
  * Limits on what a client may send over the socket. tldraw's client splits messages into
@@ -188,6 +227,15 @@ export type BoardNotice = z.infer<typeof boardNoticeSchema>
 /** A bad frame closes only that socket, with policy-violation / too-big codes. */
 export const BAD_FRAME_CLOSE_CODE = 1008
 export const FRAME_TOO_BIG_CLOSE_CODE = 1009
+
+/**
+ * The page's style nonce: tldraw draws a few `<style>` elements of its own (the license
+ * watermark, fonts in an export) and tags them with `options.nonce`. The built page carries
+ * `<meta name="csp-style-nonce" content="__CSP_STYLE_NONCE__">`; the server puts a fresh nonce
+ * there, and in the policy, for every page it answers.
+ */
+export const STYLE_NONCE_META = 'csp-style-nonce'
+export const STYLE_NONCE_PLACEHOLDER = '__CSP_STYLE_NONCE__'
 
 /** Paths, so neither side spells them by hand. */
 export function boardPath(roomId: string): string {

@@ -28,9 +28,10 @@ import {
   FRAME_TOO_BIG_CLOSE_CODE,
   LIMITS,
   ROOM_LIMITS,
+  SOCKET_TICKET_PARAM,
   SYNC_FATAL_CLOSE_CODE,
   TOO_FAST_CLOSE_CODE,
-  credentialsSchema,
+  socketTicketSchema,
   type BoardNotice,
   type Role,
 } from '../protocol'
@@ -44,10 +45,12 @@ import type { KeyValueStorage } from './kv'
 import { People } from './people'
 import { PresenceThrottle, type ClientMessage } from './presence-throttle'
 import { RefusalLog } from './refusal-log'
-import { PERMISSIONS, recordRules, resolveRole, type BoardAuth, type SessionMeta } from './roles'
+import { RoleRoster } from './role-roster'
+import { PERMISSIONS, recordRules, type BoardAuth, type SessionMeta } from './roles'
 import { RoomStorage } from './room-storage'
 import { SnapshotStore, type SnapshotEntry } from './snapshot-store'
 import { SocketBudget } from './socket-budget'
+import { SocketTickets } from './socket-tickets'
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
@@ -94,8 +97,11 @@ type Refusal = { code: number; reason: string }
 export class BoardRoom implements BoardHost {
   readonly snapshots: SnapshotStore
   readonly people: People
+  readonly tickets = new SocketTickets()
   private boardAuth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
+  /** Who is who, told to every client (the role badges in the people list). */
+  private roster = new RoleRoster()
   private readonly boardStorage: BoardStorage
   private readonly gate: AckGate
   /** The document clock of the last write handed to storage. */
@@ -252,7 +258,10 @@ export class BoardRoom implements BoardHost {
       const room = this.room
       if (!room) return
       this.gate.process(
-        () => room.handleSocketMessage(conn.id, json),
+        () => {
+          room.handleSocketMessage(conn.id, json)
+          this.roster.maybeJoined(room, conn.id)
+        },
         () => this.saveChanges(),
       )
     }
@@ -443,12 +452,15 @@ export class BoardRoom implements BoardHost {
     const storage = new RoomStorage(stored)
     this.savedClock = storage.getClock()
     this.size.reset((stored?.documents ?? []).map((d) => d.state))
+    const roster = new RoleRoster()
+    this.roster = roster
     const room = new TLSocketRoom<TLRecord, SessionMeta>({
       schema,
       storage,
       // Default-deny: every record type has a rule, which reads the board as it stands.
       authorizeRecord: recordRules(storage),
       log: this.log,
+      onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
     })
     this.room = room
     try {
@@ -504,17 +516,21 @@ export class BoardRoom implements BoardHost {
     void this.open()
   }
 
-  /** The role the socket's credentials grant on this board, or why it is turned away. */
+  /**
+   * The role the socket's ticket grants on this board (no ticket: viewer), or why it is turned
+   * away. A secret in the URL itself (`?f=`, `?k=`, as clients sent before tickets) is refused
+   * rather than read, so that no client keeps putting secrets where logs keep them; a bad,
+   * used or expired ticket is refused like a wrong key, never downgraded.
+   */
   private async admit(url: URL): Promise<Role | Refusal> {
     const notFound = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.notFound }
     const forbidden = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.forbidden }
     if (!this.boardAuth) return notFound
-    const credentials = credentialsSchema.safeParse({
-      f: url.searchParams.get('f') ?? undefined,
-      k: url.searchParams.get('k') ?? undefined,
-    })
-    if (!credentials.success) return forbidden
-    return (await resolveRole(this.boardAuth, credentials.data)) ?? forbidden
+    const query = url.searchParams
+    if (query.has('f') || query.has('k')) return forbidden
+    if (!query.has(SOCKET_TICKET_PARAM)) return 'viewer'
+    const ticket = socketTicketSchema.safeParse(query.get(SOCKET_TICKET_PARAM))
+    return (ticket.success && this.tickets.redeem(ticket.data)) || forbidden
   }
 }
 

@@ -8,6 +8,7 @@
  *   POST   /parties/board/<roomId>                          create the board
  *   GET    /parties/board/<roomId>                          its backup (tldraw store snapshot)
  *   GET    /parties/board/<roomId>/people                   how many people took part
+ *   POST   /parties/board/<roomId>/tickets                  a socket ticket (a secret)
  *   GET    /parties/board/<roomId>/snapshots                the Snapshots list
  *   POST   /parties/board/<roomId>/snapshots                take one (facilitator)
  *   GET    /parties/board/<roomId>/snapshots/<id>.png       its image (also HEAD)
@@ -33,13 +34,17 @@ import {
   snapshotPath,
   snapshotRestorePath,
   snapshotsPath,
+  ticketsPath,
   type CreateBoardResponse,
   type RestoreSnapshotResponse,
+  type SocketTicketResponse,
 } from '../protocol'
 import { MAX_TEMPLATE_BYTES, type Template } from '../protocol/template-format'
 import { builtInTemplate, BUILT_IN_TEMPLATES } from '../templates/catalog'
 import {
   bearerSecret,
+  crossSiteWrite,
+  drainBody,
   errorResponse,
   idInPath,
   json,
@@ -52,7 +57,7 @@ import {
 } from './http'
 import { initialBoard } from './initial-board'
 import type { People } from './people'
-import { mintBoardAuth, secretMatches, type BoardAuth } from './roles'
+import { mintBoardAuth, resolveRole, secretMatches, type BoardAuth } from './roles'
 import {
   boardResponse,
   cachedCopyMatches,
@@ -67,6 +72,7 @@ import {
   type ImageRequest,
 } from './snapshot-http'
 import type { SnapshotEntry, SnapshotStore } from './snapshot-store'
+import type { SocketTickets } from './socket-tickets'
 
 /** Room for a whole template plus the title. */
 const MAX_CREATE_BYTES = MAX_TEMPLATE_BYTES + 16 * 1024
@@ -77,6 +83,7 @@ export type BoardRoute =
   | { kind: 'create' }
   | { kind: 'backup' }
   | { kind: 'people' }
+  | { kind: 'ticket'; secret: string | null }
   | { kind: 'list' }
   | { kind: 'take'; secret: string | null }
   | ({ kind: 'image' } & ImageRequest)
@@ -98,6 +105,8 @@ export interface BoardHost {
   readonly auth: BoardAuth | null
   readonly snapshots: SnapshotStore
   readonly people: People
+  /** Socket tickets: secrets are traded for them, and sockets connect with one. */
+  readonly tickets: SocketTickets
   /** Runs `task` with nothing else interleaved (Durable Objects' `blockConcurrencyWhile`). */
   exclusive<T>(task: () => Promise<T>): Promise<T>
   /** Stores a new board, then its secrets, and opens it; only inside `exclusive`, once `auth` is null. */
@@ -126,6 +135,9 @@ export function routeBoardRequest(req: HttpRequest, roomId: string): BoardRoute 
   }
   if (path === peoplePath(roomId)) {
     return method === 'GET' ? { kind: 'people' } : notAllowed(method, 'GET')
+  }
+  if (path === ticketsPath(roomId)) {
+    return method === 'POST' ? { kind: 'ticket', secret: secret() } : notAllowed(method, 'POST')
   }
   if (path === snapshotsPath(roomId)) {
     if (method === 'GET') return { kind: 'list' }
@@ -203,6 +215,17 @@ export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Pro
   switch (route.kind) {
     case 'people':
       return json({ participants: await host.people.count() })
+
+    case 'ticket': {
+      // Either secret: the one it matches decides the role the ticket grants.
+      const role =
+        route.secret === null
+          ? null
+          : ((await resolveRole(auth, { f: route.secret })) ??
+            (await resolveRole(auth, { k: route.secret })))
+      if (!role) return forbidden(route.secret)
+      return json(host.tickets.issue(role) satisfies SocketTicketResponse)
+    }
 
     case 'list': {
       const entries = await snapshots.list()
@@ -293,6 +316,11 @@ export async function readCreateBody(
 }
 
 async function create(req: HttpRequest, host: BoardHost): Promise<Response> {
+  const crossSite = crossSiteWrite(req)
+  if (crossSite) {
+    await drainBody(req, MAX_CREATE_BYTES)
+    return crossSite.error
+  }
   const body = await readCreateBody(req)
   if ('error' in body) return body.error
   // One at a time: two requests racing to create the same board must not both win.

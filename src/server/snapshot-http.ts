@@ -19,6 +19,8 @@ import {
   describeIssues,
   drainBody,
   errorResponse,
+  jsonText,
+  NOSNIFF,
   readBody,
   type HttpRequest,
   type Refused,
@@ -228,6 +230,7 @@ function imageHeaders(id: string, bytes: number): Record<string, string> {
     'Cache-Control': 'public, max-age=31536000, immutable',
     ETag: `"${id}"`,
     'Access-Control-Allow-Origin': '*',
+    ...NOSNIFF,
   }
 }
 
@@ -250,18 +253,11 @@ export function imageNotModified(request: ImageRequest): Response {
 }
 
 /**
- * The stored board JSON. Not cached anywhere, like the board's backup: it is the board's
- * content (every sticky's text), a shared cache would keep it after the snapshot is deleted,
- * and it is read rarely (a script's download; a restore reads it on the server), so a cache
- * would buy nothing. The picture, made to be pasted into slides, is the one thing cached.
+ * The stored board JSON. Not cached: unlike the image, made to be pasted anywhere, it is the
+ * whole board, which no shared cache should keep (nor serve after the snapshot is deleted).
  */
 export function boardResponse(text: string): Response {
-  return new Response(text, {
-    headers: {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Cache-Control': 'private, no-store',
-    },
-  })
+  return jsonText(text)
 }
 
 export function noPicture(id: string): Response {

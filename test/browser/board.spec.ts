@@ -50,11 +50,22 @@ test('the facilitator renames the board; a participant cannot', async ({ people,
 
   // Bob has no rename control, and a rename pushed straight through the editor is refused.
   await expect(bob.getByTestId('board-title')).not.toHaveAttribute('title', 'Rename board')
+  // Every title Bob's editor holds, in order: the rename first, then whatever the server's
+  // answer to its push leaves. Only once that answer is in do we compare.
   await bob.evaluate(() => {
-    // Braces: the call returns the editor, which must not travel back to the test.
-    window.editor.updateDocumentSettings({ name: 'Hijacked' })
+    const editor = window.editor
+    const titles: string[] = []
+    ;(window as unknown as { titles: string[] }).titles = titles
+    editor.store.listen(() => titles.push(editor.getDocumentSettings().name), {
+      scope: 'document',
+    })
+    editor.updateDocumentSettings({ name: 'Hijacked' })
   })
+  await expect
+    .poll(() => bob.evaluate(() => (window as unknown as { titles: string[] }).titles))
+    .toEqual(['Hijacked', 'Q3 planning retro'])
   await expect(bob.getByTestId('board-title')).toHaveText('Q3 planning retro')
+  await expect(alice.getByTestId('board-title')).toHaveText('Q3 planning retro')
   const board = await (await fetch(`${server.url}/parties/board/${roomId}`)).json()
   expect(board.store['document:document'].name).toBe('Q3 planning retro')
 })

@@ -15,6 +15,7 @@ import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
 import { expect, test, type People } from './fixtures'
+import { waitInPage } from '../support/page-wait'
 
 const TEMPLATE = BUILT_IN_TEMPLATES.find((t) => t.id === 'enabling-constraints')!
 
@@ -279,8 +280,9 @@ test('slides: a PowerPoint deck and a PDF from the Export dialog', async ({ peop
   await expect
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 3)
-  await facilitator.waitForFunction(
-    (n) => window.editor.getCurrentPageShapeIds().size === n,
+  await waitInPage(
+    facilitator,
+    (n: number) => window.editor.getCurrentPageShapeIds().size === n,
     TEMPLATE.elements.length + 3,
   )
 
@@ -338,8 +340,9 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 1)
   // The snapshot is of the board as the facilitator's browser has it.
-  await facilitator.waitForFunction(
-    (n) => window.editor.getCurrentPageShapeIds().size === n,
+  await waitInPage(
+    facilitator,
+    (n: number) => window.editor.getCurrentPageShapeIds().size === n,
     TEMPLATE.elements.length + 1,
   )
 

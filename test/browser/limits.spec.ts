@@ -4,7 +4,7 @@
  * a flooding socket that is closed alone while the room carries on.
  */
 import { ROOM_LIMITS } from '../../src/protocol'
-import { openRawSocket, pushNewShape, type RawSocket } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket, pushNewShape, type RawSocket } from '../support/raw-socket'
 import { waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
 
@@ -18,12 +18,20 @@ async function createBoard(serverUrl: string) {
   return { roomId, path: `/parties/board/${roomId}`, participantKey }
 }
 
-/** Opens `count` sockets past tldraw's handshake, a few at a time; each must be let in. */
-async function fill(serverUrl: string, path: string, count: number, open: RawSocket[]) {
+/**
+ * Opens `count` sockets past tldraw's handshake, a few at a time; each must be let in. `path`
+ * is called for each (a participant's needs a ticket of its own).
+ */
+async function fill(
+  serverUrl: string,
+  path: () => Promise<string> | string,
+  count: number,
+  open: RawSocket[],
+) {
   for (let i = 0; i < count; i += 10) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(10, count - i) }, async () => {
-        const socket = await openRawSocket(serverUrl, path)
+        const socket = await openRawSocket(serverUrl, await path())
         open.push(socket)
         return socket.handshake()
       }),
@@ -41,8 +49,9 @@ test('a full board turns editors to the view-only link, then everyone away', asy
   const open: RawSocket[] = []
   try {
     const editorPlaces = ROOM_LIMITS.maxConnections - ROOM_LIMITS.viewerPlaces
-    await fill(server.url, `${path}?k=${participantKey}`, editorPlaces, open)
-    const editor = await openRawSocket(server.url, `${path}?k=${participantKey}`)
+    const asParticipant = () => boardSocketPath(server.url, roomId, participantKey)
+    await fill(server.url, asParticipant, editorPlaces, open)
+    const editor = await openRawSocket(server.url, await asParticipant())
     expect(await editor.handshake()).toMatchObject({
       type: 'closed',
       code: 4099,
@@ -57,7 +66,7 @@ test('a full board turns editors to the view-only link, then everyone away', asy
     await waitForSync(carol)
     await expect(carol.getByText('This board is full')).toHaveCount(0)
 
-    await fill(server.url, path, ROOM_LIMITS.viewerPlaces - 1, open)
+    await fill(server.url, () => path, ROOM_LIMITS.viewerPlaces - 1, open)
     const viewer = await openRawSocket(server.url, path)
     expect(await viewer.handshake()).toMatchObject({
       type: 'closed',
@@ -108,8 +117,11 @@ test('sockets from one client address are capped; other addresses still get in',
 test('a socket flooding frames is closed alone; a participant’s edit still lands', async ({
   server,
 }) => {
-  const { path, participantKey } = await createBoard(server.url)
-  const writer = await openRawSocket(server.url, `${path}?k=${participantKey}`)
+  const { path, participantKey, roomId } = await createBoard(server.url)
+  const writer = await openRawSocket(
+    server.url,
+    await boardSocketPath(server.url, roomId, participantKey),
+  )
   expect((await writer.handshake()).type).toBe('connect')
   const flooder = await openRawSocket(server.url, path)
   expect((await flooder.handshake()).type).toBe('connect')

@@ -5,7 +5,7 @@
  * kept) and leave the stored board exactly as it was; the facilitator, and a participant
  * within their rights, can still do each legitimate thing.
  */
-import { openRawSocket } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket } from '../support/raw-socket'
 import { TINY_PNG, arrow, arrowBinding, imageAsset, note, page, user } from '../support/raw-records'
 import { expect, test } from './fixtures'
 
@@ -71,7 +71,10 @@ test('a participant’s raw pushes that break a record rule are refused and chan
   expect(lockedArrow, 'the template has a locked arrow').toBeTruthy()
   expect(zone, 'the template has a zone').toBeTruthy()
 
-  const { socket, push } = await writer(server.url, `/parties/board/${roomId}?k=${participantKey}`)
+  const { socket, push } = await writer(
+    server.url,
+    await boardSocketPath(server.url, roomId, participantKey),
+  )
   // Their own sticky and arrow, which they may write: the attacks below build on them.
   expect(await push(put(note('shape:mine')))).toBe('commit')
   expect(await push(put(arrow('shape:my-arrow')))).toBe('commit')
@@ -137,7 +140,10 @@ test('the facilitator renames and adds pages and sets zone rules; a participant 
   const board = await storedBoard(server.url, roomId)
   const zone = findZone(board)
 
-  const facilitator = await writer(server.url, `/parties/board/${roomId}?f=${facilitatorSecret}`)
+  const facilitator = await writer(
+    server.url,
+    await boardSocketPath(server.url, roomId, facilitatorSecret),
+  )
   expect(await facilitator.push({ 'page:page': ['patch', { name: ['put', 'Day one'] }] })).toBe(
     'commit',
   )
@@ -149,7 +155,10 @@ test('the facilitator renames and adds pages and sets zone rules; a participant 
     }),
   ).toBe('commit')
 
-  const participant = await writer(server.url, `/parties/board/${roomId}?k=${participantKey}`)
+  const participant = await writer(
+    server.url,
+    await boardSocketPath(server.url, roomId, participantKey),
+  )
   // Two stickies and an arrow between them, bound at both ends, in one push as tldraw sends it.
   expect(
     await participant.push({

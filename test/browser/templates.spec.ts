@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
-import { openRawSocket, pushNewShape } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
 import { expect, test, type People } from './fixtures'
+import { waitInPage } from '../support/page-wait'
 
 const FROM_THE_BEAUTIFUL_MESS = BUILT_IN_TEMPLATES.filter((t) =>
   t.source?.url.startsWith('https://cutlefish.substack.com/'),
@@ -39,8 +40,9 @@ async function templateBoard(people: People, serverUrl: string, templateId: stri
   const participant = await people.join('Pat')
   await participant.goto(link)
   await waitForSync(participant)
-  await participant.waitForFunction(
-    (n) => window.editor.getCurrentPageShapeIds().size >= n,
+  await waitInPage(
+    participant,
+    (n: number) => window.editor.getCurrentPageShapeIds().size >= n,
     template.elements.length,
   )
   return { template, facilitator, participant, roomId, participantKey }
@@ -129,7 +131,10 @@ for (const { id } of FROM_THE_BEAUTIFUL_MESS) {
     expect(before).toMatchObject({ isLocked: true })
 
     // Through the raw sync protocol, as a modified client would: delete, move and unlock.
-    const socket = await openRawSocket(server.url, `/parties/board/${roomId}?k=${participantKey}`)
+    const socket = await openRawSocket(
+      server.url,
+      await boardSocketPath(server.url, roomId, participantKey),
+    )
     expect((await socket.handshake()).type).toBe('connect')
     const frameShapeId = onScreen.id.replace(zone.id, frame.id)
     const attacks = [

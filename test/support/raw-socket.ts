@@ -3,6 +3,7 @@
  * client writing where it may not, garbage frames, oversized frames.
  */
 import * as syncCore from '@tldraw/sync-core'
+import { boardPath, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
 import { createTLSchema } from '@tldraw/tlschema'
 import WebSocket from 'ws'
 
@@ -17,6 +18,31 @@ export interface RawSocket {
   handshake(): Promise<{ type: string; [key: string]: unknown }>
   next(type: string): Promise<{ type: string; [key: string]: unknown }>
   close(): void
+}
+
+/** A one-time socket ticket for a facilitator secret or participant key, as the app gets one. */
+export async function socketTicket(serverUrl: string, roomId: string, secret: string) {
+  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${secret}` },
+  })
+  if (!answer.ok) throw new Error(`no ticket: ${answer.status} ${await answer.text()}`)
+  return socketTicketResponseSchema.parse(await answer.json()).ticket
+}
+
+/**
+ * The path a board's socket opens: with a ticket for `secret` (none: a viewer), and any other
+ * query (`u=<person id>`).
+ */
+export async function boardSocketPath(
+  serverUrl: string,
+  roomId: string,
+  secret?: string,
+  query: Record<string, string> = {},
+): Promise<string> {
+  const params = new URLSearchParams(query)
+  if (secret) params.set('t', await socketTicket(serverUrl, roomId, secret))
+  return params.size > 0 ? `${boardPath(roomId)}?${params}` : boardPath(roomId)
 }
 
 export async function openRawSocket(

@@ -9,6 +9,9 @@ import {
   TOO_FAST_CLOSE_CODE,
   boardPath,
   createBoardResponseSchema,
+  socketTicketResponseSchema,
+  ticketsPath,
+  type RoleMessage,
 } from '../../src/protocol'
 import {
   BoardRoom,
@@ -121,8 +124,8 @@ const shapeIdsOf = (store: object | undefined) =>
     .filter((id) => id.startsWith('shape:'))
     .sort()
 
-async function until(condition: () => unknown, what: string) {
-  const deadline = Date.now() + 5_000
+async function until(condition: () => unknown, what: string, ms = 5_000) {
+  const deadline = Date.now() + ms
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 5))
@@ -146,20 +149,35 @@ async function board(title = 'Workshop', limits: Partial<RoomEnvironment> = {}) 
   await room.start()
 
   let count = 0
-  /** Opens a socket (participant unless told otherwise); `await`ing it waits for the role. */
-  const open = (
-    credentials: { f?: string; k?: string } = { k: participantKey },
-    address: string | null = null,
-  ) => {
+  /** A socket ticket for the secret, through the board's HTTP route, as the app gets one. */
+  const ticket = async (secret: string) => {
+    const answer = await handleBoardRequest(
+      new Request(`${origin}${ticketsPath(roomId)}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${secret}` },
+      }),
+      room,
+    )
+    return socketTicketResponseSchema.parse(await answer.json()).ticket
+  }
+  /** Opens a socket with this query (and client address); `await`ing `admitted` waits for the role. */
+  const open = (query: Record<string, string> = {}, address: string | null = null) => {
     const conn = new FakeConnection(`conn-${++count}`)
     connections.push(conn)
     const url = new URL(`${origin}${boardPath(roomId)}`)
-    for (const [name, value] of Object.entries(credentials)) url.searchParams.set(name, value)
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value)
     return { conn, admitted: room.connect(conn, url, address) }
   }
-  /** A socket past tldraw's handshake. */
-  const join = async (credentials?: { f?: string; k?: string }, address: string | null = null) => {
-    const { conn, admitted } = open(credentials, address)
+  /**
+   * A socket past tldraw's handshake: a participant, or who `who` says: a secret, the secret in
+   * `{ f }` or `{ k }`, or none (null or `{}`: a viewer).
+   */
+  const join = async (
+    who: string | null | { f?: string; k?: string } = participantKey,
+    address: string | null = null,
+  ) => {
+    const secret = who === null || typeof who === 'string' ? who : (who.f ?? who.k ?? null)
+    const { conn, admitted } = open(secret ? { t: await ticket(secret) } : {}, address)
     await admitted
     // Turned away (the tests of limits look at why).
     if (conn.closed) return conn
@@ -167,7 +185,7 @@ async function board(title = 'Workshop', limits: Partial<RoomEnvironment> = {}) 
     await until(() => conn.of('connect').length > 0, 'the connect answer')
     return conn
   }
-  return { storage, room, env, open, join, facilitatorSecret, participantKey }
+  return { storage, room, env, open, join, ticket, facilitatorSecret, participantKey }
 }
 
 describe('BoardRoom', () => {
@@ -190,7 +208,7 @@ describe('BoardRoom', () => {
 
   it('handles, in order, the frames a socket sends before its role is known', async () => {
     const b = await board()
-    const { conn, admitted } = b.open()
+    const { conn, admitted } = b.open({ t: await b.ticket(b.participantKey) })
     b.room.message(connectFrame, conn)
     b.room.message(pushFrame('shape:first', 1), conn)
     b.room.message(pushFrame('shape:second', 2), conn)
@@ -199,7 +217,12 @@ describe('BoardRoom', () => {
     await admitted
     await b.room.settled()
     await until(() => conn.of('push_result').length === 2, 'both push results')
-    expect(conn.received.map((m) => m.type)).toEqual(['connect', 'push_result', 'push_result'])
+    // (Past the handshake the server also says who is who: custom messages, not counted here.)
+    expect(conn.received.map((m) => m.type).filter((t) => t !== 'custom')).toEqual([
+      'connect',
+      'push_result',
+      'push_result',
+    ])
     expect(conn.of('push_result').map((m) => [m.clientClock, m.action])).toEqual([
       [1, 'commit'],
       [2, 'commit'],
@@ -210,7 +233,7 @@ describe('BoardRoom', () => {
 
   it('refuses a viewer’s push: nothing reaches the board or its storage', async () => {
     const b = await board()
-    const viewer = await b.join({})
+    const viewer = await b.join(null)
     b.room.message(pushFrame('shape:viewer'), viewer)
     await b.room.settled()
     await until(() => viewer.of('push_result').length > 0, 'the push result')
@@ -222,12 +245,34 @@ describe('BoardRoom', () => {
 
   it('turns away sockets with a wrong key, on a board never created, or bad frames', async () => {
     const b = await board()
-    const { conn: stranger, admitted } = b.open({ k: 'A'.repeat(43) })
-    await admitted
-    expect(stranger.closed).toEqual({
-      code: SYNC_FATAL_CLOSE_CODE,
-      reason: CLOSE_REASONS.forbidden,
-    })
+    const used = await b.ticket(b.participantKey)
+    await b.open({ t: used }).admitted
+    const refused: Record<string, string>[] = [
+      // A ticket nobody issued, one already used, and one that is not a ticket at all.
+      { t: 'A'.repeat(43) },
+      { t: used },
+      { t: 'hello' },
+      // The right secret, but in the URL (where logs keep it): refused, not read.
+      { k: b.participantKey },
+      { f: b.facilitatorSecret },
+      { t: await b.ticket(b.participantKey), k: b.participantKey },
+    ]
+    for (const query of refused) {
+      const { conn: stranger, admitted } = b.open(query)
+      await admitted
+      expect(stranger.closed, JSON.stringify(query)).toEqual({
+        code: SYNC_FATAL_CLOSE_CODE,
+        reason: CLOSE_REASONS.forbidden,
+      })
+    }
+    const wrongSecret = await handleBoardRequest(
+      new Request(`${origin}${ticketsPath(roomId)}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${'A'.repeat(43)}` },
+      }),
+      b.room,
+    )
+    expect(wrongSecret.status).toBe(403)
 
     const empty = new BoardRoom({ ...b.env, storage: new MemoryStorage() })
     await empty.start()
@@ -239,6 +284,27 @@ describe('BoardRoom', () => {
     b.room.message('{"type":"push"}', rude)
     expect(rude.closed?.code).toBe(1008)
   })
+
+  it('tells everyone each session’s role, as the server decided it, by presence id', async () => {
+    const b = await board()
+    const roles = (conn: FakeConnection) => conn.of('custom').map((m) => m.data as RoleMessage)
+    const facilitator = await b.join(b.facilitatorSecret)
+    const viewer = await b.join(null)
+    const [mine] = roles(facilitator)
+    expect(mine).toMatchObject({ type: 'roles', you: 'facilitator' })
+    const [joined] = roles(facilitator).slice(1)
+    expect(joined).toMatchObject({ type: 'role-joined', role: 'viewer' })
+    const [seen] = roles(viewer)
+    if (seen.type !== 'roles' || joined.type !== 'role-joined') throw new Error('wrong order')
+    expect(seen.you).toBe('viewer')
+    expect(Object.values(seen.roles).sort()).toEqual(['facilitator', 'viewer'])
+    expect(seen.roles[joined.presenceId]).toBe('viewer')
+
+    // tldraw removes a closed session (and its presence) after 5 s; its badge goes with it.
+    b.room.disconnect(viewer)
+    await until(() => roles(facilitator).length === 3, 'the viewer leaving', 8_000)
+    expect(roles(facilitator)[2]).toEqual({ type: 'role-left', presenceId: joined.presenceId })
+  }, 15_000)
 
   it('restores a board file: the safety copy, then the board, on storage, then the diff', async () => {
     const b = await board('Blank')
@@ -460,7 +526,14 @@ describe('BoardRoom over HTTP', () => {
     expect((await handleBoardRequest(new Request(url), room)).status).toBe(404)
 
     const post = () =>
-      handleBoardRequest(new Request(url, { method: 'POST', body: '{"templateId":"retro"}' }), room)
+      handleBoardRequest(
+        new Request(url, {
+          method: 'POST',
+          body: '{"templateId":"retro"}',
+          headers: { 'Content-Type': 'application/json' },
+        }),
+        room,
+      )
     const created = await post()
     expect(created.status).toBe(201)
     expect(createBoardResponseSchema.parse(await created.json())).toMatchObject({
@@ -651,7 +724,8 @@ describe('BoardRoom limits', () => {
     await b.room.settled()
     await until(() => writer.of('push_result').length === 1, 'the refusal')
     expect(writer.of('push_result')[0].action).toBe('discard')
-    expect(writer.of('custom')[0]).toMatchObject({
+    const notices = writer.of('custom').filter((m) => (m.data as { kind?: string }).kind)
+    expect(notices[0]).toMatchObject({
       data: { kind: 'board-limit', message: expect.stringContaining('1,000') },
     })
     expect(b.storage.data.has('rec:shape:x1')).toBe(false)

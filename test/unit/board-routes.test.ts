@@ -25,6 +25,7 @@ import { SnapshotStore } from '../../src/server/snapshot-store'
 import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 import { SnapshotTestStorage } from './snapshot-storage'
+import { SocketTickets } from '../../src/server/socket-tickets'
 
 const secret = 'S'.repeat(43)
 const snapId = '0mwuqm43cClQyDv2F'
@@ -191,6 +192,7 @@ async function board(options: { maxSnapshots?: number; created?: boolean } = {})
     auth: options.created === false ? null : auth,
     snapshots: new SnapshotStore(kv, options.maxSnapshots),
     people: new People(kv),
+    tickets: new SocketTickets(),
     exclusive: (task) => task(),
     ensureOpen: () => Promise.resolve(opens),
     create: () => Promise.reject(new Error('not in these tests')),
@@ -239,6 +241,7 @@ describe('snapshot requests, end to end on one board', () => {
 
     const list = await b.get(snapshotsPath(roomId))
     expect(list.headers.get('Cache-Control')).toBe('no-store')
+    expect(list.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect(snapshotListSchema.parse(await list.json())).toEqual({ snapshots: [summary] })
 
     const image = await b.get(snapshotImagePath(roomId, summary.id))
@@ -249,6 +252,7 @@ describe('snapshot requests, end to end on one board', () => {
       'cache-control': 'public, max-age=31536000, immutable',
       etag: `"${summary.id}"`,
       'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
     })
     expect(Buffer.from(await image.arrayBuffer()).equals(Buffer.from(png))).toBe(true)
 
@@ -265,8 +269,9 @@ describe('snapshot requests, end to end on one board', () => {
 
     const json = await b.get(snapshotBoardPath(roomId, summary.id))
     expect(json.headers.get('Content-Type')).toMatch(/application\/json/)
-    // The board's content: never kept by a shared cache, unlike the picture.
-    expect(json.headers.get('Cache-Control')).toBe('private, no-store')
+    // The whole board: kept by no shared cache, unlike the image.
+    expect(json.headers.get('Cache-Control')).toBe('no-store')
+    expect(json.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect((await json.json()).store).toEqual(boardFile().store)
 
     const removal = { method: 'DELETE', headers: b.participant }

@@ -9,9 +9,10 @@ import * as syncCore from '@tldraw/sync-core'
 import { createTLSchema, type TLRecord } from '@tldraw/tlschema'
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { boardPath } from '../../src/protocol'
+import { boardPath, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
 import { isProtectedShape } from '../../src/board/shape-meta'
 import { BoardRoom, type RoomConnection } from '../../src/server/board-room'
+import { handleBoardRequest } from '../../src/server/board-routes'
 import { BoardStorage } from '../../src/server/board-storage'
 import { initialBoard } from '../../src/server/initial-board'
 import { mintBoardAuth } from '../../src/server/roles'
@@ -151,11 +152,23 @@ async function fuzzedBoard() {
   const room = new BoardRoom(env)
   await room.create(initialBoard('Fuzz', builtInTemplate('retro'), 'inst0001'), auth)
   let count = 0
+  const ticket = async (secret: string) => {
+    const answer = await handleBoardRequest(
+      new Request(`${origin}${ticketsPath(roomId)}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${secret}` },
+      }),
+      room,
+    )
+    return socketTicketResponseSchema.parse(await answer.json()).ticket
+  }
   const join = async (credentials: Record<string, string>) => {
     const conn = new FakeConnection(`conn-${++count}`)
     connections.push(conn)
     const url = new URL(`${origin}${boardPath(roomId)}`)
-    for (const [name, value] of Object.entries(credentials)) url.searchParams.set(name, value)
+    // A key is traded for a socket ticket, as the app does; none makes a viewer.
+    const secret = credentials.k ?? credentials.f
+    if (secret) url.searchParams.set('t', await ticket(secret))
     await room.connect(conn, url)
     room.message(connectFrame, conn)
     await room.settled()

@@ -20,6 +20,7 @@ import { nanoid } from 'nanoid'
 import { createShapeId, toRichText, type TLNoteShape } from '@tldraw/tlschema'
 import { getIndicesAbove } from '@tldraw/utils'
 import { boardPath, createBoardResponseSchema } from '../src/protocol'
+import { socketTicket } from '../test/support/raw-socket'
 import { startServer, type TestServer } from '../test/support/server'
 import { connectClient, type HeadlessClient } from './sync-client'
 import { listFromEnv, load, ms, printMachine, withTimeout } from './sync'
@@ -68,16 +69,21 @@ export async function run(): Promise<void> {
 
 async function measure(server: TestServer, n: number): Promise<Sample> {
   const roomId = nanoid(22)
-  const created = await fetch(`${server.url}${boardPath(roomId)}`, { method: 'POST', body: '{}' })
+  const created = await fetch(`${server.url}${boardPath(roomId)}`, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'Content-Type': 'application/json' },
+  })
   if (created.status !== 201) throw new Error(`create board: ${created.status}`)
   const { participantKey } = createBoardResponseSchema.parse(await created.json())
-  const clientUrl = () => {
+  const clientUrl = async () => {
     const id = nanoid()
     const wsBase = server.url.replace(/^http/, 'ws')
-    return `${wsBase}${boardPath(roomId)}?k=${participantKey}&sessionId=${id}&storeId=${id}`
+    const ticket = await socketTicket(server.url, roomId, participantKey)
+    return `${wsBase}${boardPath(roomId)}?t=${ticket}&sessionId=${id}&storeId=${id}`
   }
 
-  const writer = await connectClient(clientUrl())
+  const writer = await connectClient(await clientUrl())
   let save: { putMs: number; saveMs: number }
   try {
     save = await timeSave(writer, n, server)
@@ -91,7 +97,7 @@ async function measure(server: TestServer, n: number): Promise<Sample> {
 
   // `connectClient` resolves once the client has applied the server's whole document.
   const loadStart = performance.now()
-  const reader = await connectClient(clientUrl(), TIMEOUT_MS)
+  const reader = await connectClient(await clientUrl(), TIMEOUT_MS)
   const coldLoadMs = performance.now() - loadStart
   const loaded = countShapes(Object.values(reader.store.serialize('document')))
   reader.close()

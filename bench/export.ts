@@ -12,6 +12,7 @@
 import type { Page } from '@playwright/test'
 import { setIdentity } from '../test/support/template-board'
 import { withAppInBrowser } from './app-in-browser'
+import { waitInPage } from '../test/support/page-wait'
 
 const RUNS = 3
 const STICKIES = [500, 2000]
@@ -28,7 +29,7 @@ export async function run(): Promise<void> {
       await setIdentity(page, 'Bench')
       await page.goto(`${server.url}/new`)
       await page.waitForURL(/\/b\//)
-      await page.waitForFunction(() => window.switchbackExport !== undefined)
+      await waitInPage(page, () => window.switchbackExport !== undefined)
       await page.evaluate(() => window.switchbackExport!.ready())
       return page
     }

@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   templates: () => import('./templates'),
   'zone-counts': () => import('./zone-counts'),
   export: () => import('./export'),
+  abuse: () => import('./abuse'),
 }
 
 async function main(names: string[]): Promise<void> {

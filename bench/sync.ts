@@ -24,6 +24,7 @@ import { nanoid } from 'nanoid'
 import { createShapeId, toRichText, type TLGeoShape, type TLShape } from '@tldraw/tlschema'
 import { boardPath, createBoardResponseSchema } from '../src/protocol'
 import { startProcess, stopProcess } from '../test/support/processes'
+import { socketTicket } from '../test/support/raw-socket'
 import { startServer } from '../test/support/server'
 import { connectClient, type HeadlessClient } from './sync-client'
 
@@ -45,7 +46,8 @@ const SHAPE_ID = createShapeId('bench')
 interface Target {
   name: 'switchback' | 'bare'
   description: string
-  newRoom(): Promise<() => string>
+  /** A fresh room, and how to get the address for one more client in it. */
+  newRoom(): Promise<() => Promise<string>>
   /** The tail of the server's output, when we started it: for error messages. */
   log(): string
   stop(): Promise<void>
@@ -103,7 +105,9 @@ async function measure(target: Target, n: number): Promise<Stats> {
     for (let i = 0; i < n; i += CONNECT_BATCH) {
       const batch = Math.min(CONNECT_BATCH, n - i)
       clients.push(
-        ...(await Promise.all(Array.from({ length: batch }, () => connectClient(nextUrl())))),
+        ...(await Promise.all(
+          Array.from({ length: batch }, async () => connectClient(await nextUrl())),
+        )),
       )
     }
     const [editor, ...peers] = clients
@@ -170,13 +174,19 @@ async function switchbackTarget(): Promise<Target> {
       : `started \`${server!.command}\` on ${server!.url}`,
     async newRoom() {
       const roomId = nanoid(22)
-      const res = await fetch(`${httpBase}${boardPath(roomId)}`, { method: 'POST', body: '{}' })
+      const res = await fetch(`${httpBase}${boardPath(roomId)}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'Content-Type': 'application/json' },
+      })
       if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
       const board = createBoardResponseSchema.parse(await res.json())
       const wsBase = httpBase.replace(/^http/, 'ws')
-      return () => {
+      // A ticket per client: the participant key never goes in a socket address.
+      return async () => {
         const id = nanoid()
-        return `${wsBase}${boardPath(roomId)}?k=${board.participantKey}&sessionId=${id}&storeId=${id}`
+        const ticket = await socketTicket(httpBase, roomId, board.participantKey)
+        return `${wsBase}${boardPath(roomId)}?t=${ticket}&sessionId=${id}&storeId=${id}`
       }
     },
     log: () => server?.output() ?? '',
@@ -199,7 +209,7 @@ async function bareTarget(): Promise<Target> {
     description: `TLSocketRoom + ws on 127.0.0.1:${port}, \`node --import tsx bench/bare-sync-server.ts\``,
     async newRoom() {
       const roomId = nanoid(22)
-      return () => {
+      return async () => {
         const id = nanoid()
         return `ws://127.0.0.1:${port}/${roomId}?sessionId=${id}&storeId=${id}`
       }

@@ -8,6 +8,7 @@
 import type * as Party from 'partykit/server'
 import { BoardRoom, type Frame } from '../src/server/board-room'
 import { handleBoardRequest } from '../src/server/board-routes'
+import { connectionLimitsFrom } from '../src/server/connection-limits'
 import { malformedId } from '../src/server/http'
 
 export default class BoardServer implements Party.Server {
@@ -19,6 +20,7 @@ export default class BoardServer implements Party.Server {
       storage: party.storage,
       connections: () => party.getConnections(),
       exclusive: (task) => party.blockConcurrencyWhile(task),
+      connectionLimits: connectionLimitsFrom(party.env),
     })
   }
 
@@ -35,7 +37,9 @@ export default class BoardServer implements Party.Server {
   }
 
   onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {
-    return this.board.connect(conn, new URL(ctx.request.url))
+    // Cloudflare sets the client's address; a client cannot (x-forwarded-for it can, so no).
+    const address = ctx.request.headers.get('cf-connecting-ip')
+    return this.board.connect(conn, new URL(ctx.request.url), address)
   }
 
   onMessage(message: Frame, sender: Party.Connection) {

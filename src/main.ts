@@ -1,3 +1,5 @@
+// First: before any module below makes a zod schema (see the module).
+import './protocol/zod-setup'
 import { mount } from 'svelte'
 import App from './App.svelte'
 import './app/theme.css'

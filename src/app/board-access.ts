@@ -20,12 +20,27 @@ export interface BoardAccess {
   knownTitle: string
 }
 
+/** The fragment that opens a board view-only whatever keys this device holds. */
+export const VIEW_ONLY = 'view-only'
+
 export function openBoardAccess(roomId: string, location: Location): BoardAccess {
   const validId = roomIdSchema.safeParse(roomId).success
   const access = validId ? claimBoardAccess(roomId, location.hash) : null
   const links = shareLinks(roomId, access ?? {})
   // The facilitator secret leaves the address bar, so copying the URL never hands it out.
   if (access?.f) window.history.replaceState(null, '', links.participant ?? links.viewer)
+  // `#view-only` (offered when a board is full for editors) opens it as a viewer, keeping the
+  // keys this device holds for when a place is free again.
+  if (new URLSearchParams(location.hash.slice(1)).has(VIEW_ONLY)) {
+    return {
+      validId,
+      role: 'viewer',
+      credential: null,
+      facilitatorSecret: undefined,
+      links,
+      knownTitle: access?.title ?? '',
+    }
+  }
   return {
     validId,
     role: roleOf(access ?? undefined),

@@ -18,6 +18,8 @@ export const shapeMetaSchema = z.object({
   element: z.string().optional(),
   background: z.boolean().optional(),
   zone: zoneRuleSchema.optional(),
+  /** Set by the facilitator (a later feature) to keep a shape as it is, bindings included. */
+  frozen: z.boolean().optional(),
 })
 export type ShapeMeta = z.infer<typeof shapeMetaSchema>
 
@@ -34,10 +36,25 @@ export function isBackground(shape: { meta: unknown }): boolean {
   return meta?.[META_KEY]?.background === true
 }
 
+/** Whether the facilitator froze the shape: a property read, for hot paths. */
+export function isFrozen(shape: { meta: unknown }): boolean {
+  const meta = shape.meta as Record<string, { frozen?: unknown } | undefined> | undefined
+  return meta?.[META_KEY]?.frozen === true
+}
+
 /**
- * Background (template) shapes and locked shapes belong to the facilitator: participants may
- * add their own shapes on top, but not change, lock, unlock or delete these.
+ * The shape's zone rule as stored, malformed or not (undefined when it has none): the server
+ * compares it raw, so that a participant cannot slip a rule in by making it invalid.
+ */
+export function rawZoneRule(shape: { meta: unknown }): unknown {
+  const meta = shape.meta as Record<string, { zone?: unknown } | undefined> | undefined
+  return meta?.[META_KEY]?.zone
+}
+
+/**
+ * Background (template) shapes, locked shapes and frozen shapes belong to the facilitator:
+ * participants may add their own shapes on top, but not change, lock, unlock or delete these.
  */
 export function isProtectedShape(shape: { isLocked: boolean; meta: unknown }): boolean {
-  return shape.isLocked || isBackground(shape)
+  return shape.isLocked || isBackground(shape) || isFrozen(shape)
 }

@@ -6,6 +6,7 @@ import { useSync } from '@tldraw/sync'
 import { useEffect, useMemo, useRef } from 'react'
 import {
   Tldraw,
+  atom,
   inlineBase64AssetStore,
   react,
   type Editor,
@@ -15,8 +16,10 @@ import {
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
+import { styleNonce } from './style-nonce'
 import { syncFailure } from './sync-errors'
-import { LIMITS } from '../protocol'
+import { LIMITS, boardNoticeSchema, roleMessageSchema, type Role } from '../protocol'
+import { toast } from 'svelte-sonner'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { guardBackground } from './background-guard'
 import { createCanvasHandle } from './handle'
@@ -26,8 +29,15 @@ import { ZoneCounts } from './ZoneCounts'
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
 
-// Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
-const MAX_IMAGE_DIMENSION = 2400
+// tldraw's editor keeps a `user` record for the current user in the shared document; the
+// server refuses those (who someone is comes from their role and presence), so the editor is
+// told there is none. Presence still shows the name and colour from the user preferences.
+const noUserRecord = { currentUser: atom('no user record', null) }
+
+// tldraw tags its few <style> elements with this, and so does its text editor (TipTap, which
+// injects its base styles): the page's policy allows that nonce only (style-nonce.ts).
+const nonce = styleNonce()
+const options = { nonce, text: { tipTapConfig: { injectNonce: nonce } } }
 
 // The Svelte top bar replaces tldraw's page menu and share panel; zone counts draw on the canvas;
 // the style panel waits for a selection or a tool.
@@ -53,15 +63,31 @@ export function BoardCanvas(props: CanvasOptions) {
     props
   // A headless export is nobody: it shows no cursor and is not counted as taking part.
   const personId = headless ? null : props.user.id
+  // Asked before every connection attempt (a ticket is good once); stops once we unmount.
+  const mounted = useRef(true)
+  useEffect(() => {
+    mounted.current = true
+    return () => {
+      mounted.current = false
+    }
+  }, [])
   const uri = useMemo(
-    () => boardSocketUrl(roomId, credential, personId),
+    () => () => boardSocketUrl(roomId, credential, personId, () => !mounted.current),
     [roomId, credential, personId],
   )
+  // Who is who, as the server tells it (role badges): kept across reconnects of this canvas.
+  const roles = useMemo(() => atom<Roles>('roles', { you: null, byPresence: {} }), [])
   const store = useSync({
     uri,
     assets: inlineBase64AssetStore,
-    // The workshop's own messages (src/protocol/facilitation.ts) ride on the board's socket.
-    onCustomMessageReceived: (data: unknown) => onServerMessage(data),
+    users: noUserRecord,
+    // What the server says beside sync; each hearer checks the message is its own (the
+    // workshop's, src/protocol/facilitation.ts, go on to the shell).
+    onCustomMessageReceived: (data: unknown) => {
+      showBoardNotice(data)
+      hearRoles(roles, data)
+      onServerMessage(data)
+    },
     ...(headless ? { getUserPresence: () => null } : {}),
   })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
@@ -84,11 +110,13 @@ export function BoardCanvas(props: CanvasOptions) {
     <Tldraw
       store={store.store}
       assetUrls={assetUrls}
+      options={options}
       components={components}
       overrides={role === 'facilitator' ? undefined : withoutLocking}
       licenseKey={licenseKey}
       maxAssetSize={LIMITS.maxImageBytes}
-      maxImageDimension={MAX_IMAGE_DIMENSION}
+      // Pasted photos are scaled down to this: plenty for a workshop board, and light to sync.
+      maxImageDimension={LIMITS.maxImageDimension}
       onMount={(editor) => {
         // For the console and the browser tests. The server checks every write, so handing
         // the editor to page scripts grants nothing the client did not already have.
@@ -97,7 +125,7 @@ export function BoardCanvas(props: CanvasOptions) {
         // Open on the whole board: a template's frames are bigger than most screens.
         if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit()
         const stopGuarding = guardBackground(editor, role)
-        const reporter = reportState(editor, () => connectionStatus.current, onState)
+        const reporter = reportState(editor, roles, () => connectionStatus.current, onState)
         reportNow.current = reporter.report
         return () => {
           reportNow.current = null
@@ -110,11 +138,38 @@ export function BoardCanvas(props: CanvasOptions) {
   )
 }
 
+/** What the server says over the socket besides sync: a refused edit, shown as a toast. */
+function showBoardNotice(data: unknown) {
+  const notice = boardNoticeSchema.safeParse(data)
+  if (notice.success) toast.error(notice.data.message, { id: 'board-limit' })
+}
+
 const EMPTY_STATE: BoardState = {
   connection: { kind: 'loading' },
   title: '',
   collaborators: [],
+  role: null,
   agenda: [],
+}
+
+/** Each session's role by its presence record id, and ours. */
+interface Roles {
+  you: Role | null
+  byPresence: Record<string, Role>
+}
+
+/** The server's word on who is who; anything else that arrives as a custom message is ignored. */
+function hearRoles(roles: ReturnType<typeof atom<Roles>>, data: unknown) {
+  const message = roleMessageSchema.safeParse(data)
+  if (!message.success) return
+  const m = message.data
+  roles.update((known) => {
+    if (m.type === 'roles') return { you: m.you, byPresence: m.roles }
+    const byPresence = { ...known.byPresence }
+    if (m.type === 'role-joined') byPresence[m.presenceId] = m.role
+    else delete byPresence[m.presenceId]
+    return { ...known, byPresence }
+  })
 }
 
 /**
@@ -123,6 +178,7 @@ const EMPTY_STATE: BoardState = {
  */
 function reportState(
   editor: Editor,
+  roles: ReturnType<typeof atom<Roles>>,
   connectionStatus: () => 'online' | 'offline',
   onState: (state: BoardState) => void,
 ) {
@@ -165,10 +221,12 @@ function reportState(
       connection: connection(),
       title: editor.getDocumentSettings().name,
       collaborators: editor.getCollaborators().map((c) => ({
-        id: c.userId,
+        id: c.id,
         name: c.userName || 'Anonymous',
         color: c.color,
+        role: roles.get().byPresence[c.id] ?? null,
       })),
+      role: roles.get().you,
       agenda: agendaOf(editor.getDocumentSettings().meta),
     }
     // Presence records change with every cursor move; the shell hears only when what it shows

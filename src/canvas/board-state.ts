@@ -15,12 +15,20 @@ export type ConnectionState =
 
 /** Why the server ended the session for good. */
 export type SyncFailure =
-  { reason: 'not-found' } | { reason: 'forbidden' } | { reason: 'other'; message: string }
+  | { reason: 'not-found' }
+  | { reason: 'forbidden' }
+  /** Every place is taken; `viewOnlyOpen` when the places kept for viewers are not. */
+  | { reason: 'full'; viewOnlyOpen: boolean }
+  | { reason: 'too-many-from-address' }
+  | { reason: 'other'; message: string }
 
 export interface Collaborator {
+  /** The presence record's id: the server assigns it, one per session. */
   id: string
   name: string
   color: string
+  /** As the server told us (null until it has): never what the person's client claims. */
+  role: Role | null
 }
 
 export interface BoardState {
@@ -28,6 +36,8 @@ export interface BoardState {
   title: string
   /** Everyone else on the board now, from tldraw's presence records. */
   collaborators: Collaborator[]
+  /** This session's role as the server admitted it (null until it has said). */
+  role: Role | null
   /** The steps of the templates on the board, from the document record. */
   agenda: AgendaSection[]
 }
@@ -35,7 +45,7 @@ export interface BoardState {
 export interface CanvasOptions {
   roomId: string
   role: Role
-  /** The facilitator secret or participant key, sent to the server in the socket URL. */
+  /** The facilitator secret or participant key, traded for a socket ticket (socket-url.ts). */
   credential: { f: string } | { k: string } | null
   user: { id: string; name: string; color: string }
   licenseKey: string | undefined

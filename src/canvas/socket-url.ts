@@ -1,19 +1,74 @@
-import { boardPath } from '../protocol'
+/**
+ * The sync socket's address for a board on this origin; tldraw's client appends its session
+ * ids. `personId` lets the server count who took part (see `peoplePath`).
+ *
+ * A facilitator secret or participant key never goes in the address (server and proxy logs
+ * keep addresses): it is sent in an `Authorization` header for a one-time socket ticket, which
+ * the address carries instead. useSync calls this before every connection attempt, so each
+ * reconnect gets a fresh ticket.
+ */
+import {
+  SOCKET_TICKET_PARAM,
+  boardPath,
+  socketTicketResponseSchema,
+  ticketsPath,
+} from '../protocol'
+import { ServerError, callServer } from '../shared/server-call'
 import type { CanvasOptions } from './board-state'
 
 /**
- * The sync socket for a board on this origin; tldraw's client appends its session ids.
- * `personId` lets the server count who took part (see `peoplePath`).
+ * Not a ticket (the server refuses it FORBIDDEN, like a wrong key): sent when the server has
+ * refused our secret, so the page shows the same "this link does not work" screen as ever, and
+ * when the canvas is gone. Never a ticketless address, which would quietly make us a viewer.
  */
-export function boardSocketUrl(
+const REFUSED = 'refused'
+/** Waits between ticket attempts while the server is out of reach. */
+const RETRY_MS = [500, 1_000, 2_000, 5_000] as const
+
+export async function boardSocketUrl(
   roomId: string,
   credential: CanvasOptions['credential'],
   personId: string | null,
-): string {
+  gone: () => boolean,
+): Promise<string> {
   const url = new URL(boardPath(roomId), window.location.href)
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-  if (credential && 'f' in credential) url.searchParams.set('f', credential.f)
-  if (credential && 'k' in credential) url.searchParams.set('k', credential.k)
   if (personId) url.searchParams.set('u', personId)
+  const secret = credential && ('f' in credential ? credential.f : credential.k)
+  if (secret) {
+    const ticket = await socketTicket(roomId, secret, gone)
+    // No board here: connect without one, and the server says so (NOT_FOUND).
+    if (ticket !== null) url.searchParams.set(SOCKET_TICKET_PARAM, ticket)
+  }
   return url.toString()
+}
+
+/**
+ * A ticket for `secret`, REFUSED when the server refuses the secret, or null when there is no
+ * such board. While the server cannot be reached it keeps trying: tldraw's client waits for
+ * this, showing the board as reconnecting, and must never receive a rejected promise (it would
+ * stop trying to connect).
+ */
+async function socketTicket(
+  roomId: string,
+  secret: string,
+  gone: () => boolean,
+): Promise<string | null> {
+  for (let attempt = 0; !gone(); attempt++) {
+    try {
+      const answer = await callServer(ticketsPath(roomId), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${secret}` },
+      })
+      const parsed = socketTicketResponseSchema.safeParse(answer)
+      if (parsed.success) return parsed.data.ticket
+    } catch (error) {
+      if (error instanceof ServerError && error.status === 404) return null
+      if (error instanceof ServerError && (error.status === 403 || error.status === 400)) {
+        return REFUSED
+      }
+    }
+    await new Promise((wake) => setTimeout(wake, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]))
+  }
+  return REFUSED
 }

@@ -10,6 +10,12 @@ export function syncFailure(error: Error): SyncFailure {
       return { reason: 'not-found' }
     case CLOSE_REASONS.forbidden:
       return { reason: 'forbidden' }
+    case CLOSE_REASONS.boardFull:
+      return { reason: 'full', viewOnlyOpen: false }
+    case CLOSE_REASONS.boardFullForEditors:
+      return { reason: 'full', viewOnlyOpen: true }
+    case CLOSE_REASONS.tooManyFromAddress:
+      return { reason: 'too-many-from-address' }
     default:
       return { reason: 'other', message: String(reason) }
   }

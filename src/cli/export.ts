@@ -96,7 +96,12 @@ async function main(): Promise<number> {
     link.searchParams.set('export', '')
     const response = await page.goto(link.toString())
     if (!response?.ok()) return fail(`Could not open ${link.origin}: ${response?.status()}`)
-    await page.waitForFunction(() => window.switchbackExport !== undefined)
+    // Polled with evaluate: waitForFunction would compile its test in the page, which the
+    // app's Content-Security-Policy (no eval) refuses.
+    for (let waited = 0; !(await page.evaluate(() => window.switchbackExport !== undefined));) {
+      if ((waited += 100) > args.timeout * 1000) return fail('The board page did not load.')
+      await new Promise((wake) => setTimeout(wake, 100))
+    }
     const board = await page.evaluate(() => window.switchbackExport!.ready())
     console.log(`Opened “${board.title}” (${board.shapes} shapes).`)
 

@@ -2,6 +2,7 @@
  * The contract between the browser and the PartyKit server. Both sides import this module,
  * so a URL, a request body or a close reason cannot drift apart.
  */
+import './zod-setup'
 import { z } from 'zod'
 import { templateIdSchema, templateSchema } from './template-format'
 
@@ -52,8 +53,10 @@ export const errorBodySchema = z.strictObject({ error: z.string() })
 export type ErrorBody = z.infer<typeof errorBodySchema>
 
 /**
- * Who a connection is. Decided by the server from the credentials in the socket URL
- * (`?f=` facilitator secret, `?k=` participant key); no credential means viewer.
+ * Who a connection is. Decided by the server from a secret (`f`, the facilitator secret, or
+ * `k`, the participant key); no secret means viewer. Secrets never travel in a URL (which
+ * server and proxy logs keep): the client trades one for a socket ticket (`ticketsPath`) and
+ * connects with `?t=<ticket>`.
  */
 export const ROLES = ['facilitator', 'participant', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
@@ -63,6 +66,42 @@ export const credentialsSchema = z.strictObject({
   k: secretSchema.optional(),
 })
 export type Credentials = z.infer<typeof credentialsSchema>
+
+/**
+ * `POST /parties/board/<roomId>/tickets` with `Authorization: Bearer <facilitator secret or
+ * participant key>` answers a socket ticket: good for one connection, within
+ * `SOCKET_TICKET_TTL_MS`, with the role the secret grants. The board's server keeps tickets in
+ * memory only; an unknown, used or expired one is refused like a wrong key (FORBIDDEN).
+ */
+export const SOCKET_TICKET_TTL_MS = 30_000
+export const SOCKET_TICKET_PARAM = 't'
+export const socketTicketSchema = secretSchema
+export const socketTicketResponseSchema = z.strictObject({
+  ticket: socketTicketSchema,
+  expiresAt: z.number(),
+})
+export type SocketTicketResponse = z.infer<typeof socketTicketResponseSchema>
+export function ticketsPath(roomId: string): string {
+  return `${boardPath(roomId)}/tickets`
+}
+
+/**
+ * Who is who, told by the server over the board's socket (tldraw custom messages), because a
+ * presence record is written by its own client and may claim any name. Presence record ids are
+ * the server's (it assigns one per session), so the people list puts each badge by the record
+ * id. `roles` goes to a session once it has joined (everyone there, and its own role), then
+ * `role-joined` and `role-left` as others come and go.
+ */
+export const roleMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('roles'),
+    you: z.enum(ROLES),
+    roles: z.record(z.string(), z.enum(ROLES)),
+  }),
+  z.strictObject({ type: z.literal('role-joined'), presenceId: z.string(), role: z.enum(ROLES) }),
+  z.strictObject({ type: z.literal('role-left'), presenceId: z.string() }),
+])
+export type RoleMessage = z.infer<typeof roleMessageSchema>
 
 /**
  * Limits on what a client may send over the socket. tldraw's client splits messages into
@@ -76,6 +115,86 @@ export const LIMITS = {
    * bigger file up front so that its push always fits in one message.
    */
   maxImageBytes: 8 * 1024 * 1024,
+  /**
+   * Pasted still images are scaled down to fit this square (the client's tldraw setting); the
+   * server refuses an image asset that claims to be bigger. Animated images are not scaled.
+   */
+  maxImageDimension: 2400,
+} as const
+
+/**
+ * What the server accepts in the records a client writes (src/server/roles.ts). An asset's
+ * `src`, and a bookmark's picture and icon, are fetched by every attendee's browser, so they
+ * may only be data inside the record (`data:` of one of these types) or a path on our own
+ * origin: never another host, which would learn who is on the board.
+ */
+export const RECORD_RULES = {
+  imageDataTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'],
+  videoDataTypes: ['video/mp4', 'video/webm', 'video/quicktime'],
+  /** How deep shapes may nest (frame in frame in group…); also stops a parent cycle. */
+  maxShapeDepth: 32,
+} as const
+
+/**
+ * Limits that keep a board's room up whatever its clients send: one socket, one address or a
+ * crowd can slow or lose only itself, never the room. Figures and reasons are in the README
+ * ("Security model"); the server enforces them (src/server), the app explains the closes.
+ */
+export const ROOM_LIMITS = {
+  /**
+   * Sockets on one board. PartyKit allows 100 connections a room without hibernation (which
+   * tldraw's in-memory room cannot use), so past this the platform would refuse anyway,
+   * without a reason; here the client is told the board is full. A self-hosted server may
+   * raise it with the `MAX_CONNECTIONS` var.
+   */
+  maxConnections: 100,
+  /**
+   * Of those, the last places are kept for viewers: a board full of editors still takes the
+   * view-only link (a projector, a latecomer watching), and the "board is full" screen offers it.
+   */
+  viewerPlaces: 20,
+  /**
+   * Sockets from one client address (`cf-connecting-ip`), so one machine cannot take every
+   * place. Generous: a workshop in one office shares one public address. `0` turns it off;
+   * the `MAX_CONNECTIONS_PER_ADDRESS` var changes it.
+   */
+  maxConnectionsPerAddress: 40,
+  /**
+   * Frames and bytes one socket may send per second, sustained, and in a burst (token buckets
+   * that start full). tldraw's client pushes at most 30 times a second; a whole 16 MiB message
+   * (a pasted board, an 8 MB image) fits in the byte burst.
+   */
+  framesPerSecond: 60,
+  frameBurst: 120,
+  bytesPerSecond: 1024 * 1024,
+  byteBurst: 20 * 1024 * 1024,
+  /** Over budget, a socket's frames wait in a queue this deep; past it the socket is closed. */
+  maxQueuedFrames: 100,
+  maxQueuedBytes: 2 * 1024 * 1024,
+  /**
+   * Presence (cursor, selection) forwarded per session per second, the latest kept: every
+   * forward is sent to every other socket, so presence costs grow with the square of the room.
+   */
+  presencePerSecond: 10,
+  /**
+   * A viewer's presence carries only what the people list shows (name, colour), at most this
+   * often: nobody needs a watcher's cursor.
+   */
+  viewerPresencePerSecond: 1,
+  /** A viewer sends connect, presence and pings: a few KB. Past this a message is refused. */
+  viewerMaxMessageBytes: 256 * 1024,
+  /** Unfinished chunked messages held for all of a board's sockets together. */
+  maxUnfinishedBytesPerRoom: 32 * 1024 * 1024,
+  /** Frames (and their bytes) a socket may send before its role is known (a real one sends 1). */
+  maxEarlyFrames: 32,
+  maxEarlyBytes: 256 * 1024,
+  /** Records on one board: 5x the 4,000-sticky board the tests and benchmarks use. */
+  maxRecords: 20_000,
+  /**
+   * The board's records as JSON: a board bigger than a snapshot's board file could not be
+   * snapshotted or restored, and the whole board lives in the Durable Object's 128 MB.
+   */
+  maxBoardBytes: 16 * 1024 * 1024,
 } as const
 
 /**
@@ -86,10 +205,37 @@ export const SYNC_FATAL_CLOSE_CODE = 4099
 export const CLOSE_REASONS = {
   notFound: 'NOT_FOUND',
   forbidden: 'FORBIDDEN',
+  /** Every place on the board is taken, the viewers' included. */
+  boardFull: 'BOARD_FULL',
+  /** The editors' places are taken; the view-only link still has room. */
+  boardFullForEditors: 'BOARD_FULL_VIEW_ONLY_OPEN',
+  /** Too many sockets from this client's address. */
+  tooManyFromAddress: 'TOO_MANY_FROM_ADDRESS',
 } as const
+/** A socket that sends faster than its budget, after its queue has filled (it may reconnect). */
+export const TOO_FAST_CLOSE_CODE = 4008
+
+/**
+ * Custom messages the server sends a client over the sync socket (tldraw's `custom` event):
+ * a push refused because the board is at its size limits, said to the writer as a toast.
+ */
+export const boardNoticeSchema = z.strictObject({
+  kind: z.literal('board-limit'),
+  message: z.string(),
+})
+export type BoardNotice = z.infer<typeof boardNoticeSchema>
 /** A bad frame closes only that socket, with policy-violation / too-big codes. */
 export const BAD_FRAME_CLOSE_CODE = 1008
 export const FRAME_TOO_BIG_CLOSE_CODE = 1009
+
+/**
+ * The page's style nonce: tldraw draws a few `<style>` elements of its own (the license
+ * watermark, fonts in an export) and tags them with `options.nonce`. The built page carries
+ * `<meta name="csp-style-nonce" content="__CSP_STYLE_NONCE__">`; the server puts a fresh nonce
+ * there, and in the policy, for every page it answers.
+ */
+export const STYLE_NONCE_META = 'csp-style-nonce'
+export const STYLE_NONCE_PLACEHOLDER = '__CSP_STYLE_NONCE__'
 
 /** Paths, so neither side spells them by hand. */
 export function boardPath(roomId: string): string {
@@ -193,7 +339,8 @@ export type LibraryErrorBody = z.infer<typeof libraryErrorBodySchema>
  * - `GET    /parties/board/<roomId>/snapshots/<id>.json`  the board as it was
  * - `DELETE /parties/board/<roomId>/snapshots/<id>`       facilitator only
  * - `POST   /parties/board/<roomId>/snapshots/<id>/restore`  facilitator only: the board
- *   becomes what it was when the snapshot was taken
+ *   becomes what it was when the snapshot was taken; the server first keeps the board as it
+ *   is, in the same step, as a snapshot without a picture
  *
  * Like the board itself, anyone holding the board id may read; writes need
  * `Authorization: Bearer <facilitator secret>`.
@@ -205,6 +352,12 @@ export const SNAPSHOT_LIMITS = {
   maxBoardBytes: 16 * 1024 * 1024,
   /** Snapshots one board keeps at most; delete some to take more. */
   maxSnapshots: 100,
+  /**
+   * The longest side of a snapshot's picture, in pixels: the largest canvas browsers draw
+   * (Chromium's and Safari's limit). A PNG header can claim 2^31 - 1 px in a few bytes; such a
+   * file would make every browser that shows the thumbnail try to allocate it.
+   */
+  maxImageSide: 16_384,
 } as const
 export const MAX_SNAPSHOT_TITLE_LENGTH = 120
 /** The multipart form's field names. */
@@ -215,23 +368,41 @@ export const snapshotIdSchema = z
   .regex(/^[A-Za-z0-9_-]{8,32}$/, 'a snapshot id is 8 to 32 letters, digits, "-" or "_"')
 export const snapshotTitleSchema = z.string().trim().min(1).max(MAX_SNAPSHOT_TITLE_LENGTH)
 
-/** One snapshot as listed; `url` is the image's absolute URL, stable for as long as it exists. */
-export const snapshotSummarySchema = z.strictObject({
+const snapshotFields = {
   id: snapshotIdSchema,
   title: snapshotTitleSchema,
   /** Milliseconds since the epoch. */
   createdAt: z.number(),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  url: z.url(),
-})
+}
+
+/**
+ * One snapshot as listed. `url` is its picture's absolute URL, stable for as long as it
+ * exists. A snapshot the server took itself (the board as it was before a restore) has no
+ * picture, since the server cannot draw one: its `url`, `width` and `height` are null.
+ */
+export const snapshotSummarySchema = z.union([
+  z.strictObject({
+    ...snapshotFields,
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    url: z.url(),
+  }),
+  z.strictObject({ ...snapshotFields, width: z.null(), height: z.null(), url: z.null() }),
+])
 export type SnapshotSummary = z.infer<typeof snapshotSummarySchema>
 
 export const snapshotListSchema = z.strictObject({ snapshots: z.array(snapshotSummarySchema) })
 export type SnapshotList = z.infer<typeof snapshotListSchema>
 
-/** `POST …/snapshots/<id>/restore` answers which snapshot the board now is. */
-export const restoreSnapshotResponseSchema = z.strictObject({ restored: snapshotIdSchema })
+/**
+ * `POST …/snapshots/<id>/restore` answers which snapshot the board now is, and the snapshot
+ * the server kept of the board as it was just before (no picture), or null when there was
+ * nothing to keep (the board had no shapes, or was already the snapshot).
+ */
+export const restoreSnapshotResponseSchema = z.strictObject({
+  restored: snapshotIdSchema,
+  before: snapshotSummarySchema.nullable(),
+})
 export type RestoreSnapshotResponse = z.infer<typeof restoreSnapshotResponseSchema>
 
 /**

@@ -5,6 +5,7 @@
  * Coordinates are in canvas pixels. A frame's position is relative to the template's origin;
  * an element that names a `frame` is positioned relative to that frame's top-left corner.
  */
+import './zod-setup'
 import { z } from 'zod'
 
 export const TEMPLATE_FORMAT_VERSION = 1

@@ -7,40 +7,60 @@
  * around it: boards exist only once created, every connection gets a role, every frame is
  * checked before the room sees it, and nothing is acknowledged before it is on disk (the
  * AckGate holds what the room sends until the write before it has landed). A write that fails
- * drops every connection and reloads the board from storage.
+ * drops every connection and reloads the board from storage. A load that fails is tried again
+ * a few times, then reported; the next connection tries again, so the board is never left shut.
+ *
+ * A restore keeps the board as it was first, in the same synchronous step that replaces it, so
+ * every edit the server has acknowledged is either on the restored board (it came after) or in
+ * that safety copy (it came before), which is durable before the restore is.
+ *
+ * It also keeps the room up whatever clients send (ROOM_LIMITS): a board takes so many sockets
+ * (connection-limits.ts), each socket has a budget of frames and bytes (socket-budget.ts) and
+ * its presence is throttled (presence-throttle.ts), unfinished chunked messages are capped for
+ * the room, and a push that would make the board too big is refused (board-size.ts). Every
+ * per-socket piece is dropped when its socket closes.
  */
-import { InMemorySyncStorage, TLSocketRoom, type RoomSnapshot } from '@tldraw/sync-core'
+import { TLSocketRoom, type RoomSnapshot } from '@tldraw/sync-core'
 import { createTLSchema, type TLRecord, type TLStoreSnapshot } from '@tldraw/tlschema'
 import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
   FRAME_TOO_BIG_CLOSE_CODE,
+  LIMITS,
+  ROOM_LIMITS,
+  SOCKET_TICKET_PARAM,
   SYNC_FATAL_CLOSE_CODE,
-  credentialsSchema,
+  TOO_FAST_CLOSE_CODE,
   personIdSchema,
+  socketTicketSchema,
+  type BoardNotice,
   type Role,
 } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { AckGate } from './ack-gate'
 import type { BoardHost, RestoreOutcome } from './board-routes'
+import { BoardSize, type SizeLimits } from './board-size'
 import { BoardStorage } from './board-storage'
+import { ConnectionCounter, type ConnectionLimits } from './connection-limits'
 import { Facilitation, type ActResult } from './facilitation'
-import { FrameGuard } from './frame-guard'
+import { FrameGuard, UnfinishedPool } from './frame-guard'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
-import {
-  PERMISSIONS,
-  recordAuthorizers,
-  resolveRole,
-  type BoardAuth,
-  type SessionMeta,
-} from './roles'
-import { SnapshotStore } from './snapshot-store'
+import { PresenceThrottle, type ClientMessage } from './presence-throttle'
+import { RefusalLog } from './refusal-log'
+import { RoleRoster } from './role-roster'
+import { PERMISSIONS, recordRules, type BoardAuth, type SessionMeta } from './roles'
+import { RoomStorage } from './room-storage'
+import { SnapshotStore, type SnapshotEntry } from './snapshot-store'
+import { SocketBudget } from './socket-budget'
+import { SocketTickets } from './socket-tickets'
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
-/** Frames a socket may send before its role is known; a real client sends one (connect). */
-const MAX_EARLY_FRAMES = 32
+/** Tries at loading the board before reporting it; each waits four times the last. */
+export const LOAD_ATTEMPTS = 4
+export const LOAD_RETRY_MS = 100
+const RELOADING: Refusal = { code: 1013, reason: 'The board is reloading; try again.' }
 
 export type Frame = string | ArrayBuffer | ArrayBufferView
 
@@ -60,6 +80,20 @@ export interface RoomEnvironment {
   connections(): Iterable<RoomConnection>
   /** Runs `task` with nothing else interleaved (Durable Objects' `blockConcurrencyWhile`). */
   exclusive<T>(task: () => Promise<T>): Promise<T>
+  /** Connection limits when not the defaults (the party's vars). */
+  readonly connectionLimits?: ConnectionLimits
+  /** Board size limits when not the defaults (tests). */
+  readonly sizeLimits?: SizeLimits
+}
+
+/** What the room keeps for one admitted socket, all of it dropped when it closes. */
+interface Session {
+  readonly role: Role
+  /** Who this is, from the socket's `?u=` (a name for the ready check, not a credential). */
+  readonly personId: string | null
+  readonly guard: FrameGuard
+  readonly budget: SocketBudget<Frame>
+  readonly throttle: PresenceThrottle
 }
 
 /** Why a socket is turned away: fatal ones stop tldraw's client from retrying. */
@@ -68,25 +102,38 @@ type Refusal = { code: number; reason: string }
 export class BoardRoom implements BoardHost {
   readonly snapshots: SnapshotStore
   readonly people: People
+  readonly tickets = new SocketTickets()
   /** The workshop's state (step, timer, follow, ready check) beside the sync room. */
   readonly facilitation: Facilitation
   private boardAuth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
+  /** Who is who, told to every client (the role badges in the people list). */
+  private roster = new RoleRoster()
   private readonly boardStorage: BoardStorage
   private readonly gate: AckGate
   /** The document clock of the last write handed to storage. */
   private savedClock = 0
-  private readonly guards = new Map<string, FrameGuard>()
+  private readonly sessions = new Map<string, Session>()
+  /** Whether the board's secrets have been read (or written) once. */
+  private loaded = false
+  /** The load under way, which connections and requests wait for. */
+  private opening: Promise<boolean> | null = null
   /** Frames that arrive while a socket's role is still being checked. */
-  private readonly early = new Map<string, Frame[]>()
-  /** Who each admitted socket is, until its sync session has connected (then it joins). */
-  private readonly admitted = new Map<string, { role: Role; personId: string | null }>()
+  private readonly early = new Map<string, { frames: Frame[]; bytes: number }>()
+  /** Refused writes, one line each, a flood summarised. */
+  private readonly log: RefusalLog
+  private readonly counter: ConnectionCounter
+  private readonly unfinished = new UnfinishedPool()
+  private readonly size: BoardSize
 
   constructor(private readonly env: RoomEnvironment) {
+    this.counter = new ConnectionCounter(env.connectionLimits)
+    this.size = new BoardSize(env.sizeLimits)
     this.boardStorage = new BoardStorage(env.storage)
     this.snapshots = new SnapshotStore(env.storage)
     this.people = new People(env.storage)
     this.gate = new AckGate((error) => this.recoverFromFailedWrite(error))
+    this.log = new RefusalLog(`[board ${env.roomId}]`)
     this.facilitation = new Facilitation({
       storage: env.storage,
       now: () => Date.now(),
@@ -104,12 +151,15 @@ export class BoardRoom implements BoardHost {
     return this.boardAuth
   }
 
-  /** Loads the board's secrets, and the board when it exists. */
+  /** Loads the board's secrets, and the board when it exists (never throws: see `open`). */
   async start(): Promise<void> {
-    this.boardAuth = (await this.env.storage.get<BoardAuth>(AUTH_KEY)) ?? null
-    if (!this.boardAuth) return
-    await this.facilitation.load()
-    await this.openRoom(await this.boardStorage.load())
+    await this.open()
+  }
+
+  /** Whether the board is open (or was never created), after loading it again if it must. */
+  ensureOpen(): Promise<boolean> {
+    if (this.loaded && (!this.boardAuth || this.room)) return Promise.resolve(true)
+    return this.open()
   }
 
   exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -126,15 +176,21 @@ export class BoardRoom implements BoardHost {
     // The board exists once its secrets are stored: written last, after its records.
     await this.env.storage.put({ [AUTH_KEY]: auth })
     this.boardAuth = auth
+    this.loaded = true
     await this.openRoom(board)
   }
 
-  /** Admits a socket with the role its URL's credentials grant, or closes it saying why. */
-  async connect(conn: RoomConnection, url: URL): Promise<void> {
-    this.early.set(conn.id, [])
-    const role = await this.admit(url)
-    const queued = this.early.get(conn.id) ?? []
+  /**
+   * Admits a socket with the role its URL's credentials grant, if the board has a place for it
+   * (`address`: the client's, when the platform tells), or closes it saying why.
+   */
+  async connect(conn: RoomConnection, url: URL, address: string | null = null): Promise<void> {
+    this.early.set(conn.id, { frames: [], bytes: 0 })
+    const role = (await this.ensureOpen()) ? await this.admit(url) : RELOADING
+    const queued = this.early.get(conn.id)?.frames
     this.early.delete(conn.id)
+    // Closed meanwhile (it left, or sent too much too early): nothing to set up.
+    if (!queued) return
     if (typeof role !== 'string') {
       conn.close(role.code, role.reason)
       return
@@ -144,16 +200,18 @@ export class BoardRoom implements BoardHost {
       conn.close(1013, 'The board is reloading; try again.')
       return
     }
+    const full = this.counter.admit(conn.id, role, address)
+    if (full) {
+      conn.close(full.code, full.reason)
+      return
+    }
     if (PERMISSIONS[role].canEdit) {
       this.people.remember(url.searchParams.get('u')).catch((error: unknown) => {
         console.error('could not remember a person', error)
       })
     }
-    this.guards.set(conn.id, new FrameGuard())
-    this.admitted.set(conn.id, {
-      role,
-      personId: personIdSchema.safeParse(url.searchParams.get('u')).data ?? null,
-    })
+    const personId = personIdSchema.safeParse(url.searchParams.get('u')).data ?? null
+    this.sessions.set(conn.id, this.openSession(conn, role, personId))
     this.room.handleSocketConnect({
       sessionId: conn.id,
       isReadonly: !PERMISSIONS[role].canEdit,
@@ -169,20 +227,95 @@ export class BoardRoom implements BoardHost {
     for (const frame of queued) this.message(frame, conn)
   }
 
-  /** One frame from a socket: queued until its role is known, then guarded and handled. */
+  /** One frame from a socket: queued until its role is known, then paced, guarded, handled. */
   message(frame: Frame, sender: RoomConnection): void {
     const early = this.early.get(sender.id)
     if (early) {
-      if (early.push(frame) > MAX_EARLY_FRAMES) {
+      early.bytes += frameSize(frame)
+      if (
+        early.frames.push(frame) > ROOM_LIMITS.maxEarlyFrames ||
+        early.bytes > ROOM_LIMITS.maxEarlyBytes
+      ) {
         this.early.delete(sender.id)
-        sender.close(BAD_FRAME_CLOSE_CODE, 'Too many frames before the connection was set up.')
+        sender.close(BAD_FRAME_CLOSE_CODE, 'Too much sent before the connection was set up.')
       }
       return
     }
-    const guard = this.guards.get(sender.id)
-    const room = this.room
-    if (!guard || !room) return
-    const verdict = guard.accept(frame)
+    this.sessions.get(sender.id)?.budget.offer(frame, frameSize(frame))
+  }
+
+  /** The socket closed or failed: everything kept for it goes. */
+  disconnect(conn: RoomConnection): void {
+    this.early.delete(conn.id)
+    const session = this.sessions.get(conn.id)
+    if (!session) return
+    this.closeSession(conn.id, session)
+    this.room?.handleSocketClose(conn.id)
+  }
+
+  /** Sockets admitted now (for tests and the benchmarks' reports). */
+  get connectionCount(): number {
+    return this.counter.size
+  }
+
+  /** What the room holds for sockets now (tests check that it all goes when they leave). */
+  heldSockets(): { sessions: number; early: number; unfinishedBytes: number } {
+    return {
+      sessions: this.sessions.size,
+      early: this.early.size,
+      unfinishedBytes: this.unfinished.used,
+    }
+  }
+
+  private openSession(conn: RoomConnection, role: Role, personId: string | null): Session {
+    const viewer = !PERMISSIONS[role].canEdit
+    const forward = (json: string) => {
+      const room = this.room
+      if (!room) return
+      this.gate.process(
+        () => {
+          room.handleSocketMessage(conn.id, json)
+          // Once its sync session is connected (after the room's answer to `connect`, which a
+          // tldraw client must receive first), the socket is on the roster and in the workshop.
+          if (this.roster.maybeJoined(room, conn.id)) {
+            this.facilitation.join(conn.id, role, personId)
+          }
+        },
+        () => this.saveChanges(),
+      )
+    }
+    return {
+      role,
+      personId,
+      guard: new FrameGuard(
+        viewer ? ROOM_LIMITS.viewerMaxMessageBytes : LIMITS.maxMessageBytes,
+        this.unfinished,
+      ),
+      budget: new SocketBudget<Frame>(
+        (frame) => this.handleFrame(frame, conn),
+        (reason) => {
+          conn.close(TOO_FAST_CLOSE_CODE, reason)
+          this.disconnect(conn)
+        },
+      ),
+      throttle: new PresenceThrottle(viewer, forward),
+    }
+  }
+
+  private closeSession(id: string, session: Session) {
+    this.sessions.delete(id)
+    session.guard.dispose()
+    session.budget.dispose()
+    session.throttle.dispose()
+    this.counter.leave(id)
+    this.facilitation.leave(id)
+  }
+
+  /** A frame within its socket's budget: reassembled and checked, then on to the room. */
+  private handleFrame(frame: Frame, sender: RoomConnection): void {
+    const session = this.sessions.get(sender.id)
+    if (!session || !this.room) return
+    const verdict = session.guard.accept(frame)
     switch (verdict.kind) {
       case 'partial':
         return
@@ -195,42 +328,47 @@ export class BoardRoom implements BoardHost {
         )
         this.disconnect(sender)
         return
-      case 'message': {
-        this.gate.process(
-          () => room.handleSocketMessage(sender.id, verdict.json),
-          () => this.saveChanges(),
-        )
-        // Once its sync session is connected, the socket joins the workshop (after the room's
-        // answer to `connect`, which a tldraw client must receive first).
-        const joining = verdict.type === 'connect' ? this.admitted.get(sender.id) : undefined
-        if (joining) {
-          this.admitted.delete(sender.id)
-          this.facilitation.join(sender.id, joining.role, joining.personId)
+      case 'message':
+        if (PERMISSIONS[session.role].canEdit) {
+          const refused = this.refuseIfTooBig(verdict.data, sender.id)
+          if (refused) {
+            session.throttle.accept(refused, JSON.stringify(refused))
+            return
+          }
         }
-      }
+        session.throttle.accept(verdict.data, verdict.json)
     }
   }
 
-  /** The socket closed or failed. */
-  disconnect(conn: RoomConnection): void {
-    this.early.delete(conn.id)
-    this.admitted.delete(conn.id)
-    this.facilitation.leave(conn.id)
-    if (this.guards.delete(conn.id)) this.room?.handleSocketClose(conn.id)
+  /**
+   * The push without its edits when they would take the board past its size limits (the room
+   * then answers "discard" and the writer's client drops them), with a notice to the writer;
+   * null when the message may go as it is.
+   */
+  private refuseIfTooBig(message: ClientMessage, sessionId: string): ClientMessage | null {
+    if (message.type !== 'push' || !message.diff) return null
+    const problem = this.size.refusal(message.diff as Record<string, unknown[]>)
+    if (!problem) return null
+    const notice: BoardNotice = { kind: 'board-limit', message: problem }
+    this.room?.sendCustomMessage(sessionId, notice)
+    return { ...message, diff: {} }
   }
 
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
   backup(): TLStoreSnapshot | null {
-    if (!this.room) return null
-    const stored = this.room.storage.getSnapshot?.() ?? this.room.getCurrentSnapshot()
-    return {
-      schema: stored.schema,
-      store: Object.fromEntries(stored.documents.map((d) => [d.state.id, d.state])),
-    } as TLStoreSnapshot
+    return this.room ? storeSnapshot(this.room) : null
   }
 
   /**
-   * Makes the board's document the board file's, for everyone connected, durably.
+   * Makes the board's document the board file's, for everyone connected, durably, and keeps
+   * the board as it was as a snapshot without a picture, titled `safetyTitle`.
+   *
+   * The safety copy's place is reserved first (a full list refuses the restore before anything
+   * changes). Then one synchronous step, with nothing interleaved, captures the room's state
+   * and loads the file: an edit committed before it is in the copy, one after it is applied to
+   * the restored board. The copy is written first and the restored board after it (the board
+   * storage runs its saves in order), so no crash can leave the restore without its copy; the
+   * diff to clients, and the answer, wait for both.
    *
    * In @tldraw/sync-core 5.4.2, `TLSocketRoom.loadSnapshot` is one storage transaction: it puts
    * the records that differ, deletes those the file lacks, and migrates. The room hears of it
@@ -239,35 +377,62 @@ export class BoardRoom implements BoardHost {
    * and then clients reconnect by themselves). It goes through the AckGate like a client's
    * push: the diff, and the 200 that acknowledges the restore, wait until it is on disk.
    */
-  async restore(board: string): Promise<RestoreOutcome> {
+  async restore(board: string, safetyTitle: string): Promise<RestoreOutcome> {
+    if (!this.room) return { kind: 'reloading' }
+    const slot = await this.snapshots.reserve().catch((error: unknown) => {
+      console.error('restoring a snapshot failed: the snapshot list could not be read', error)
+      return 'failed' as const
+    })
+    if (slot === 'failed') return { kind: 'failed' }
+    if (!slot) return { kind: 'full', limit: this.snapshots.maxSnapshots }
     const room = this.room
-    if (!room) return 'reloading'
-    const file = JSON.parse(board) as TLStoreSnapshot
-    const outcome: { error?: unknown; write?: Promise<void> } = {}
+    if (!room) {
+      slot.release()
+      return { kind: 'reloading' }
+    }
+    const step: {
+      error?: unknown
+      before?: string
+      copy?: Promise<SnapshotEntry>
+      write?: Promise<void>
+    } = {}
     this.gate.process(
       () => {
         // Caught here: the gate must still learn about the write, whatever happened.
         try {
-          room.loadSnapshot(file)
+          const current = storeSnapshot(room)
+          if (Object.values(current.store).some((r) => r.typeName === 'shape')) {
+            step.before = JSON.stringify(current)
+          }
+          room.loadSnapshot(JSON.parse(board) as TLStoreSnapshot)
         } catch (error) {
-          outcome.error = error
+          step.error = error
         }
       },
       () => {
-        const write = this.saveChanges()
-        if (write) outcome.write = write
+        // Nothing to keep when the board had no shapes or the restore changed nothing.
+        const changed = !step.error && room.storage.getClock() !== this.savedClock
+        if (changed && step.before !== undefined) {
+          step.copy = slot.write({ title: safetyTitle, board: step.before, image: null })
+        } else slot.release()
+        const write = this.saveChanges(step.copy)
+        if (write) step.write = write
         return write
       },
     )
     try {
-      if (outcome.error) throw outcome.error
-      await outcome.write
+      if (step.error) throw step.error
+      await step.write
       // Writes complete in order, but make sure everything before this one has, too.
       await this.gate.settled()
-      return 'restored'
+      return { kind: 'restored', before: (await step.copy) ?? null }
     } catch (error) {
+      step.copy?.catch(() => {})
       console.error('restoring a snapshot failed', error)
-      return 'failed'
+      // Answered once the board is back as it was on storage (a failed write reloads it).
+      await this.gate.settled()
+      await this.ensureOpen()
+      return { kind: 'failed' }
     }
   }
 
@@ -287,20 +452,67 @@ export class BoardRoom implements BoardHost {
     return this.gate.settled()
   }
 
-  private async openRoom(stored: RoomSnapshot | null) {
-    const storage = new InMemorySyncStorage<TLRecord>({ snapshot: stored ?? undefined })
-    this.savedClock = storage.getClock()
-    this.room = new TLSocketRoom<TLRecord, SessionMeta>({
-      schema,
-      storage,
-      authorizeRecord: recordAuthorizers,
-    })
-    // Opening may migrate records to a newer schema; store that before anyone connects.
-    await this.saveChanges()
+  /**
+   * Reads the board's secrets and records and opens the room, trying LOAD_ATTEMPTS times with
+   * a growing wait; false once every try failed (reported in one line). The next connection
+   * or request tries again, so a storage hiccup never leaves the board shut.
+   */
+  private open(): Promise<boolean> {
+    this.opening ??= (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          this.boardAuth = (await this.env.storage.get<BoardAuth>(AUTH_KEY)) ?? null
+          this.loaded = true
+          if (this.boardAuth) {
+            await this.facilitation.load()
+            await this.openRoom(await this.boardStorage.load())
+          }
+          return true
+        } catch (error) {
+          if (attempt >= LOAD_ATTEMPTS) {
+            console.error(
+              `board ${this.roomId} could not be loaded (${attempt} tries); the next connection tries again:`,
+              error,
+            )
+            return false
+          }
+          await new Promise((resolve) => setTimeout(resolve, LOAD_RETRY_MS * 4 ** (attempt - 1)))
+        }
+      }
+    })().finally(() => (this.opening = null))
+    return this.opening
   }
 
-  /** Starts the write for everything committed since the last one, or returns null. */
-  private saveChanges(): Promise<void> | null {
+  private async openRoom(stored: RoomSnapshot | null) {
+    const storage = new RoomStorage(stored)
+    this.savedClock = storage.getClock()
+    this.size.reset((stored?.documents ?? []).map((d) => d.state))
+    const roster = new RoleRoster()
+    this.roster = roster
+    const room = new TLSocketRoom<TLRecord, SessionMeta>({
+      schema,
+      storage,
+      // Default-deny: every record type has a rule, which reads the board as it stands.
+      authorizeRecord: recordRules(storage),
+      log: this.log,
+      onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
+    })
+    this.room = room
+    try {
+      // Opening may migrate records to a newer schema; store that before anyone connects.
+      await this.saveChanges()
+    } catch (error) {
+      room.close()
+      this.room = null
+      throw error
+    }
+  }
+
+  /**
+   * Starts the write for everything committed since the last one, or returns null. `after`
+   * is a write that must be durable before this one lands (a restore's safety copy).
+   */
+  private saveChanges(after?: Promise<unknown>): Promise<void> | null {
     const storage = this.room?.storage
     if (!storage || storage.getClock() === this.savedClock) return null
     const since = this.savedClock
@@ -311,16 +523,19 @@ export class BoardRoom implements BoardHost {
     })).result
     this.savedClock = clock
     if (!changes) return null
-    return this.boardStorage.save({
-      documentClock: clock,
-      schema,
-      puts: Object.values(changes.diff.puts).map((put) => ({
-        state: Array.isArray(put) ? put[1] : put,
-        lastChangedClock: clock,
-      })),
-      deletes: changes.diff.deletes,
-      replaceAll: changes.wipeAll,
-    })
+    const puts = Object.values(changes.diff.puts).map((put) => (Array.isArray(put) ? put[1] : put))
+    if (changes.wipeAll) this.size.reset(puts)
+    else this.size.apply(puts, changes.diff.deletes)
+    return this.boardStorage.save(
+      {
+        documentClock: clock,
+        schema,
+        puts: puts.map((state) => ({ state, lastChangedClock: clock })),
+        deletes: changes.diff.deletes,
+        replaceAll: changes.wipeAll,
+      },
+      after,
+    )
   }
 
   /**
@@ -332,22 +547,40 @@ export class BoardRoom implements BoardHost {
     for (const conn of this.env.connections()) conn.close(1011, 'storage write failed')
     this.room?.close()
     this.room = null
-    this.guards.clear()
-    void this.boardStorage.load().then((stored) => this.openRoom(stored))
+    for (const [id, session] of this.sessions) this.closeSession(id, session)
+    void this.open()
   }
 
-  /** The role the socket's credentials grant on this board, or why it is turned away. */
+  /**
+   * The role the socket's ticket grants on this board (no ticket: viewer), or why it is turned
+   * away. A secret in the URL itself (`?f=`, `?k=`, as clients sent before tickets) is refused
+   * rather than read, so that no client keeps putting secrets where logs keep them; a bad,
+   * used or expired ticket is refused like a wrong key, never downgraded.
+   */
   private async admit(url: URL): Promise<Role | Refusal> {
     const notFound = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.notFound }
     const forbidden = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.forbidden }
     if (!this.boardAuth) return notFound
-    const credentials = credentialsSchema.safeParse({
-      f: url.searchParams.get('f') ?? undefined,
-      k: url.searchParams.get('k') ?? undefined,
-    })
-    if (!credentials.success) return forbidden
-    return (await resolveRole(this.boardAuth, credentials.data)) ?? forbidden
+    const query = url.searchParams
+    if (query.has('f') || query.has('k')) return forbidden
+    if (!query.has(SOCKET_TICKET_PARAM)) return 'viewer'
+    const ticket = socketTicketSchema.safeParse(query.get(SOCKET_TICKET_PARAM))
+    return (ticket.success && this.tickets.redeem(ticket.data)) || forbidden
   }
+}
+
+/** A frame's size as the budgets count it (UTF-16 units for text, as the frame guard does). */
+function frameSize(frame: Frame): number {
+  return typeof frame === 'string' ? frame.length : frame.byteLength
+}
+
+/** The room's document as a tldraw store snapshot, in the room's schema. */
+function storeSnapshot(room: TLSocketRoom<TLRecord, SessionMeta>): TLStoreSnapshot {
+  const stored = room.storage.getSnapshot?.() ?? room.getCurrentSnapshot()
+  return {
+    schema: stored.schema,
+    store: Object.fromEntries(stored.documents.map((d) => [d.state.id, d.state])),
+  } as TLStoreSnapshot
 }
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8 (a reason may quote the client). */

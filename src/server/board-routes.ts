@@ -8,13 +8,15 @@
  *   POST   /parties/board/<roomId>                          create the board
  *   GET    /parties/board/<roomId>                          its backup (tldraw store snapshot)
  *   GET    /parties/board/<roomId>/people                   how many people took part
+ *   POST   /parties/board/<roomId>/tickets                  a socket ticket (a secret)
  *   POST   /parties/board/<roomId>/facilitation             a facilitation action (session token)
  *   GET    /parties/board/<roomId>/snapshots                the Snapshots list
  *   POST   /parties/board/<roomId>/snapshots                take one (facilitator)
  *   GET    /parties/board/<roomId>/snapshots/<id>.png       its image (also HEAD)
  *   GET    /parties/board/<roomId>/snapshots/<id>.json      its board file
  *   DELETE /parties/board/<roomId>/snapshots/<id>           remove it (facilitator)
- *   POST   /parties/board/<roomId>/snapshots/<id>/restore   restore it (facilitator)
+ *   POST   /parties/board/<roomId>/snapshots/<id>/restore   restore it (facilitator), keeping
+ *                                                            the board as it was first
  *
  * A write is refused before its body is read when it cannot succeed (no board, wrong secret,
  * no room left); the body is then drained so the client receives the refusal rather than a
@@ -23,6 +25,7 @@
 import type { RoomSnapshot } from '@tldraw/sync-core'
 import type { TLStoreSnapshot } from '@tldraw/tlschema'
 import {
+  MAX_SNAPSHOT_TITLE_LENGTH,
   boardPath,
   createBoardRequestSchema,
   facilitationPath,
@@ -33,14 +36,18 @@ import {
   snapshotPath,
   snapshotRestorePath,
   snapshotsPath,
+  ticketsPath,
   type CreateBoardResponse,
   type RestoreSnapshotResponse,
+  type SocketTicketResponse,
 } from '../protocol'
 import { FACILITATION_LIMITS } from '../protocol/facilitation'
 import { MAX_TEMPLATE_BYTES, type Template } from '../protocol/template-format'
 import { builtInTemplate, BUILT_IN_TEMPLATES } from '../templates/catalog'
 import {
   bearerSecret,
+  crossSiteWrite,
+  drainBody,
   errorResponse,
   idInPath,
   json,
@@ -55,7 +62,7 @@ import {
 import type { ActResult } from './facilitation'
 import { initialBoard } from './initial-board'
 import type { People } from './people'
-import { mintBoardAuth, secretMatches, type BoardAuth } from './roles'
+import { mintBoardAuth, resolveRole, secretMatches, type BoardAuth } from './roles'
 import {
   boardResponse,
   cachedCopyMatches,
@@ -63,12 +70,14 @@ import {
   forbidden,
   imageNotModified,
   imageResponse,
+  noPicture,
   noSnapshot,
   readSnapshotUpload,
   toSummary,
   type ImageRequest,
 } from './snapshot-http'
-import type { SnapshotStore } from './snapshot-store'
+import type { SnapshotEntry, SnapshotStore } from './snapshot-store'
+import type { SocketTickets } from './socket-tickets'
 
 /** Room for a whole template plus the title. */
 const MAX_CREATE_BYTES = MAX_TEMPLATE_BYTES + 16 * 1024
@@ -79,6 +88,7 @@ export type BoardRoute =
   | { kind: 'create' }
   | { kind: 'backup' }
   | { kind: 'people' }
+  | { kind: 'ticket'; secret: string | null }
   | { kind: 'facilitate'; token: string | null }
   | { kind: 'list' }
   | { kind: 'take'; secret: string | null }
@@ -87,7 +97,12 @@ export type BoardRoute =
   | { kind: 'delete'; id: string; secret: string | null }
   | { kind: 'restore'; id: string; secret: string | null }
 
-export type RestoreOutcome = 'restored' | 'reloading' | 'failed'
+/** How a restore went; `before` is the safety copy the server kept, if there was anything to keep. */
+export type RestoreOutcome =
+  | { kind: 'restored'; before: SnapshotEntry | null }
+  | { kind: 'reloading' }
+  | { kind: 'full'; limit: number }
+  | { kind: 'failed' }
 
 /** What a board owns that its routes need; the board party's `BoardRoom` is one. */
 export interface BoardHost {
@@ -96,14 +111,21 @@ export interface BoardHost {
   readonly auth: BoardAuth | null
   readonly snapshots: SnapshotStore
   readonly people: People
+  /** Socket tickets: secrets are traded for them, and sockets connect with one. */
+  readonly tickets: SocketTickets
   /** Runs `task` with nothing else interleaved (Durable Objects' `blockConcurrencyWhile`). */
   exclusive<T>(task: () => Promise<T>): Promise<T>
   /** Stores a new board, then its secrets, and opens it; only inside `exclusive`, once `auth` is null. */
   create(board: RoomSnapshot, auth: BoardAuth): Promise<void>
+  /** Whether the board is open (or was never created), after loading it again if it must. */
+  ensureOpen(): Promise<boolean>
   /** The board as a tldraw store snapshot, or null when there is no board open. */
   backup(): TLStoreSnapshot | null
-  /** Makes the board's document this board file; 'restored' only once that is on disk. */
-  restore(board: string): Promise<RestoreOutcome>
+  /**
+   * Makes the board's document this board file, keeping the board as it was as a snapshot
+   * (`safetyTitle`) in the same step; 'restored' only once both are on disk.
+   */
+  restore(board: string, safetyTitle: string): Promise<RestoreOutcome>
   /** A facilitation action from the session holding `token`. */
   facilitate(token: string | null, action: unknown): Promise<ActResult>
 }
@@ -121,6 +143,9 @@ export function routeBoardRequest(req: HttpRequest, roomId: string): BoardRoute 
   }
   if (path === peoplePath(roomId)) {
     return method === 'GET' ? { kind: 'people' } : notAllowed(method, 'GET')
+  }
+  if (path === ticketsPath(roomId)) {
+    return method === 'POST' ? { kind: 'ticket', secret: secret() } : notAllowed(method, 'POST')
   }
   if (path === facilitationPath(roomId)) {
     return method === 'POST' ? { kind: 'facilitate', token: secret() } : notAllowed(method, 'POST')
@@ -180,6 +205,11 @@ export function routeBoardRequest(req: HttpRequest, roomId: string): BoardRoute 
 export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Promise<Response> {
   const route = routeBoardRequest(req, host.roomId)
   if ('error' in route) return route.error
+  // A board whose load failed is loaded again here; until it is, nothing can be answered.
+  if (!(await host.ensureOpen())) {
+    await drainUpload(req)
+    return reloading()
+  }
   if (route.kind === 'create') return create(req, host)
   if (route.kind === 'backup') {
     const backup = host.backup()
@@ -196,6 +226,17 @@ export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Pro
   switch (route.kind) {
     case 'people':
       return json({ participants: await host.people.count() })
+
+    case 'ticket': {
+      // Either secret: the one it matches decides the role the ticket grants.
+      const role =
+        route.secret === null
+          ? null
+          : ((await resolveRole(auth, { f: route.secret })) ??
+            (await resolveRole(auth, { k: route.secret })))
+      if (!role) return forbidden(route.secret)
+      return json(host.tickets.issue(role) satisfies SocketTicketResponse)
+    }
 
     case 'facilitate': {
       const body = await readJson(
@@ -214,7 +255,9 @@ export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Pro
     }
 
     case 'image': {
-      if (!(await snapshots.get(route.id))) return noSnapshot(route.id)
+      const entry = await snapshots.get(route.id)
+      if (!entry) return noSnapshot(route.id)
+      if (entry.imagePieces === 0) return noPicture(route.id)
       if (cachedCopyMatches(route)) return imageNotModified(route)
       const bytes = await snapshots.readImage(route.id)
       return bytes ? imageResponse(route, bytes) : noSnapshot(route.id)
@@ -258,15 +301,23 @@ export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Pro
         await drainUpload(req)
         return forbidden(route.secret)
       }
-      const board = await snapshots.readBoard(route.id)
-      if (board === null) return noSnapshot(route.id)
-      switch (await host.restore(board)) {
+      const entry = await snapshots.get(route.id)
+      const board = entry ? await snapshots.readBoard(route.id) : null
+      if (!entry || board === null) return noSnapshot(route.id)
+      const outcome = await host.restore(board, safetyTitle(entry.title))
+      switch (outcome.kind) {
         case 'restored':
-          return json({ restored: route.id } satisfies RestoreSnapshotResponse)
+          return json({
+            restored: route.id,
+            before: outcome.before && toSummary(outcome.before, req.url, host.roomId),
+          } satisfies RestoreSnapshotResponse)
         case 'reloading':
-          return errorResponse(503, 'The board is reloading; try again in a moment.', {
-            'Retry-After': '1',
-          })
+          return reloading()
+        case 'full':
+          return errorResponse(
+            409,
+            `This board keeps at most ${outcome.limit} snapshots, and a restore keeps the board as it is as one more first; delete one, then restore.`,
+          )
         case 'failed':
           return errorResponse(500, 'The restore could not be saved; the board is as it was.')
       }
@@ -287,6 +338,11 @@ export async function readCreateBody(
 }
 
 async function create(req: HttpRequest, host: BoardHost): Promise<Response> {
+  const crossSite = crossSiteWrite(req)
+  if (crossSite) {
+    await drainBody(req, MAX_CREATE_BYTES)
+    return crossSite.error
+  }
   const body = await readCreateBody(req)
   if ('error' in body) return body.error
   // One at a time: two requests racing to create the same board must not both win.
@@ -315,6 +371,19 @@ async function create(req: HttpRequest, host: BoardHost): Promise<Response> {
 /** Tells apart two placements of the same template on one board (in their shape ids). */
 function newInstanceId() {
   return crypto.randomUUID().slice(0, 8)
+}
+
+/** The safety copy's title, within the title limit however long the restored one's is. */
+export function safetyTitle(restored: string): string {
+  const room = MAX_SNAPSHOT_TITLE_LENGTH - 'Before restoring “”'.length
+  const title = restored.length > room ? `${restored.slice(0, room - 1)}…` : restored
+  return `Before restoring “${title}”`
+}
+
+function reloading(): Response {
+  return errorResponse(503, 'The board is reloading; try again in a moment.', {
+    'Retry-After': '1',
+  })
 }
 
 function notCreated(): Response {

@@ -2,9 +2,14 @@
  * Checks what a client sends before the sync room sees it. tldraw's client splits a long
  * message into numbered frames ("2_…", "1_…", "0_…"); this reassembles them, caps the size,
  * and checks the envelope with zod. A frame that fails closes only its own socket.
+ *
+ * What a socket holds of an unfinished chunked message is capped per socket (its role's
+ * message size) and, through an `UnfinishedPool` shared by the room's guards, for the whole
+ * room: sockets that start big messages and never finish them cannot fill the server.
  */
 import { z } from 'zod'
-import { LIMITS } from '../protocol'
+import { LIMITS, ROOM_LIMITS } from '../protocol'
+import type { ClientMessage } from './presence-throttle'
 
 /** The envelope of every message tldraw's sync client sends; the room validates records. */
 const clientMessageSchema = z.discriminatedUnion('type', [
@@ -25,24 +30,41 @@ const clientMessageSchema = z.discriminatedUnion('type', [
 ])
 
 export type FrameVerdict =
-  /** A whole client message; `type` is its envelope's (connect, push, ping). */
-  | { kind: 'message'; json: string; type: string }
+  | { kind: 'message'; json: string; data: ClientMessage }
   | { kind: 'partial' }
   | { kind: 'too-big'; reason: string }
   | { kind: 'malformed'; reason: string }
 
 const CHUNK = /^(\d+)_/
 
+/** Bytes of unfinished messages held by all the guards of one room. */
+export class UnfinishedPool {
+  used = 0
+  constructor(readonly limit: number = ROOM_LIMITS.maxUnfinishedBytesPerRoom) {}
+}
+
 export class FrameGuard {
   private pieces: string[] = []
   private expected = 0
   private bytes = 0
 
+  constructor(
+    /** The largest whole message this socket may send (a viewer's is small). */
+    private readonly maxMessageBytes: number = LIMITS.maxMessageBytes,
+    private readonly pool: UnfinishedPool = new UnfinishedPool(),
+  ) {}
+
+  /** Gives back what the socket held (it closed). */
+  dispose(): void {
+    this.reset()
+  }
+
   accept(frame: string | ArrayBuffer | ArrayBufferView): FrameVerdict {
     if (typeof frame !== 'string')
       return { kind: 'malformed', reason: 'binary frames are not accepted' }
-    if (frame.length > LIMITS.maxFrameBytes) {
-      return { kind: 'too-big', reason: `frame over ${LIMITS.maxFrameBytes} bytes` }
+    const maxFrame = Math.min(LIMITS.maxFrameBytes, this.maxMessageBytes)
+    if (frame.length > maxFrame) {
+      return { kind: 'too-big', reason: `frame over ${maxFrame} bytes` }
     }
     const chunk = CHUNK.exec(frame)
     if (!chunk) {
@@ -53,12 +75,17 @@ export class FrameGuard {
     const remaining = Number(chunk[1])
     if (this.pieces.length === 0) this.expected = remaining
     else if (remaining !== --this.expected) return this.fail('chunks out of order')
+    if (this.bytes + frame.length > this.maxMessageBytes) {
+      this.reset()
+      return { kind: 'too-big', reason: `message over ${this.maxMessageBytes} bytes` }
+    }
+    if (this.pool.used + frame.length > this.pool.limit) {
+      this.reset()
+      return { kind: 'too-big', reason: 'too many unfinished messages on this board; try again' }
+    }
     this.pieces.push(frame.slice(chunk[0].length))
     this.bytes += frame.length
-    if (this.bytes > LIMITS.maxMessageBytes) {
-      this.reset()
-      return { kind: 'too-big', reason: `message over ${LIMITS.maxMessageBytes} bytes` }
-    }
+    this.pool.used += frame.length
     if (remaining > 0) return { kind: 'partial' }
     const whole = this.pieces.join('')
     this.reset()
@@ -77,7 +104,7 @@ export class FrameGuard {
       const issue = parsed.error.issues[0]
       return { kind: 'malformed', reason: `${issue.path.join('.') || 'message'}: ${issue.message}` }
     }
-    return { kind: 'message', json, type: parsed.data.type }
+    return { kind: 'message', json, data: parsed.data as ClientMessage }
   }
 
   private fail(reason: string): FrameVerdict {
@@ -86,6 +113,7 @@ export class FrameGuard {
   }
 
   private reset() {
+    this.pool.used -= this.bytes
     this.pieces = []
     this.expected = 0
     this.bytes = 0

@@ -27,12 +27,16 @@ interface BodyReader {
 /** A refused request: the answer to send. */
 export type Refused = { error: Response }
 
+/** On every answer: the browser takes our Content-Type as it is and never sniffs another. */
+export const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' } as const
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: {
       'Content-Type': 'application/json; charset=utf-8',
       'Cache-Control': 'no-store',
+      ...NOSNIFF,
       ...headers,
     },
   })
@@ -42,7 +46,11 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 export function jsonText(text: string, status = 200): Response {
   return new Response(text, {
     status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...NOSNIFF,
+    },
   })
 }
 
@@ -84,6 +92,38 @@ export function bearerSecret(req: { headers: { get(name: string): string | null 
   if (header === null) return null
   const secret = secretSchema.safeParse(/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1])
   return secret.success ? secret.data : ''
+}
+
+/**
+ * Refuses a write that a page on another site could have made our visitor's browser send: one
+ * the browser marks as cross-site (`Sec-Fetch-Site`, `Origin`), or one that is not JSON. A
+ * form or a `text/plain` fetch needs no CORS preflight, so without this any site could create
+ * boards and libraries in a visitor's name; a JSON one from another site is preflighted, and
+ * we answer no preflight. Scripts and `curl` send no `Origin` and pass with the JSON type.
+ */
+export function crossSiteWrite(req: HttpRequest): Refused | null {
+  const site = req.headers.get('Sec-Fetch-Site')
+  const origin = req.headers.get('Origin')
+  if ((site !== null && site !== 'same-origin' && site !== 'none') || !sameOrigin(req, origin)) {
+    return { error: errorResponse(403, 'Cross-site requests are refused here.') }
+  }
+  const type = req.headers.get('Content-Type') ?? ''
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    return { error: errorResponse(415, 'Send JSON, with Content-Type: application/json.') }
+  }
+  return null
+}
+
+/** No `Origin`, or one whose host is the request's (by its URL, or by `Host` behind a proxy). */
+function sameOrigin(req: HttpRequest, origin: string | null): boolean {
+  if (origin === null) return true
+  let host: string
+  try {
+    host = new URL(origin).host
+  } catch {
+    return false // "null" (a sandboxed frame, a file) and anything unreadable
+  }
+  return host === new URL(req.url).host || host === req.headers.get('Host')
 }
 
 /** "title: Too big: expected string to have <=120 characters; …" */

@@ -33,6 +33,7 @@ import {
 } from '../protocol/template-format'
 import {
   bearerSecret,
+  crossSiteWrite,
   drainBody,
   errorResponse,
   idInPath,
@@ -105,6 +106,11 @@ export async function handleLibraryRequest(req: HttpRequest, host: LibraryHost):
   const route = routeLibraryRequest(req, host.libraryId)
   if ('error' in route) return route.error
   const { store } = host
+  const crossSite = route.kind === 'create' || route.kind === 'publish' ? crossSiteWrite(req) : null
+  if (crossSite) {
+    await drainBody(req, route.kind === 'create' ? MAX_CREATE_BYTES : MAX_TEMPLATE_BYTES)
+    return crossSite.error
+  }
   if (route.kind === 'create') {
     const body = await readCreateBody(req)
     if ('error' in body) return body.error

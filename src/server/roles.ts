@@ -1,13 +1,14 @@
 /**
  * Who may do what on a board. This is the one server-side place that decides it: the board
- * party asks `resolveRole` when a socket connects and hands `recordAuthorizers` to the sync
- * room, which runs them on every write a client pushes.
+ * party asks `resolveRole` when a socket connects and hands `recordRules` to the sync room,
+ * which runs them on every write a client pushes. Every record type has a rule (the compiler
+ * insists), so nothing is written that was not decided here.
  */
-import type { TLRecordAuthorizers } from '@tldraw/sync-core'
-import type { TLRecord } from '@tldraw/tlschema'
-import { MAX_TITLE_LENGTH, type Credentials, type Role } from '../protocol'
+import type { TLRecordAuthorizer } from '@tldraw/sync-core'
+import type { TLAsset, TLBinding, TLImageAsset, TLRecord, TLShape } from '@tldraw/tlschema'
+import { LIMITS, MAX_TITLE_LENGTH, RECORD_RULES, type Credentials, type Role } from '../protocol'
 import type { FacilitationActionType } from '../protocol/facilitation'
-import { isProtectedShape } from '../board/shape-meta'
+import { isProtectedShape, rawZoneRule } from '../board/shape-meta'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
 export interface BoardAuth {
@@ -20,13 +21,22 @@ export interface SessionMeta {
   role: Role
 }
 
+/**
+ * What each role may write. `canEditBackground` covers template background, locked and frozen
+ * shapes and zone rules; `canEditPages` creating, renaming and deleting pages.
+ */
 export const PERMISSIONS: Record<
   Role,
-  { canEdit: boolean; canRenameBoard: boolean; canEditBackground: boolean }
+  { canEdit: boolean; canRenameBoard: boolean; canEditBackground: boolean; canEditPages: boolean }
 > = {
-  facilitator: { canEdit: true, canRenameBoard: true, canEditBackground: true },
-  participant: { canEdit: true, canRenameBoard: false, canEditBackground: false },
-  viewer: { canEdit: false, canRenameBoard: false, canEditBackground: false },
+  facilitator: { canEdit: true, canRenameBoard: true, canEditBackground: true, canEditPages: true },
+  participant: {
+    canEdit: true,
+    canRenameBoard: false,
+    canEditBackground: false,
+    canEditPages: false,
+  },
+  viewer: { canEdit: false, canRenameBoard: false, canEditBackground: false, canEditPages: false },
 }
 
 /** 256 random bits, base64url: the facilitator secret and the participant key. */
@@ -84,24 +94,178 @@ function sameHash(a: string, b: string): boolean {
 }
 
 /**
- * Per-record checks on client writes. Viewers never get here (their sessions are read-only);
- * this guards what participants may not touch even though they can edit.
+ * The board's records as they stand, read synchronously: authorizers run inside the room's
+ * commit, so this sees the records an earlier op of the same push created or deleted.
  */
-export const recordAuthorizers: TLRecordAuthorizers<TLRecord, SessionMeta> = {
-  // The document record carries the board title and agenda: only the facilitator changes
-  // them, and the title stays one the app can show.
-  document: ({ session, next, prev }) => {
-    if (!PERMISSIONS[session.meta.role].canRenameBoard) return null
-    if (next && next.name.length > MAX_TITLE_LENGTH) return null
-    return next ?? prev
-  },
-  // Template background and locked shapes: a participant may not move, edit, delete, lock or
-  // unlock them, nor create a shape that claims to be background. Their own shapes are free.
-  shape: ({ session, next, prev }) => {
-    if (PERMISSIONS[session.meta.role].canEditBackground) return next ?? prev
-    if ((prev && isProtectedShape(prev)) || (next && isProtectedShape(next))) return null
-    return next ?? prev
-  },
+export interface BoardRecords {
+  get(id: string): TLRecord | undefined
+}
+
+/** Every record type a client might name, except presence (which tldraw never authorizes). */
+type WritableTypeName = Exclude<TLRecord['typeName'], 'instance_presence'>
+
+/**
+ * One rule per record type, none optional: tldraw lets an unlisted type write through
+ * untouched, so a record type added to the schema must fail to compile here until someone
+ * decides who may write it. That is what makes the rules default-deny.
+ */
+export type RecordRules = {
+  [K in WritableTypeName]-?: TLRecordAuthorizer<Extract<TLRecord, { typeName: K }>, SessionMeta>
+}
+
+type Write<R> = Parameters<TLRecordAuthorizer<R & TLRecord, SessionMeta>>[0]
+
+/** The record as written, or null to refuse: tldraw reads a non-null answer as "allowed". */
+const allowed = <R>(write: { next: R | null; prev: R | null }): R | null => write.next ?? write.prev
+const refused = () => null
+
+/**
+ * Per-record write rules, given a lookup into the board. Viewers' sessions are read-only and
+ * never get here (tldraw skips their writes before asking); every rule still refuses them, so
+ * a session marked writable by mistake gains nothing.
+ *
+ *   record                 facilitator            participant
+ *   document               title (≤ 120), agenda  -
+ *   page                   create, rename, delete -
+ *   shape                  any, parent must exist own shapes: not background, locked, frozen,
+ *                                                 nor a zone rule; parent must exist
+ *   binding                both ends exist        both ends exist, neither locked,
+ *                                                 background nor frozen
+ *   asset                  images and videos inline (`data:`) or on our origin, within the
+ *                          image limits; bookmarks with such a picture (both roles)
+ *   user, session records  - (tldraw's client keeps these to itself)
+ */
+export function recordRules(board: BoardRecords): RecordRules {
+  const may = (write: { session: { meta: SessionMeta } }) => PERMISSIONS[write.session.meta.role]
+  return {
+    // The document record carries the board title and agenda: only the facilitator changes
+    // them, the title stays one the app can show, and nobody creates or deletes it.
+    document: (write) => {
+      if (write.type !== 'update' || !may(write).canRenameBoard) return null
+      return write.next.name.length > MAX_TITLE_LENGTH ? null : write.next
+    },
+    // Pages are the board's structure; a participant deleting `page:page` would hide the
+    // whole template from everyone.
+    page: (write) => (may(write).canEditPages ? allowed(write) : null),
+    shape: (write) => shapeRule(board, write),
+    binding: (write) => bindingRule(board, write),
+    asset: (write) => (may(write).canEdit && assetRule(write) ? allowed(write) : null),
+    // Who someone is comes from the server (roles) and their presence, never a stored record.
+    user: refused,
+    // Session-scoped: tldraw's client never syncs these, and its server refuses them anyway.
+    camera: refused,
+    instance: refused,
+    instance_page_state: refused,
+    pointer: refused,
+  }
+}
+
+/**
+ * A shape: its parent must be on the board (a page, or a shape under one), and a participant
+ * may not touch protected shapes (background, locked, frozen) nor zone rules.
+ */
+function shapeRule(board: BoardRecords, write: Write<TLShape>): TLShape | null {
+  const can = PERMISSIONS[write.session.meta.role]
+  if (!can.canEdit) return null
+  if (write.next && !parentChainIsSound(board, write.next)) return null
+  if (can.canEditBackground) return allowed(write)
+  const { prev, next } = write
+  if ((prev && isProtectedShape(prev)) || (next && isProtectedShape(next))) return null
+  // A zone rule may not be added, changed or removed, nor its shape deleted.
+  if (write.type === 'create' && rawZoneRule(write.next) !== undefined) return null
+  if (write.type === 'delete' && rawZoneRule(write.prev) !== undefined) return null
+  if (
+    write.type === 'update' &&
+    JSON.stringify(rawZoneRule(write.prev)) !== JSON.stringify(rawZoneRule(write.next))
+  ) {
+    return null
+  }
+  return allowed(write)
+}
+
+/** The shape's parents lead to a page on the board, without a cycle, within the depth cap. */
+function parentChainIsSound(board: BoardRecords, shape: TLShape): boolean {
+  let parentId: string = shape.parentId
+  for (let depth = 0; depth < RECORD_RULES.maxShapeDepth; depth++) {
+    if (parentId === shape.id) return false
+    const parent = board.get(parentId)
+    if (!parent) return false
+    if (parent.typeName === 'page') return true
+    if (parent.typeName !== 'shape') return false
+    parentId = parent.parentId
+  }
+  return false
+}
+
+/**
+ * A binding (an arrow stuck to a shape) changes how both its ends are drawn, so both must be
+ * shapes on the board, and a participant binds only shapes they could change anyway: not
+ * locked, background or frozen (else their arrow would redraw the locked template arrow for
+ * everyone). Deleting is allowed once an end is gone (tldraw removes the bindings of a
+ * deleted shape), as long as no remaining end is protected.
+ */
+function bindingRule(board: BoardRecords, write: Write<TLBinding>): TLBinding | null {
+  const can = PERMISSIONS[write.session.meta.role]
+  if (!can.canEdit) return null
+  const end = (id: string, mustExist: boolean) => {
+    const record = board.get(id)
+    if (record?.typeName !== 'shape') return !mustExist
+    return can.canEditBackground || !isProtectedShape(record)
+  }
+  if (write.prev && !(end(write.prev.fromId, false) && end(write.prev.toId, false))) return null
+  if (write.next && !(end(write.next.fromId, true) && end(write.next.toId, true))) return null
+  return allowed(write)
+}
+
+/** An asset only points where an attendee's browser may go: inside the record or our origin. */
+function assetRule(write: Write<TLAsset>): boolean {
+  const asset = write.next
+  if (!asset) return true
+  switch (asset.type) {
+    case 'image':
+      return (
+        sourceIsLocal(asset.props.src, RECORD_RULES.imageDataTypes) &&
+        withinImageLimits(asset.props)
+      )
+    case 'video':
+      return (
+        sourceIsLocal(asset.props.src, RECORD_RULES.videoDataTypes) &&
+        (asset.props.fileSize ?? 0) <= LIMITS.maxImageBytes
+      )
+    case 'bookmark':
+      // The link itself is only followed on a click; its picture and icon load for everyone.
+      return (
+        sourceIsLocal(asset.props.image || null, RECORD_RULES.imageDataTypes) &&
+        sourceIsLocal(asset.props.favicon || null, RECORD_RULES.imageDataTypes)
+      )
+    default:
+      return false
+  }
+}
+
+/** What the app itself makes of a pasted image: at most 8 MB, and scaled to 2,400 px. */
+function withinImageLimits(props: TLImageAsset['props']): boolean {
+  const { w, h, isAnimated, fileSize, src } = props
+  if ((fileSize ?? 0) > LIMITS.maxImageBytes) return false
+  if (src?.startsWith('data:') && dataUrlBytes(src) > LIMITS.maxImageBytes) return false
+  // tldraw scales still images only; an animated one keeps its size (and the byte limit).
+  if (isAnimated) return true
+  return w <= LIMITS.maxImageDimension && h <= LIMITS.maxImageDimension
+}
+
+/** A `data:` URL of one of `types`, or a path on our own origin (not `//host`), or none. */
+function sourceIsLocal(src: string | null, types: readonly string[]): boolean {
+  if (src === null || src === '') return true
+  if (src.startsWith('/')) return !src.startsWith('//') && !src.includes('\\')
+  const data = /^data:([a-z0-9.+/-]+)[;,]/i.exec(src)
+  return data !== null && types.includes(data[1].toLowerCase())
+}
+
+/** The bytes a `data:` URL holds (base64 decoded, or the raw text). */
+function dataUrlBytes(src: string): number {
+  const comma = src.indexOf(',')
+  const payload = src.length - comma - 1
+  return src.slice(0, comma).endsWith(';base64') ? Math.floor((payload * 3) / 4) : payload
 }
 
 /** Whether `secret` hashes to `secretHash` (a board's or a library's), in constant time. */

@@ -19,6 +19,8 @@ import {
   describeIssues,
   drainBody,
   errorResponse,
+  jsonText,
+  NOSNIFF,
   readBody,
   type HttpRequest,
   type Refused,
@@ -83,6 +85,12 @@ export async function readSnapshotUpload(req: HttpRequest): Promise<SnapshotUplo
   const imageBytes = new Uint8Array(await image.arrayBuffer())
   const header = readPngHeader(imageBytes)
   if (!header) return notPng('The image is not a PNG: it does not start with a PNG header.')
+  const side = SNAPSHOT_LIMITS.maxImageSide
+  if (header.width > side || header.height > side) {
+    return tooBig(
+      `The image is ${header.width}×${header.height} px; a snapshot's picture is at most ${side.toLocaleString('en')} px a side.`,
+    )
+  }
 
   const titleField = form.get(SNAPSHOT_FORM.title)
   if (titleField !== null && typeof titleField !== 'string') {
@@ -197,13 +205,16 @@ export function noSnapshot(id: string): Response {
   return errorResponse(404, `This board has no snapshot "${id}".`)
 }
 
-/** A snapshot as the listing shows it, with the absolute URL of its image. */
+/** A snapshot as the listing shows it, with the absolute URL of its image if it has one. */
 export function toSummary(
   entry: SnapshotEntry,
   requestUrl: string,
   roomId: string,
 ): SnapshotSummary {
   const { id, title, createdAt, width, height } = entry
+  if (width === null || height === null) {
+    return { id, title, createdAt, width: null, height: null, url: null }
+  }
   const url = new URL(snapshotImagePath(roomId, id), requestUrl).href
   return { id, title, createdAt, width, height, url }
 }
@@ -219,6 +230,7 @@ function imageHeaders(id: string, bytes: number): Record<string, string> {
     'Cache-Control': 'public, max-age=31536000, immutable',
     ETag: `"${id}"`,
     'Access-Control-Allow-Origin': '*',
+    ...NOSNIFF,
   }
 }
 
@@ -240,14 +252,19 @@ export function imageNotModified(request: ImageRequest): Response {
   return new Response(null, { status: 304, headers })
 }
 
-/** The stored board JSON; immutable like the image. */
+/**
+ * The stored board JSON. Not cached: unlike the image, made to be pasted anywhere, it is the
+ * whole board, which no shared cache should keep (nor serve after the snapshot is deleted).
+ */
 export function boardResponse(text: string): Response {
-  return new Response(text, {
-    headers: {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Cache-Control': 'public, max-age=31536000, immutable',
-    },
-  })
+  return jsonText(text)
+}
+
+export function noPicture(id: string): Response {
+  return errorResponse(
+    404,
+    `Snapshot "${id}" has no picture: the server kept it, without drawing one, before a restore. Its board is at ${id}.json.`,
+  )
 }
 
 function mib(bytes: number) {

@@ -10,6 +10,9 @@
  *   snap-piece:<id>/b/<n>       the n-th piece of its board JSON (text)
  *   snap-pending:<id>           a write or a removal in progress (see below)
  *
+ * A snapshot the server takes itself (the board as it was before a restore) has no picture:
+ * the server cannot draw one. Its entry says so (width and height null, no image pieces).
+ *
  * None of these prefixes starts with the board's own (`rec:`, `piece:`, `meta`, `auth`), so
  * `BoardStorage.load`, which lists by prefix, never reads a snapshot as a board record.
  *
@@ -33,8 +36,9 @@ export interface SnapshotEntry {
   id: string
   title: string
   createdAt: number
-  width: number
-  height: number
+  /** The picture's size; null for a snapshot without one. */
+  width: number | null
+  height: number | null
   /** 1 for a board's first snapshot, and so on: names the untitled ones. */
   seq: number
   imageBytes: number
@@ -42,16 +46,20 @@ export interface SnapshotEntry {
   boardPieces: number
 }
 
-export interface NewSnapshot {
+/** A snapshot to keep: the board, and its picture unless the server took it (`image: null`). */
+export type NewSnapshot = {
   /** Untitled snapshots are called "Snapshot <n>". */
   title?: string
-  width: number
-  height: number
-  image: Uint8Array
   board: string
-}
+} & ({ image: Uint8Array; width: number; height: number } | { image: null })
 
 export type AddResult = { kind: 'added'; entry: SnapshotEntry } | { kind: 'full'; limit: number }
+
+/** A place among the board's snapshots, held from `reserve` until it is written or released. */
+export interface SnapshotSlot {
+  write(snapshot: NewSnapshot, now?: number): Promise<SnapshotEntry>
+  release(): void
+}
 
 interface Pending {
   imagePieces: number
@@ -104,64 +112,85 @@ export class SnapshotStore {
   }
 
   async add(snapshot: NewSnapshot, now = Date.now()): Promise<AddResult> {
-    await this.ready()
-    // Checked and reserved in one synchronous step, so two uploads cannot both take the last
-    // place; nothing else needs to wait while the pieces are written.
-    if (this.entries.size + this.reserved >= this.maxSnapshots) {
-      return { kind: 'full', limit: this.maxSnapshots }
-    }
-    this.reserved++
-    try {
-      const id = newSnapshotId(now)
-      const seq = ++this.lastSeq
-      const pieces: Record<string, Uint8Array | string> = {}
-      const imagePieces = Math.max(1, Math.ceil(snapshot.image.byteLength / IMAGE_PIECE_BYTES))
-      for (let n = 0; n < imagePieces; n++) {
-        // A copy, not a view: V8 serialises a view's whole underlying buffer.
-        pieces[imageKey(id, n)] = snapshot.image.slice(
-          n * IMAGE_PIECE_BYTES,
-          (n + 1) * IMAGE_PIECE_BYTES,
-        )
-      }
-      const boardParts = splitText(snapshot.board)
-      const boardPieces = boardParts.length
-      boardParts.forEach((part, n) => (pieces[boardKey(id, n)] = part))
+    const slot = await this.reserve()
+    if (!slot) return { kind: 'full', limit: this.maxSnapshots }
+    return { kind: 'added', entry: await slot.write(snapshot, now) }
+  }
 
-      const pending: Pending = { imagePieces, boardPieces }
-      await this.storage.put({ [PENDING_PREFIX + id]: pending })
-      try {
-        await Promise.all(
-          [...batches(Object.entries(pieces))].map((b) => this.storage.put(Object.fromEntries(b))),
-        )
-      } catch (error) {
-        // Whatever did land goes now; if this fails too, the marker has it cleared at start.
-        await this.clearPieces(id, pending).catch(() => {})
-        throw error
-      }
-      const entry: SnapshotEntry = {
-        id,
-        title: snapshot.title ?? `Snapshot ${seq}`,
-        createdAt: now,
-        width: snapshot.width,
-        height: snapshot.height,
-        seq,
-        imageBytes: snapshot.image.byteLength,
-        imagePieces,
-        boardPieces,
-      }
-      await this.storage.put({ [ENTRY_PREFIX + id]: entry })
-      this.entries.set(id, entry)
-      await this.storage.delete([PENDING_PREFIX + id])
-      return { kind: 'added', entry }
-    } finally {
-      this.reserved--
+  /**
+   * Takes a place for a snapshot, or null when there is none. Checked and reserved in one
+   * synchronous step once the entries are read, so two uploads cannot both take the last
+   * place; a restore holds its place before it captures the board, so its safety copy is
+   * never refused after the board has changed.
+   */
+  async reserve(): Promise<SnapshotSlot | null> {
+    await this.ready()
+    if (this.entries.size + this.reserved >= this.maxSnapshots) return null
+    this.reserved++
+    let held = true
+    const release = () => {
+      if (held) this.reserved--
+      held = false
+    }
+    return {
+      write: async (snapshot, now = Date.now()) => {
+        if (!held) throw new Error('this snapshot place was released')
+        try {
+          return await this.write(snapshot, now)
+        } finally {
+          release()
+        }
+      },
+      release,
     }
   }
 
-  /** The PNG's bytes, or null when there is no such snapshot. */
+  private async write(snapshot: NewSnapshot, now: number): Promise<SnapshotEntry> {
+    const id = newSnapshotId(now)
+    const seq = ++this.lastSeq
+    const pieces: Record<string, Uint8Array | string> = {}
+    const image = snapshot.image
+    const imagePieces = image ? Math.max(1, Math.ceil(image.byteLength / IMAGE_PIECE_BYTES)) : 0
+    for (let n = 0; n < imagePieces; n++) {
+      // A copy, not a view: V8 serialises a view's whole underlying buffer.
+      pieces[imageKey(id, n)] = image!.slice(n * IMAGE_PIECE_BYTES, (n + 1) * IMAGE_PIECE_BYTES)
+    }
+    const boardParts = splitText(snapshot.board)
+    const boardPieces = boardParts.length
+    boardParts.forEach((part, n) => (pieces[boardKey(id, n)] = part))
+
+    const pending: Pending = { imagePieces, boardPieces }
+    await this.storage.put({ [PENDING_PREFIX + id]: pending })
+    try {
+      await Promise.all(
+        [...batches(Object.entries(pieces))].map((b) => this.storage.put(Object.fromEntries(b))),
+      )
+    } catch (error) {
+      // Whatever did land goes now; if this fails too, the marker has it cleared at start.
+      await this.clearPieces(id, pending).catch(() => {})
+      throw error
+    }
+    const entry: SnapshotEntry = {
+      id,
+      title: snapshot.title ?? `Snapshot ${seq}`,
+      createdAt: now,
+      width: snapshot.image ? snapshot.width : null,
+      height: snapshot.image ? snapshot.height : null,
+      seq,
+      imageBytes: image?.byteLength ?? 0,
+      imagePieces,
+      boardPieces,
+    }
+    await this.storage.put({ [ENTRY_PREFIX + id]: entry })
+    this.entries.set(id, entry)
+    await this.storage.delete([PENDING_PREFIX + id])
+    return entry
+  }
+
+  /** The PNG's bytes, or null when there is no such snapshot or it has no picture. */
   async readImage(id: string): Promise<Uint8Array<ArrayBuffer> | null> {
     const entry = await this.get(id)
-    if (!entry) return null
+    if (!entry || entry.imagePieces === 0) return null
     const parts = await this.readPieces<Uint8Array | ArrayBuffer>(
       id,
       Array.from({ length: entry.imagePieces }, (_, n) => imageKey(id, n)),

@@ -1,15 +1,20 @@
 /**
  * What the Snapshots feature does, apart from its panel: take one (the board drawn on this
- * device, sent with the board itself), restore one, delete one, download its image, and the
- * automatic "After: <step>" snapshot. Each runs with a toast that says how it went; the
- * panel, the agenda and the command-line exporter call them.
+ * device, sent with the board itself), restore one (the server keeps the board from before),
+ * delete one, download its image, and the automatic "After: <step>" snapshot. Each runs with a
+ * toast that says how it went; the panel, the agenda and the command-line exporter call them.
  */
 import { toast } from 'svelte-sonner'
 import { z } from 'zod'
 import type { Editor } from 'tldraw'
 import type { CanvasHandle } from '../canvas/handle'
 import { PADDING, type ExportedImage } from '../export/image-options'
-import { SNAPSHOT_LIMITS, type BoardFile, type SnapshotSummary } from '../protocol'
+import {
+  SNAPSHOT_LIMITS,
+  type BoardFile,
+  type RestoreSnapshotResponse,
+  type SnapshotSummary,
+} from '../protocol'
 import { downloadBlob } from '../shared/download'
 import { errorMessage } from '../shared/error-message'
 import { readLocal, writeLocal } from '../shared/local-store'
@@ -63,25 +68,29 @@ export async function takeSnapshot(
 }
 
 /**
- * Restores a snapshot for everyone. The board as it is now is kept first, so a restore can
- * itself be undone; an empty board (everything deleted by mistake, the very case for a
- * restore) has nothing to keep. Resolves to the safety copy, if one was taken.
+ * Restores a snapshot for everyone, with a toast. The server keeps the board as it was first,
+ * in the same step (so a participant's edit made meanwhile is either on the restored board or
+ * in that copy); the toast names the copy. Resolves to the answer, or null after saying what
+ * went wrong.
  */
-export async function restoreWithSafetyCopy(actor: SnapshotActor, snapshot: SnapshotSummary) {
-  const { canvas, facilitatorSecret } = actor
-  if (!facilitatorSecret) return
-  const empty = canvas.editor.getCurrentPageShapeIds().size === 0
-  const before = empty ? null : await takeSnapshot(actor, `Before restoring “${snapshot.title}”`)
-  if (!empty && !before) return
+export async function restoreWithSafetyCopy(
+  { canvas, facilitatorSecret }: SnapshotActor,
+  snapshot: SnapshotSummary,
+): Promise<RestoreSnapshotResponse | null> {
+  if (!facilitatorSecret) return null
   const id = toast.loading(`Restoring “${snapshot.title}”…`)
   try {
-    await restoreSnapshot(canvas.roomId, facilitatorSecret, snapshot.id)
+    const answer = await restoreSnapshot(canvas.roomId, facilitatorSecret, snapshot.id)
     toast.success(`The board is back to “${snapshot.title}”`, {
       id,
-      ...(before ? { description: `The board from before is kept as “${before.title}”.` } : {}),
+      description: answer.before
+        ? `The board from before is kept as “${answer.before.title}” (without a picture).`
+        : 'The board had no shapes, so there was nothing to keep from before.',
     })
+    return answer
   } catch (error) {
     toast.error('Could not restore the snapshot', { id, description: errorMessage(error) })
+    return null
   }
 }
 
@@ -101,7 +110,9 @@ export async function removeSnapshot(
   }
 }
 
+/** Downloads a snapshot's picture; one the server kept without a picture has none to give. */
 export async function downloadSnapshot(snapshot: SnapshotSummary) {
+  if (snapshot.url === null) return
   try {
     const response = await fetch(snapshot.url)
     if (!response.ok) throw new Error(`The server answered ${response.status}.`)

@@ -4,12 +4,14 @@
  */
 import {
   SNAPSHOT_FORM,
+  restoreSnapshotResponseSchema,
   snapshotPath,
   snapshotListSchema,
   snapshotRestorePath,
   snapshotSummarySchema,
   snapshotsPath,
   type BoardFile,
+  type RestoreSnapshotResponse,
   type SnapshotSummary,
 } from '../protocol'
 import { callServer } from '../shared/server-call'
@@ -46,11 +48,17 @@ export async function deleteSnapshot(roomId: string, facilitatorSecret: string, 
   })
 }
 
-export async function restoreSnapshot(roomId: string, facilitatorSecret: string, id: string) {
-  await callServer(snapshotRestorePath(roomId, id), {
+/** Restores a snapshot; the answer names the copy the server kept of the board from before. */
+export async function restoreSnapshot(
+  roomId: string,
+  facilitatorSecret: string,
+  id: string,
+): Promise<RestoreSnapshotResponse> {
+  const body = await callServer(snapshotRestorePath(roomId, id), {
     method: 'POST',
     headers: bearer(facilitatorSecret),
   })
+  return restoreSnapshotResponseSchema.parse(body)
 }
 
 function bearer(secret: string) {

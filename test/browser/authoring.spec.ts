@@ -9,6 +9,7 @@ import { parseTemplateText } from '../../src/protocol/template-format'
 import { openTemplateBoard } from '../support/template-board'
 import { drawWithMouse, facilitatorAndParticipant, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
+import { waitInPage } from '../support/page-wait'
 
 const retro = BUILT_IN_TEMPLATES.find((t) => t.id === 'retro')!
 
@@ -78,22 +79,28 @@ test('team library: create it, publish a board as a template, and start a new bo
   // A teammate with the read link sees it in their gallery, and starts a board from it.
   await fran.goto(server.url)
   await expect(library.getByTestId('template-retrospective')).toBeVisible()
+  // What the button really put on the clipboard is what Sam opens.
+  await fran.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: server.url,
+  })
   await library.getByRole('button', { name: 'Copy link' }).click()
-  const readLink = await fran.evaluate(() => navigator.clipboard.readText()).catch(() => null)
-  const libraryId = (await fran.evaluate(() => localStorage.getItem('switchback:libraries')))!
-  const id = JSON.parse(libraryId)[0].libraryId as string
-  expect(readLink ?? `${server.url}/?library=${id}`).toContain(`/?library=${id}`)
+  const readLink = await fran.evaluate(() => navigator.clipboard.readText())
+  expect(readLink).toMatch(new RegExp(`^${server.url}/\\?library=[A-Za-z0-9_-]{22,64}$`))
 
   const sam = await people.join('Sam')
-  await sam.goto(`${server.url}/?library=${id}`)
+  const id = new URL(readLink).searchParams.get('library')!
+  await sam.goto(readLink)
   const samsLibrary = sam.getByTestId('team-library')
   await expect(samsLibrary).toContainText('Platform team')
-  // Without the publish link, Sam can use templates but not remove them.
+  // Without the publish link, Sam can use templates but not remove them: checked once the
+  // template, beside which the button would be, is on screen.
+  await expect(samsLibrary.getByTestId('template-retrospective')).toBeVisible()
   await expect(samsLibrary.getByRole('button', { name: /Remove/ })).toHaveCount(0)
   await samsLibrary.getByTestId('template-retrospective').click()
   await sam.waitForURL(/\/b\//)
-  await sam.waitForFunction(
-    (n) => window.editor?.getCurrentPageShapeIds().size === n,
+  await waitInPage(
+    sam,
+    (n: number) => window.editor?.getCurrentPageShapeIds().size === n,
     retro.elements.length,
   )
   // Sam made the board, so Sam is its facilitator: the agenda opens by itself.
@@ -103,8 +110,9 @@ test('team library: create it, publish a board as a template, and start a new bo
   await sam.getByTestId('templates-menu').click()
   await sam.getByRole('menuitem', { name: /Add a template/ }).click()
   await sam.getByTestId(`template-lib:${id}:retrospective`).click()
-  await sam.waitForFunction(
-    (n) => window.editor.getCurrentPageShapeIds().size === n,
+  await waitInPage(
+    sam,
+    (n: number) => window.editor.getCurrentPageShapeIds().size === n,
     2 * retro.elements.length,
   )
 })

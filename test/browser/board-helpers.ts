@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, type People } from './fixtures'
+import { waitInPage } from '../support/page-wait'
 
 declare global {
   interface Window {
@@ -22,7 +23,7 @@ export async function createBoardAsFacilitator(page: Page, serverUrl: string): P
 
 export async function waitForSync(page: Page) {
   await expect(page.getByTestId('connection')).toHaveText(/Saved/)
-  await page.waitForFunction(() => !!window.editor)
+  await waitInPage(page, () => !!window.editor)
 }
 
 export async function shareLink(page: Page, kind: 'participant' | 'viewer' | 'facilitator') {
@@ -68,7 +69,7 @@ export async function expectShapeTypes(page: Page, types: string[]) {
 export async function serverShapes(serverUrl: string, roomId: string) {
   const response = await fetch(`${serverUrl}/parties/board/${roomId}`)
   const body = (await response.json()) as {
-    store: Record<string, { typeName: string; type?: string }>
+    store: Record<string, { id: string; typeName: string; type?: string }>
   }
   return Object.values(body.store).filter((r) => r.typeName === 'shape')
 }

@@ -11,7 +11,8 @@ import {
   waitForSync,
 } from './board-helpers'
 import { expect, test } from './fixtures'
-import { openRawSocket, pushNewShape } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'
+import { waitInPage } from '../support/page-wait'
 
 test.afterEach(async ({ server }) => server.ensureRunning())
 
@@ -88,9 +89,15 @@ test('an edit is on disk before the server acknowledges it', async ({ server }) 
   // Kill the server the moment the acknowledgement arrives, several times over.
   for (let round = 0; round < 5; round++) {
     const roomId = `ack${round}${Date.now()}`.padEnd(22, '0')
-    const created = await fetch(`${server.url}/parties/board/${roomId}`, { method: 'POST' })
+    const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+    })
     const { participantKey } = await created.json()
-    const socket = await openRawSocket(server.url, `/parties/board/${roomId}?k=${participantKey}`)
+    const socket = await openRawSocket(
+      server.url,
+      await boardSocketPath(server.url, roomId, participantKey),
+    )
     await socket.handshake()
     socket.send(pushNewShape(`shape:round${round}`))
     expect(await socket.next('push_result')).toMatchObject({ action: 'commit' })
@@ -142,8 +149,9 @@ test('a pasted image, bigger than one storage value, survives a crash', async ({
   await expectShapeTypes(bob, ['image'])
   // tldraw creates the asset first and fills in its data when the file is read: wait until Bob
   // has the data, which the server broadcasts only once it is on disk.
-  await bob.waitForFunction(
-    (bytes) =>
+  await waitInPage(
+    bob,
+    (bytes: number) =>
       window.editor.getAssets().some((a) => 'src' in a.props && (a.props.src ?? '').length > bytes),
     (png * 4) / 3,
   )

@@ -15,6 +15,7 @@ import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
 import { expect, test, type People } from './fixtures'
+import { waitInPage } from '../support/page-wait'
 
 const TEMPLATE = BUILT_IN_TEMPLATES.find((t) => t.id === 'enabling-constraints')!
 
@@ -279,8 +280,9 @@ test('slides: a PowerPoint deck and a PDF from the Export dialog', async ({ peop
   await expect
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 3)
-  await facilitator.waitForFunction(
-    (n) => window.editor.getCurrentPageShapeIds().size === n,
+  await waitInPage(
+    facilitator,
+    (n: number) => window.editor.getCurrentPageShapeIds().size === n,
     TEMPLATE.elements.length + 3,
   )
 
@@ -338,8 +340,9 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
     .poll(async () => (await serverShapes(server.url, roomId)).length)
     .toBe(TEMPLATE.elements.length + 1)
   // The snapshot is of the board as the facilitator's browser has it.
-  await facilitator.waitForFunction(
-    (n) => window.editor.getCurrentPageShapeIds().size === n,
+  await waitInPage(
+    facilitator,
+    (n: number) => window.editor.getCurrentPageShapeIds().size === n,
     TEMPLATE.elements.length + 1,
   )
 
@@ -377,7 +380,7 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
   // Restore, confirmed: the later sticky is gone for everyone, and what was there is kept.
   await item.getByRole('button', { name: /Restore the board/ }).click()
   const confirm = facilitator.getByTestId('restore-confirm')
-  await expect(confirm).toContainText('kept as a snapshot first')
+  await expect(confirm).toContainText('The server keeps the board as it is now as a snapshot first')
   await confirm.getByRole('button', { name: 'Restore' }).click()
   await expect(facilitator.getByText(/The board is back to/)).toBeVisible()
   await expect
@@ -395,6 +398,18 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
     .toEqual([expect.stringContaining('Before the snapshot')])
   await expect(item).toHaveCount(2)
   await expect(panel.getByText(/^Before restoring/)).toBeVisible()
+  await expect(
+    facilitator.getByText(/The board from before is kept as “Before restoring/),
+  ).toBeVisible()
+  // The server kept it without a picture: a placeholder, and nothing to copy or download.
+  const safetyCopy = item.filter({ hasText: 'Before restoring' })
+  await expect(safetyCopy.getByTestId('no-picture')).toHaveText(
+    'Kept by the server before a restore: no picture',
+  )
+  await expect(safetyCopy.locator('img')).toHaveCount(0)
+  await expect(safetyCopy.getByRole('button', { name: /Download/ })).toBeDisabled()
+  await expect(safetyCopy.getByRole('button', { name: /Copy the image link/ })).toBeDisabled()
+  await panel.screenshot({ path: test.info().outputPath('snapshots-panel-safety-copy.png') })
 
   // Delete the safety copy; the list and the server agree.
   await item

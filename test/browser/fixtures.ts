@@ -1,7 +1,8 @@
 /**
  * Playwright fixtures: a real PartyKit server per worker, and people who open the board in
  * their own browser contexts. Every request any of them makes must stay on the server's
- * origin; a test fails if one leaves it.
+ * origin, and nothing may break the page's Content-Security-Policy: a test fails if a request
+ * leaves the origin or the browser reports a violation.
  */
 import { test as base, expect, type Page } from '@playwright/test'
 import { cleanUpNow } from '../support/processes'
@@ -18,7 +19,13 @@ export interface People {
   join(name?: string): Promise<Page>
 }
 
-export const test = base.extend<{ people: People; offOrigin: string[] }, { server: TestServer }>({
+/** Marks what the page's violation listener logs, so the context's console listener finds it. */
+const VIOLATION = 'CSP violation:'
+
+export const test = base.extend<
+  { people: People; offOrigin: string[]; cspViolations: string[] },
+  { server: TestServer }
+>({
   server: [
     async ({}, use) => {
       const server = await startServer()
@@ -30,7 +37,10 @@ export const test = base.extend<{ people: People; offOrigin: string[] }, { serve
   offOrigin: async ({}, use) => {
     await use([])
   },
-  people: async ({ browser, server, offOrigin }, use) => {
+  cspViolations: async ({}, use) => {
+    await use([])
+  },
+  people: async ({ browser, server, offOrigin, cspViolations }, use) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = []
     const origin = new URL(server.url).origin
     await use({
@@ -38,6 +48,19 @@ export const test = base.extend<{ people: People; offOrigin: string[] }, { serve
         const context = await browser.newContext()
         contexts.push(context)
         if (name) await setIdentity(context, name)
+        await context.addInitScript((marker) => {
+          document.addEventListener('securitypolicyviolation', (e) => {
+            const where = `${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`
+            console.error(`${marker} ${e.effectiveDirective} ${e.blockedURI} at ${where}`)
+          })
+        }, VIOLATION)
+        context.on('console', (message) => {
+          const text = message.text()
+          // The listener's report, and Chrome's own (e.g. for a refused eval).
+          if (text.startsWith(VIOLATION) || /Content Security Policy/.test(text)) {
+            cspViolations.push(text)
+          }
+        })
         context.on('request', (request) => {
           const url = request.url()
           if (
@@ -53,5 +76,6 @@ export const test = base.extend<{ people: People; offOrigin: string[] }, { serve
     })
     for (const context of contexts) await context.close()
     expect(offOrigin, 'requests that left the origin').toEqual([])
+    expect(cspViolations, 'Content-Security-Policy violations').toEqual([])
   },
 })

@@ -20,12 +20,18 @@ const freshId = () =>
 function library(serverUrl: string, libraryId: string) {
   const url = (path: string) => `${serverUrl}${path}`
   const templateUrl = (templateId: string) => url(libraryTemplatePath(libraryId, templateId))
-  const auth = (secret?: string): Record<string, string> =>
-    secret ? { Authorization: `Bearer ${secret}` } : {}
+  const auth = (secret?: string): Record<string, string> => ({
+    'Content-Type': 'application/json',
+    ...(secret ? { Authorization: `Bearer ${secret}` } : {}),
+  })
   return {
     id: libraryId,
     create: (body: unknown) =>
-      fetch(url(libraryPath(libraryId)), { method: 'POST', body: JSON.stringify(body) }),
+      fetch(url(libraryPath(libraryId)), {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      }),
     list: () => fetch(url(libraryPath(libraryId))),
     get: (templateId: string) => fetch(templateUrl(templateId)),
     put: (templateId: string, body: string, secret?: string) =>
@@ -160,7 +166,7 @@ test('a library refuses strangers and bad uploads, and stores nothing', async ({
   const chunks = oversized.match(/[^]{1,65536}/g)!.map((c) => new TextEncoder().encode(c))
   const streamed = await fetch(`${server.url}${libraryTemplatePath(lib.id, 'retro')}`, {
     method: 'PUT',
-    headers: { Authorization: `Bearer ${secret}` },
+    headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
     body: new ReadableStream({
       pull(controller) {
         const chunk = chunks.shift()

@@ -9,10 +9,14 @@ import {
   serverShapes,
 } from './board-helpers'
 import { expect, test } from './fixtures'
-import { openRawSocket, pushNewShape } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'
 
 const createBoard = async (serverUrl: string, roomId: string, body: unknown = {}) =>
-  fetch(`${serverUrl}/parties/board/${roomId}`, { method: 'POST', body: JSON.stringify(body) })
+  fetch(`${serverUrl}/parties/board/${roomId}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+  })
 
 const freshId = () =>
   `t${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
@@ -31,6 +35,25 @@ test('HTTP: creation, backup, and clear errors for bad requests', async ({ serve
   expect(badBody.status).toBe(400)
   expect((await badBody.json()).error).toMatch(/title/)
   expect((await fetch(`${server.url}/parties/board/${roomId}`)).status).toBe(404)
+
+  // What another site's page could send without a preflight (a form, a text/plain fetch), and
+  // a JSON one from another origin: refused, and no board is made.
+  const path = `${server.url}/parties/board/${roomId}`
+  const body = JSON.stringify({ title: 'Forged' })
+  const plain = await fetch(path, { method: 'POST', body })
+  expect(plain.status).toBe(415)
+  const form = await fetch(path, { method: 'POST', body: new URLSearchParams({ title: 'x' }) })
+  expect(form.status).toBe(415)
+  const json = { 'Content-Type': 'application/json' }
+  const crossSite: Record<string, string>[] = [
+    { Origin: 'https://evil.example' },
+    { 'Sec-Fetch-Site': 'cross-site' },
+  ]
+  for (const from of crossSite) {
+    const forged = await fetch(path, { method: 'POST', body, headers: { ...json, ...from } })
+    expect(forged.status).toBe(403)
+  }
+  expect((await fetch(path)).status).toBe(404)
 
   const created = await createBoard(server.url, roomId, { title: 'Design review' })
   expect(created.status).toBe(201)
@@ -54,11 +77,28 @@ test('sockets: unknown boards and wrong keys are refused with a reason', async (
   expect(await unknown.closed).toEqual({ code: 4099, reason: 'NOT_FOUND' })
 
   const roomId = freshId()
-  await createBoard(server.url, roomId)
-  const wrongKey = await openRawSocket(server.url, `/parties/board/${roomId}?k=${'A'.repeat(43)}`)
-  expect(await wrongKey.closed).toEqual({ code: 4099, reason: 'FORBIDDEN' })
-  const junkKey = await openRawSocket(server.url, `/parties/board/${roomId}?f=hello`)
-  expect(await junkKey.closed).toEqual({ code: 4099, reason: 'FORBIDDEN' })
+  const created = await createBoard(server.url, roomId)
+  const { participantKey } = await created.json()
+  const wrongKey = await fetch(`${server.url}/parties/board/${roomId}/tickets`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${'A'.repeat(43)}` },
+  })
+  expect(wrongKey.status).toBe(403)
+  // A ticket nobody issued, one used already, junk, and a secret in the URL, where logs keep
+  // it (refused even when right): all FORBIDDEN, never a quiet downgrade to viewer.
+  const used = await boardSocketPath(server.url, roomId, participantKey)
+  const first = await openRawSocket(server.url, used)
+  expect(await first.handshake()).toMatchObject({ type: 'connect', isReadonly: false })
+  for (const query of [
+    `t=${'A'.repeat(43)}`,
+    used.split('?')[1],
+    't=hello',
+    `k=${participantKey}`,
+  ]) {
+    const refused = await openRawSocket(server.url, `/parties/board/${roomId}?${query}`)
+    expect(await refused.closed, query).toEqual({ code: 4099, reason: 'FORBIDDEN' })
+  }
+  first.close()
 })
 
 test('a viewer’s socket cannot write, even through the raw protocol', async ({ server }) => {
@@ -85,30 +125,31 @@ test('a malformed or oversized frame closes only that socket; the room carries o
       roomId,
     )
     .then((b) => ({ participantKey: b.k }))
-  const path = `/parties/board/${roomId}?k=${participantKey}`
+  const path = () => boardSocketPath(server.url, roomId, participantKey)
 
-  const garbage = await openRawSocket(server.url, path)
+  const garbage = await openRawSocket(server.url, await path())
   await garbage.handshake()
   garbage.send('this is not a sync message')
   expect(await garbage.closed).toEqual({ code: 1008, reason: 'not JSON' })
 
-  const wrongShape = await openRawSocket(server.url, path)
+  const wrongShape = await openRawSocket(server.url, await path())
   await wrongShape.handshake()
   wrongShape.send({ type: 'push', clientClock: 'tomorrow' })
   expect((await wrongShape.closed).reason).toMatch(/clientClock/)
 
-  const huge = await openRawSocket(server.url, path)
+  const huge = await openRawSocket(server.url, await path())
   await huge.handshake()
   huge.send(`{"type":"ping","pad":"${'x'.repeat(1_100_000)}"}`)
   expect((await huge.closed).code).toBe(1009)
 
   // Everyone else is still connected and editing.
-  const honest = await openRawSocket(server.url, path)
+  const honest = await openRawSocket(server.url, await path())
   await honest.handshake()
   honest.send(pushNewShape('shape:honest'))
   expect(await honest.next('push_result')).toMatchObject({ action: 'commit' })
   await drawWithMouse(alice, 'rectangle', { x: 300, y: 250 }, { x: 450, y: 350 })
   await expectShapeTypes(alice, ['geo', 'geo'])
-  expect((await serverShapes(server.url, roomId)).length).toBe(2)
+  // Alice's rectangle is on her screen at once; on the server once her push has landed.
+  await expect.poll(async () => (await serverShapes(server.url, roomId)).length).toBe(2)
   honest.close()
 })

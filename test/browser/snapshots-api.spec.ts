@@ -1,13 +1,15 @@
 /**
  * Snapshots kept by the server, spoken to over HTTP and the raw sync protocol against the real
  * `partykit dev`: uploads past one storage value, refusals that store nothing, restore (for
- * connected clients and across a kill -9), and the people count.
+ * connected clients, across a kill -9, racing a participant's pushes, with a participant
+ * offline) with the safety copy the server keeps, and the people count.
  */
 import { PNG } from 'pngjs'
 import {
   SNAPSHOT_FORM,
   SNAPSHOT_LIMITS,
   peoplePath,
+  restoreSnapshotResponseSchema,
   snapshotBoardPath,
   snapshotImagePath,
   snapshotListSchema,
@@ -18,9 +20,9 @@ import {
   type SnapshotSummary,
 } from '../../src/protocol'
 import { MAX_UPLOAD_BYTES } from '../../src/server/snapshot-http'
-import { expectShapeTypes, joinByLink, serverShapes } from './board-helpers'
+import { drawWithMouse, expectShapeTypes, joinByLink, serverShapes } from './board-helpers'
 import { expect, test } from './fixtures'
-import { openRawSocket, pushNewShape } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'
 
 test.afterEach(async ({ server }) => server.ensureRunning())
 
@@ -46,6 +48,7 @@ async function createBoard(serverUrl: string, title = 'Snapshot board'): Promise
   const created = await fetch(`${serverUrl}/parties/board/${roomId}`, {
     method: 'POST',
     body: JSON.stringify({ title }),
+    headers: { 'Content-Type': 'application/json' },
   })
   expect(created.status).toBe(201)
   const { facilitatorSecret, participantKey } = await created.json()
@@ -100,7 +103,7 @@ test('a snapshot past one storage value: taken, listed, served, kept across a cr
 
   const taken = await takeSnapshot(board, { board: file, title: 'After the first round' })
   expect(taken.status).toBe(201)
-  const summary = snapshotSummarySchema.parse(await taken.json())
+  const summary = pictured(await taken.json())
   expect(summary).toMatchObject({ title: 'After the first round', width: 1600, height: 900 })
   expect(summary.url).toBe(board.url(snapshotImagePath(board.roomId, summary.id)))
   expect(summary.createdAt).toBeGreaterThan(Date.now() - 60_000)
@@ -276,7 +279,7 @@ test('restore: the board becomes the snapshot, for connected clients too, and st
   const board = await createBoard(server.url)
   const socket = await openRawSocket(
     server.url,
-    `/parties/board/${board.roomId}?k=${board.participantKey}`,
+    await boardSocketPath(server.url, board.roomId, board.participantKey),
   )
   await socket.handshake()
   socket.send(pushNewShape('shape:kept'))
@@ -306,8 +309,19 @@ test('restore: the board becomes the snapshot, for connected clients too, and st
   socket.messages.length = 0
   const restored = await restore(bearer(board.facilitatorSecret))
   expect(restored.status).toBe(200)
-  expect(await restored.json()).toEqual({ restored: id })
+  const answer = restoreSnapshotResponseSchema.parse(await restored.json())
+  expect(answer).toMatchObject({
+    restored: id,
+    before: { title: 'Before restoring “Snapshot 1”', width: null, height: null, url: null },
+  })
   expect(await shapeIds(server.url, board.roomId)).toEqual(['shape:kept'])
+  // The server kept the board from before itself, in the same step: no picture, its board.
+  const before = answer.before!
+  expect(await listed(board)).toEqual([before, expect.objectContaining({ id })])
+  expect(await keptShapeIds(board, before.id)).toEqual(['shape:kept', 'shape:later'])
+  const noPicture = await fetch(board.url(snapshotImagePath(board.roomId, before.id)))
+  expect(noPicture.status).toBe(404)
+  expect((await noPicture.json()).error).toMatch(/has no picture/)
   // Connected clients are sent the difference and stay connected.
   const patch = await socket.next('patch')
   expect(patch.diff).toMatchObject({ 'shape:later': ['remove'] })
@@ -318,6 +332,7 @@ test('restore: the board becomes the snapshot, for connected clients too, and st
   await server.crash()
   await server.restart()
   expect(await shapeIds(server.url, board.roomId)).toEqual(['shape:kept'])
+  expect(await keptShapeIds(board, before.id)).toEqual(['shape:kept', 'shape:later'])
   await expect(alice.getByTestId('connection')).toHaveText(/Saved/, { timeout: 30_000 })
   await expectShapeTypes(alice, ['geo'])
   const bob = await joinByLink(
@@ -327,6 +342,132 @@ test('restore: the board becomes the snapshot, for connected clients too, and st
   )
   await expectShapeTypes(bob, ['geo'])
   socket.close()
+})
+
+test('a restore racing a participant’s pushes: every acknowledged one is on the board or in the safety copy', async ({
+  server,
+}) => {
+  const board = await createBoard(server.url)
+  const taken = await takeSnapshot(board, { board: await boardFile(board) })
+  expect(taken.status).toBe(201)
+  const { id } = await taken.json()
+  const socket = await openRawSocket(
+    server.url,
+    await boardSocketPath(server.url, board.roomId, board.participantKey),
+  )
+  await socket.handshake()
+  // Acknowledged after the snapshot, before the restore: the restore removes it from the board,
+  // so it must be in the safety copy.
+  socket.send(pushNewShape('shape:seed', 1))
+  expect(await socket.next('push_result')).toMatchObject({ action: 'commit' })
+
+  // Pushes sent before the restore request, while it runs, and after its answer.
+  let clientClock = 1
+  const ids = new Map<number, string>()
+  const push = () => {
+    clientClock++
+    ids.set(clientClock, `shape:race${clientClock}`)
+    socket.send(pushNewShape(`shape:race${clientClock}`, clientClock))
+  }
+  for (let i = 0; i < 5; i++) push()
+  let answered = false
+  const restoring = fetch(board.url(snapshotRestorePath(board.roomId, id)), {
+    method: 'POST',
+    headers: bearer(board.facilitatorSecret),
+  }).finally(() => (answered = true))
+  while (!answered && clientClock < 300) {
+    push()
+    await new Promise((r) => setTimeout(r, 2))
+  }
+  for (let i = 0; i < 5; i++) push()
+  const restored = await restoring
+  expect(restored.status).toBe(200)
+  const before = restoreSnapshotResponseSchema.parse(await restored.json()).before!
+
+  const acknowledged = ['shape:seed']
+  for (let n = 2; n <= clientClock; n++) {
+    const result = await socket.next('push_result')
+    expect(result.action).toBe('commit')
+    acknowledged.push(ids.get(result.clientClock as number)!)
+  }
+  const onBoard = await shapeIds(server.url, board.roomId)
+  const inCopy = await keptShapeIds(board, before.id)
+  const lost = acknowledged.filter((shape) => !onBoard.includes(shape) && !inCopy.includes(shape))
+  expect(lost, `on the board: ${onBoard.length}, in the copy: ${inCopy.length}`).toEqual([])
+  expect(inCopy).toContain('shape:seed')
+  expect(onBoard).not.toContain('shape:seed')
+  // Those sent after the answer came after the restore step.
+  for (let n = clientClock - 4; n <= clientClock; n++) expect(onBoard).toContain(ids.get(n))
+  socket.close()
+})
+
+test('a participant offline with a waiting sticky during a restore: it lands on the restored board', async ({
+  people,
+  server,
+}) => {
+  const board = await createBoard(server.url)
+  const taken = await takeSnapshot(board, { board: await boardFile(board) })
+  expect(taken.status).toBe(201)
+  const { id } = await taken.json()
+  const alice = await joinByLink(
+    people,
+    'Alice',
+    `${server.url}/b/${board.roomId}#f=${board.facilitatorSecret}`,
+  )
+  const bob = await joinByLink(
+    people,
+    'Bob',
+    `${server.url}/b/${board.roomId}#k=${board.participantKey}`,
+  )
+  await drawWithMouse(bob, 'rectangle', { x: 300, y: 250 }, { x: 450, y: 350 })
+  await expect.poll(() => serverGeos(server.url, board.roomId)).toEqual(['rectangle'])
+
+  await bob.context().setOffline(true)
+  await expect(bob.getByTestId('connection')).toContainText('Offline')
+  await drawWithMouse(bob, 'ellipse', { x: 600, y: 300 }, { x: 700, y: 420 })
+  await expect(bob.getByTestId('connection')).toHaveText(/Offline · 1 edit waiting/)
+
+  const restored = await fetch(board.url(snapshotRestorePath(board.roomId, id)), {
+    method: 'POST',
+    headers: bearer(board.facilitatorSecret),
+  })
+  expect(restored.status).toBe(200)
+  const before = restoreSnapshotResponseSchema.parse(await restored.json()).before!
+  await expectShapeTypes(alice, [])
+  // The acknowledged rectangle is in the safety copy; the waiting ellipse never reached the server.
+  expect(await keptGeos(board, before.id)).toEqual(['rectangle'])
+
+  // Back online, tldraw's client takes the restored board from the server, then rebases its
+  // waiting edit on it and sends it again: the ellipse lands on the restored board, for
+  // everyone. The rectangle stays in the safety copy only.
+  await bob.context().setOffline(false)
+  await expect(bob.getByTestId('connection')).toHaveText(/Saved/, { timeout: 30_000 })
+  await expect.poll(() => serverGeos(server.url, board.roomId)).toEqual(['ellipse'])
+  await expectShapeTypes(bob, ['geo'])
+  await expectShapeTypes(alice, ['geo'])
+  expect(await keptGeos(board, before.id)).toEqual(['rectangle'])
+})
+
+test('a snapshot picture over 16,384 px a side is refused with 413, and nothing is stored', async ({
+  server,
+}) => {
+  const board = await createBoard(server.url)
+  const file = await boardFile(board)
+  const side = SNAPSHOT_LIMITS.maxImageSide
+  const refused = await takeSnapshot(board, {
+    board: file,
+    image: new Blob([pngOf(side + 1, 1)], { type: 'image/png' }),
+  })
+  expect(refused.status).toBe(413)
+  expect((await refused.json()).error).toBe(
+    `The image is ${side + 1}×1 px; a snapshot's picture is at most 16,384 px a side.`,
+  )
+  expect(await listed(board)).toEqual([])
+  const widest = await takeSnapshot(board, {
+    board: file,
+    image: new Blob([pngOf(side, 1)], { type: 'image/png' }),
+  })
+  expect(widest.status).toBe(201)
 })
 
 test('people: participants and the facilitator count once each, viewers not, across a restart', async ({
@@ -339,26 +480,32 @@ test('people: participants and the facilitator count once each, viewers not, acr
     return (await response.json()).participants as number
   }
   expect(await count()).toBe(0)
-  const open = async (query: string) => {
-    const socket = await openRawSocket(server.url, `/parties/board/${board.roomId}?${query}`)
+  const open = async (secret: string | undefined, person?: string) => {
+    const path = await boardSocketPath(
+      server.url,
+      board.roomId,
+      secret,
+      person ? { u: person } : {},
+    )
+    const socket = await openRawSocket(server.url, path)
     expect(await socket.handshake()).toMatchObject({ type: 'connect' })
     return socket
   }
-  const k = `k=${board.participantKey}`
-  const f = `f=${board.facilitatorSecret}`
+  const k = board.participantKey
+  const f = board.facilitatorSecret
 
-  const first = await open(`${k}&u=person-aaaa1111`)
+  const first = await open(k, 'person-aaaa1111')
   await expect.poll(count).toBe(1)
   // The same person again, a viewer with a person id, a participant without one, and a
   // malformed id (which is ignored, not refused): still one.
-  const again = await open(`${k}&u=person-aaaa1111`)
-  const viewer = await open('u=viewer-bbbb2222')
+  const again = await open(k, 'person-aaaa1111')
+  const viewer = await open(undefined, 'viewer-bbbb2222')
   const anonymous = await open(k)
-  const malformed = await open(`${f}&u=no!`)
-  await new Promise((r) => setTimeout(r, 500))
-  expect(await count()).toBe(1)
-
-  const facilitator = await open(`${f}&u=person-cccc3333`)
+  const malformed = await open(f, 'no!')
+  // Rather than a sleep: a last person, whose write the server makes after any the sockets
+  // above caused (it remembers people in the order they connect). Counted, the count is 2;
+  // after the restart below, every write has landed, so one too many would show there.
+  const facilitator = await open(f, 'person-cccc3333')
   await expect.poll(count).toBe(2)
   for (const socket of [first, again, viewer, anonymous, malformed, facilitator]) socket.close()
 
@@ -368,6 +515,37 @@ test('people: participants and the facilitator count once each, viewers not, acr
   expect((await fetch(board.url(peoplePath(freshId())))).status).toBe(404)
   expect((await fetch(board.url(peoplePath(board.roomId)), { method: 'POST' })).status).toBe(405)
 })
+
+/** A snapshot's summary, which must have a picture (one the facilitator's browser drew). */
+function pictured(body: unknown) {
+  const summary = snapshotSummarySchema.parse(body)
+  if (summary.url === null) throw new Error('expected a snapshot with a picture')
+  return summary
+}
+
+/** The shapes in a snapshot's board file, by id. */
+async function keptShapes(board: Board, snapshotId: string) {
+  const response = await fetch(board.url(snapshotBoardPath(board.roomId, snapshotId)))
+  expect(response.status).toBe(200)
+  // The board's content: not for shared caches.
+  expect(response.headers.get('cache-control')).toContain('no-store')
+  const store = (await response.json()).store as Record<
+    string,
+    { typeName: string; props?: { geo?: string } }
+  >
+  return Object.entries(store).filter(([, record]) => record.typeName === 'shape')
+}
+
+const keptShapeIds = async (board: Board, snapshotId: string) =>
+  (await keptShapes(board, snapshotId)).map(([shapeId]) => shapeId).sort()
+
+const keptGeos = async (board: Board, snapshotId: string) =>
+  (await keptShapes(board, snapshotId)).map(([, shape]) => shape.props?.geo).sort()
+
+const serverGeos = async (serverUrl: string, roomId: string) =>
+  (await serverShapes(serverUrl, roomId))
+    .map((shape) => (shape as { props?: { geo?: string } }).props?.geo)
+    .sort()
 
 function pngOf(width: number, height: number) {
   const png = new PNG({ width, height })

@@ -7,16 +7,24 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
-import { openRawSocket } from '../support/raw-socket'
+import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
 import { expect, test, type People } from './fixtures'
+import { waitInPage } from '../support/page-wait'
 
 const FROM_THE_BEAUTIFUL_MESS = BUILT_IN_TEMPLATES.filter((t) =>
   t.source?.url.startsWith('https://cutlefish.substack.com/'),
 )
 
-type ServerShape = { id: string; type: string; x: number; y: number; isLocked: boolean }
+type ServerShape = {
+  id: string
+  type: string
+  x: number
+  y: number
+  rotation: number
+  isLocked: boolean
+}
 
 /** The facilitator opens `/new?template=<id>`; a participant joins with the share link. */
 async function templateBoard(people: People, serverUrl: string, templateId: string) {
@@ -32,8 +40,9 @@ async function templateBoard(people: People, serverUrl: string, templateId: stri
   const participant = await people.join('Pat')
   await participant.goto(link)
   await waitForSync(participant)
-  await participant.waitForFunction(
-    (n) => window.editor.getCurrentPageShapeIds().size >= n,
+  await waitInPage(
+    participant,
+    (n: number) => window.editor.getCurrentPageShapeIds().size >= n,
     template.elements.length,
   )
   return { template, facilitator, participant, roomId, participantKey }
@@ -122,30 +131,43 @@ for (const { id } of FROM_THE_BEAUTIFUL_MESS) {
     expect(before).toMatchObject({ isLocked: true })
 
     // Through the raw sync protocol, as a modified client would: delete, move and unlock.
-    const socket = await openRawSocket(server.url, `/parties/board/${roomId}?k=${participantKey}`)
+    const socket = await openRawSocket(
+      server.url,
+      await boardSocketPath(server.url, roomId, participantKey),
+    )
     expect((await socket.handshake()).type).toBe('connect')
     const frameShapeId = onScreen.id.replace(zone.id, frame.id)
-    socket.send({ type: 'push', clientClock: 1, diff: { [onScreen.id]: ['remove'] } })
-    await socket.next('push_result')
-    socket.send({
-      type: 'push',
-      clientClock: 2,
-      diff: { [onScreen.id]: ['patch', { x: ['put', 9999] }] },
-    })
-    await socket.next('push_result')
-    socket.send({
-      type: 'push',
-      clientClock: 3,
-      diff: { [frameShapeId]: ['patch', { isLocked: ['put', false] }] },
-    })
-    await socket.next('push_result')
+    const attacks = [
+      { [onScreen.id]: ['remove'] },
+      { [onScreen.id]: ['patch', { x: ['put', 9999] }] },
+      { [onScreen.id]: ['patch', { rotation: ['put', 1] }] },
+      { [frameShapeId]: ['patch', { isLocked: ['put', false] }] },
+    ]
+    for (const [i, diff] of attacks.entries()) {
+      socket.send({ type: 'push', clientClock: i + 1, diff })
+      // Refused whole: nothing of the push was kept.
+      expect(await socket.next('push_result'), JSON.stringify(diff)).toMatchObject({
+        clientClock: i + 1,
+        action: 'discard',
+      })
+    }
+    // A write the participant may make, after the refused ones: once both browsers have it,
+    // anything the server had accepted before it would have reached them too.
+    socket.send(pushNewShape('shape:after-the-attack', attacks.length + 1))
+    expect(await socket.next('push_result')).toMatchObject({ action: 'commit' })
     socket.close()
 
-    expect(await serverShape(server.url, roomId, onScreen.id)).toEqual(before)
+    const after = await serverShape(server.url, roomId, onScreen.id)
+    expect(after).toEqual(before)
     expect(await serverShape(server.url, roomId, frameShapeId)).toMatchObject({ isLocked: true })
-    // Both people still see it where it was.
+    // Both people still see it exactly where it was: position and rotation, not just there.
     for (const page of [participant, facilitator]) {
-      expect(await elementOnScreen(page, zone.id)).toBeTruthy()
+      await page.waitForFunction(() => !!window.editor.getShape('shape:after-the-attack' as never))
+      const seen = await page.evaluate((id) => {
+        const s = window.editor.getShape(id as never)
+        return s && { x: s.x, y: s.y, rotation: s.rotation }
+      }, onScreen.id)
+      expect(seen).toEqual({ x: before!.x, y: before!.y, rotation: before!.rotation })
     }
   })
 }

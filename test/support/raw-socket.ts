@@ -3,6 +3,7 @@
  * client writing where it may not, garbage frames, oversized frames.
  */
 import * as syncCore from '@tldraw/sync-core'
+import { boardPath, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
 import { createTLSchema } from '@tldraw/tlschema'
 import WebSocket from 'ws'
 
@@ -19,10 +20,39 @@ export interface RawSocket {
   close(): void
 }
 
-export async function openRawSocket(serverUrl: string, path: string): Promise<RawSocket> {
+/** A one-time socket ticket for a facilitator secret or participant key, as the app gets one. */
+export async function socketTicket(serverUrl: string, roomId: string, secret: string) {
+  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${secret}` },
+  })
+  if (!answer.ok) throw new Error(`no ticket: ${answer.status} ${await answer.text()}`)
+  return socketTicketResponseSchema.parse(await answer.json()).ticket
+}
+
+/**
+ * The path a board's socket opens: with a ticket for `secret` (none: a viewer), and any other
+ * query (`u=<person id>`).
+ */
+export async function boardSocketPath(
+  serverUrl: string,
+  roomId: string,
+  secret?: string,
+  query: Record<string, string> = {},
+): Promise<string> {
+  const params = new URLSearchParams(query)
+  if (secret) params.set('t', await socketTicket(serverUrl, roomId, secret))
+  return params.size > 0 ? `${boardPath(roomId)}?${params}` : boardPath(roomId)
+}
+
+export async function openRawSocket(
+  serverUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<RawSocket> {
   const url = new URL(path, serverUrl)
   url.protocol = 'ws:'
-  const ws = new WebSocket(url)
+  const ws = new WebSocket(url, { headers })
   const messages: RawSocket['messages'] = []
   const waiters: (() => void)[] = []
   ws.on('message', (data) => {

@@ -25,6 +25,8 @@ export interface TestServer {
   port: number
   /** The exact command that runs it, for reports. */
   command: string
+  /** The process id of `partykit` (the leader of its process group), while it runs. */
+  pid(): number | undefined
   /** The end of its output, for error messages. */
   output(): string
   /** `kill -9` the server: no shutdown hooks run, as in a crash. */
@@ -46,6 +48,8 @@ export interface ServerOptions {
    * not need the app is safe from a `vite build` running elsewhere.
    */
   withoutApp?: boolean
+  /** Party vars (`--var NAME=value`), e.g. a higher `MAX_CONNECTIONS` for a benchmark. */
+  vars?: Record<string, string>
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
@@ -59,6 +63,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   args.push('--disable-request-cf-fetch', '--no-hotkeys')
   if (options.https) args.push('--https')
   if (options.withoutApp) args.push('--serve', assetsDir)
+  for (const [name, value] of Object.entries(options.vars ?? {}))
+    args.push('--var', `${name}=${value}`)
 
   let server: ServerProcess | null = null
   const launch = async () => {
@@ -77,6 +83,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     url,
     port,
     command: `partykit ${args.join(' ')}`,
+    pid: () => (server as ServerProcess | null)?.child.pid,
     output: () => server?.output() ?? '',
     crash: () => halt(crashProcess),
     restart: launch,

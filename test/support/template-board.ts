@@ -3,6 +3,7 @@
  * is drawn. Shared by the thumbnails tool, the template benchmark and the browser tests.
  */
 import type { BrowserContext, Page } from '@playwright/test'
+import { waitInPage } from './page-wait'
 
 /** Skips the name prompt: the page (or every page of a context) opens as a returning person. */
 export async function setIdentity(target: Page | BrowserContext, name: string) {
@@ -31,17 +32,18 @@ export async function openTemplateBoard(
   await page.goto(`${serverUrl}/new?template=${encodeURIComponent(templateId)}`)
   await page.waitForURL(/\/b\//)
   const createdMs = Date.now() - started
-  await page.waitForFunction(
-    `(() => {
+  await waitInPage(
+    page,
+    (count: number) => {
       const editor = window.editor
       if (!editor) return false
       const ids = [...editor.getCurrentPageShapeIds()]
-      if (ids.length < ${shapeCount}) return false
+      if (ids.length < count) return false
       // Drawn: every shape has its element in the canvas.
       return ids.every((id) => document.querySelector('[data-shape-id="' + id + '"]'))
-    })()`,
-    undefined,
-    { timeout: 60_000, polling: 'raf' },
+    },
+    shapeCount,
+    60_000,
   )
   return { drawnMs: Date.now() - started, createdMs }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  MAX_SNAPSHOT_TITLE_LENGTH,
   boardPath,
   facilitationPath,
   peoplePath,
@@ -15,6 +16,7 @@ import {
   handleBoardRequest,
   readCreateBody,
   routeBoardRequest,
+  safetyTitle,
   type BoardHost,
   type RestoreOutcome,
 } from '../../src/server/board-routes'
@@ -24,6 +26,7 @@ import { SnapshotStore } from '../../src/server/snapshot-store'
 import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 import { SnapshotTestStorage } from './snapshot-storage'
+import { SocketTickets } from '../../src/server/socket-tickets'
 
 const secret = 'S'.repeat(43)
 const snapId = '0mwuqm43cClQyDv2F'
@@ -182,19 +185,22 @@ describe('board create body', () => {
 async function board(options: { maxSnapshots?: number; created?: boolean } = {}) {
   const kv = new SnapshotTestStorage()
   const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
-  const restored: string[] = []
+  let opens = true
+  const restored: { json: string; title: string }[] = []
   const actions: { token: string | null; action: unknown }[] = []
-  let outcome: RestoreOutcome = 'restored'
+  let outcome: RestoreOutcome = { kind: 'restored', before: null }
   const host: BoardHost = {
     roomId,
     auth: options.created === false ? null : auth,
     snapshots: new SnapshotStore(kv, options.maxSnapshots),
     people: new People(kv),
+    tickets: new SocketTickets(),
     exclusive: (task) => task(),
+    ensureOpen: () => Promise.resolve(opens),
     create: () => Promise.reject(new Error('not in these tests')),
     backup: () => null,
-    async restore(json) {
-      restored.push(json)
+    async restore(json, title) {
+      restored.push({ json, title })
       return outcome
     },
     async facilitate(token, action) {
@@ -216,6 +222,7 @@ async function board(options: { maxSnapshots?: number; created?: boolean } = {})
     facilitator: as(facilitatorSecret),
     participant: as(participantKey),
     restoreOutcome: (next: RestoreOutcome) => (outcome = next),
+    failLoads: () => (opens = false),
     get: (path: string, headers: Record<string, string> = {}) =>
       send(new Request(`${origin}${path}`, { headers })),
     take: (parts: Parameters<typeof uploadRequest>[0] = {}, headers: Record<string, string> = {}) =>
@@ -244,6 +251,7 @@ describe('snapshot requests, end to end on one board', () => {
 
     const list = await b.get(snapshotsPath(roomId))
     expect(list.headers.get('Cache-Control')).toBe('no-store')
+    expect(list.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect(snapshotListSchema.parse(await list.json())).toEqual({ snapshots: [summary] })
 
     const image = await b.get(snapshotImagePath(roomId, summary.id))
@@ -254,6 +262,7 @@ describe('snapshot requests, end to end on one board', () => {
       'cache-control': 'public, max-age=31536000, immutable',
       etag: `"${summary.id}"`,
       'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
     })
     expect(Buffer.from(await image.arrayBuffer()).equals(Buffer.from(png))).toBe(true)
 
@@ -270,6 +279,9 @@ describe('snapshot requests, end to end on one board', () => {
 
     const json = await b.get(snapshotBoardPath(roomId, summary.id))
     expect(json.headers.get('Content-Type')).toMatch(/application\/json/)
+    // The whole board: kept by no shared cache, unlike the image.
+    expect(json.headers.get('Cache-Control')).toBe('no-store')
+    expect(json.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect((await json.json()).store).toEqual(boardFile().store)
 
     const removal = { method: 'DELETE', headers: b.participant }
@@ -376,16 +388,60 @@ describe('snapshot requests, end to end on one board', () => {
 
     const done = await restore(b.facilitator)
     expect(done.status).toBe(200)
-    expect(await done.json()).toEqual({ restored: id })
+    expect(await done.json()).toEqual({ restored: id, before: null })
     expect(b.restored).toHaveLength(1)
-    expect(JSON.parse(b.restored[0]).store).toEqual(boardFile().store)
+    expect(JSON.parse(b.restored[0].json).store).toEqual(boardFile().store)
+    expect(b.restored[0].title).toBe('Before restoring “Snapshot 1”')
 
-    b.restoreOutcome('reloading')
+    // The safety copy the host kept is answered as a snapshot without a picture.
+    const kept = await b.host.snapshots.add({
+      title: 'Before restoring “Snapshot 1”',
+      board: '{}',
+      image: null,
+    })
+    if (kept.kind !== 'added') throw new Error('expected the copy to be added')
+    b.restoreOutcome({ kind: 'restored', before: kept.entry })
+    expect(await (await restore(b.facilitator)).json()).toEqual({
+      restored: id,
+      before: {
+        id: kept.entry.id,
+        title: 'Before restoring “Snapshot 1”',
+        createdAt: kept.entry.createdAt,
+        width: null,
+        height: null,
+        url: null,
+      },
+    })
+    const picture = await b.get(snapshotImagePath(roomId, kept.entry.id))
+    expect(picture.status).toBe(404)
+    expect((await picture.json()).error).toMatch(/has no picture/)
+
+    b.restoreOutcome({ kind: 'reloading' })
     const reloading = await restore(b.facilitator)
     expect(reloading.status).toBe(503)
     expect(reloading.headers.get('Retry-After')).toBe('1')
-    b.restoreOutcome('failed')
+    b.restoreOutcome({ kind: 'full', limit: 100 })
+    expect(await errorOf(await restore(b.facilitator))).toMatchObject({
+      status: 409,
+      error: expect.stringMatching(/at most 100 snapshots.*keeps the board as it is/),
+    })
+    b.restoreOutcome({ kind: 'failed' })
     expect((await errorOf(await restore(b.facilitator))).status).toBe(500)
+  })
+
+  it('names the safety copy after the snapshot restored, within the title limit', () => {
+    expect(safetyTitle('Retro')).toBe('Before restoring “Retro”')
+    const long = safetyTitle('x'.repeat(MAX_SNAPSHOT_TITLE_LENGTH))
+    expect(long).toHaveLength(MAX_SNAPSHOT_TITLE_LENGTH)
+    expect(long).toMatch(/^Before restoring “x+…”$/)
+  })
+
+  it('answers 503 while a board that failed to load is not open yet', async () => {
+    const b = await board()
+    b.failLoads()
+    const listing = await b.get(snapshotsPath(roomId))
+    expect(listing.status).toBe(503)
+    expect(listing.headers.get('Retry-After')).toBe('1')
   })
 
   it('counts people', async () => {

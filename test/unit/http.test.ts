@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { libraryTemplatePath, roomIdSchema, snapshotImagePath } from '../../src/protocol'
 import { newRoomId } from '../../src/shared/ids'
-import { idInPath, malformedId, readJson, requestPath } from '../../src/server/http'
+import { crossSiteWrite, idInPath, malformedId, readJson, requestPath } from '../../src/server/http'
 
 const id = 'abcdefghijklmnopqrstuv'
 
@@ -44,5 +44,33 @@ describe('JSON bodies', () => {
     expect(await status(readJson(post(''), 100, 'too big'))).toBe(400)
     expect(await status(readJson(post(new Uint8Array([0x22, 0xfc, 0x22])), 100, 'x'))).toBe(400)
     expect(await status(readJson(post('x'.repeat(101)), 100, 'too big'))).toBe(413)
+  })
+})
+
+describe('writes a cross-site page could send', () => {
+  const write = (headers: Record<string, string>) =>
+    new Request('http://localhost:1999/parties/board/x', { method: 'POST', body: '{}', headers })
+  const verdict = (headers: Record<string, string>) => crossSiteWrite(write(headers))?.error.status
+  const json = { 'Content-Type': 'application/json; charset=utf-8' }
+
+  it('takes JSON from our own pages and from scripts without an Origin', () => {
+    expect(verdict(json)).toBeUndefined()
+    expect(verdict({ ...json, 'Sec-Fetch-Site': 'same-origin' })).toBeUndefined()
+    expect(verdict({ ...json, Origin: 'http://localhost:1999' })).toBeUndefined()
+    // Behind a proxy (npm run dev): the page's origin is the Host the proxy passed on.
+    expect(verdict({ ...json, Origin: 'http://localhost:5173', Host: 'localhost:5173' })).toBe(
+      undefined,
+    )
+  })
+
+  it('refuses other sites (403) and what needs no preflight (415)', () => {
+    expect(verdict({ ...json, 'Sec-Fetch-Site': 'cross-site' })).toBe(403)
+    expect(verdict({ ...json, 'Sec-Fetch-Site': 'same-site' })).toBe(403)
+    expect(verdict({ ...json, Origin: 'https://evil.example' })).toBe(403)
+    expect(verdict({ ...json, Origin: 'null' })).toBe(403)
+    expect(verdict({ 'Content-Type': 'text/plain;charset=UTF-8' })).toBe(415)
+    expect(verdict({ 'Content-Type': 'application/x-www-form-urlencoded' })).toBe(415)
+    expect(verdict({ 'Content-Type': 'application/jsonp' })).toBe(415)
+    expect(verdict({})).toBe(415)
   })
 })

@@ -17,6 +17,7 @@ const origin = 'http://localhost'
 const retroText = readFileSync(new URL('../../templates/retro.json', import.meta.url), 'utf8')
 const retro = JSON.parse(retroText) as { id: string; elements: Record<string, unknown>[] }
 const secret = 'S'.repeat(43)
+const JSON_TYPE = { 'Content-Type': 'application/json' }
 
 const at = (path: string, init?: RequestInit) => new Request(`${origin}${path}`, init)
 const put = (body: BodyInit, headers: Record<string, string> = {}) =>
@@ -205,7 +206,8 @@ describe('a library, end to end', () => {
     const send = (path: string, init?: RequestInit) => handleLibraryRequest(at(path, init), host)
     expect((await send(libraryPath(id))).status).toBe(404)
 
-    const create = () => send(libraryPath(id), { method: 'POST', body: '{"name":"Team"}' })
+    const create = () =>
+      send(libraryPath(id), { method: 'POST', body: '{"name":"Team"}', headers: JSON_TYPE })
     const created = await create()
     expect(created.status).toBe(201)
     const { secret: minted } = (await created.json()) as { secret: string }
@@ -215,13 +217,23 @@ describe('a library, end to end', () => {
     const stranger = at(template, {
       method: 'PUT',
       body: retroText,
-      headers: { Authorization: `Bearer ${secret}` },
+      headers: { Authorization: `Bearer ${secret}`, ...JSON_TYPE },
     })
     expect((await handleLibraryRequest(stranger, host)).status).toBe(403)
     expect(stranger.bodyUsed).toBe(true)
     expect([...kv.data.keys()].filter((k) => k.startsWith('entry:'))).toEqual([])
 
-    const auth = { Authorization: `Bearer ${minted}` }
+    const auth = { Authorization: `Bearer ${minted}`, ...JSON_TYPE }
+    // What a page on another site could send without a preflight, even with the secret.
+    for (const headers of [
+      { Authorization: `Bearer ${minted}` },
+      { ...auth, 'Sec-Fetch-Site': 'cross-site' },
+      { ...auth, Origin: 'https://elsewhere.example' },
+    ]) {
+      const sent = await send(template, { method: 'PUT', body: retroText, headers })
+      expect(sent.status).toBe('Origin' in headers || 'Sec-Fetch-Site' in headers ? 403 : 415)
+    }
+    expect([...kv.data.keys()].filter((k) => k.startsWith('entry:'))).toEqual([])
     expect((await send(template, { method: 'PUT', body: retroText, headers: auth })).status).toBe(
       201,
     )

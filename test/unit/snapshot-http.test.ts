@@ -1,4 +1,5 @@
 import { createTLSchema } from '@tldraw/tlschema'
+import { crc32 } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { SNAPSHOT_LIMITS, snapshotsPath } from '../../src/protocol'
 import {
@@ -110,6 +111,22 @@ describe('snapshot uploads', () => {
       status: 413,
       error: expect.stringMatching(/board file is over 16 MiB/),
     })
+  })
+
+  it('refuses a picture over the largest side with 413, saying its size', async () => {
+    const side = SNAPSHOT_LIMITS.maxImageSide
+    const upload = (bytes: Uint8Array<ArrayBuffer>) =>
+      readSnapshotUpload(uploadRequest({ image: new Blob([bytes], { type: 'image/png' }) }))
+    // A few bytes of header can claim a picture no browser could draw.
+    expect(await refusal(upload(pngHeader(1_000_000, 1_000_000)))).toMatchObject({
+      status: 413,
+      error: `The image is 1000000×1000000 px; a snapshot's picture is at most 16,384 px a side.`,
+    })
+    expect(await refusal(upload(pngBytes(side + 1, 1)))).toMatchObject({ status: 413 })
+    expect(await refusal(upload(pngBytes(1, side + 1)))).toMatchObject({ status: 413 })
+    const widest = await upload(pngBytes(side, 1))
+    if ('error' in widest) throw new Error(await widest.error.text())
+    expect(widest).toMatchObject({ width: side, height: 1 })
   })
 
   it('refuses a body that claims to be a form but is not one with 400', async () => {
@@ -236,3 +253,20 @@ describe('board files', () => {
     }
   })
 })
+
+/** A PNG signature and a well-formed IHDR claiming this size, with nothing after it. */
+function pngHeader(width: number, height: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(33)
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  const view = new DataView(bytes.buffer)
+  view.setUint32(8, 13)
+  bytes.set(
+    [...'IHDR'].map((c) => c.charCodeAt(0)),
+    12,
+  )
+  view.setUint32(16, width)
+  view.setUint32(20, height)
+  bytes.set([8, 6, 0, 0, 0], 24)
+  view.setUint32(29, crc32(bytes.subarray(12, 29)))
+  return bytes
+}

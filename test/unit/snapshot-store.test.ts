@@ -131,6 +131,38 @@ describe('SnapshotStore', () => {
     expect((await store.add(snapshot())).kind).toBe('added')
   })
 
+  it('keeps a snapshot without a picture: its board only, listed with no size', async () => {
+    const kv = new SnapshotTestStorage()
+    const store = new SnapshotStore(kv)
+    const board = JSON.stringify({ store: { 'shape:a': { text: 'kept' } } })
+    const entry = await added(store, { title: 'Before restoring “X”', board, image: null }, 7)
+    expect(entry).toMatchObject({ width: null, height: null, imagePieces: 0, imageBytes: 0 })
+    expect(kv.keys(`snap-piece:${entry.id}/i/`)).toEqual([])
+    const reopened = new SnapshotStore(kv)
+    expect(await reopened.list()).toEqual([entry])
+    expect(await reopened.readImage(entry.id)).toBeNull()
+    expect(await reopened.readBoard(entry.id)).toBe(board)
+    expect(await reopened.remove(entry.id)).toBe(true)
+    expect(kv.keys('snap')).toEqual([])
+  })
+
+  it('holds a reserved place until it is written or released', async () => {
+    const store = new SnapshotStore(new SnapshotTestStorage(), 2)
+    const first = await store.reserve()
+    const second = await store.reserve()
+    expect(first && second).toBeTruthy()
+    expect(await store.reserve()).toBeNull()
+    expect(await store.isFull()).toBe(true)
+    second!.release()
+    second!.release() // twice is once
+    expect(await store.isFull()).toBe(false)
+    await first!.write(snapshot())
+    await expect(second!.write(snapshot())).rejects.toThrow(/released/)
+    expect((await store.list()).length).toBe(1)
+    expect(await store.reserve()).not.toBeNull()
+    expect(await store.reserve()).toBeNull()
+  })
+
   it('writes every piece before the entry that lists the snapshot', async () => {
     const kv = new SnapshotTestStorage()
     const entry = await added(

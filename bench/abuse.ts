@@ -310,7 +310,11 @@ async function switchbackTarget(): Promise<Target> {
     name: 'switchback',
     async board() {
       const roomId = nanoid(22)
-      const res = await fetch(`${server.url}${boardPath(roomId)}`, { method: 'POST', body: '{}' })
+      const res = await fetch(`${server.url}${boardPath(roomId)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      })
       if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
       const { participantKey } = createBoardResponseSchema.parse(await res.json())
       const ws = `${server.url.replace(/^http/, 'ws')}${boardPath(roomId)}`

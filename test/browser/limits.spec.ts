@@ -13,7 +13,11 @@ const freshId = () =>
 
 async function createBoard(serverUrl: string) {
   const roomId = freshId()
-  const res = await fetch(`${serverUrl}/parties/board/${roomId}`, { method: 'POST', body: '{}' })
+  const res = await fetch(`${serverUrl}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  })
   const { participantKey } = (await res.json()) as { participantKey: string }
   return { roomId, path: `/parties/board/${roomId}`, participantKey }
 }

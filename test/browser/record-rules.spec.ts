@@ -29,6 +29,7 @@ async function templateBoard(serverUrl: string) {
   const roomId = freshId()
   const created = await fetch(`${serverUrl}/parties/board/${roomId}`, {
     method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ templateId: 'hill-climbing-map' }),
   })
   expect(created.status).toBe(201)

@@ -18,13 +18,23 @@ export function goTo(editor: Editor, bounds: Box): void {
   editor.zoomToBounds(bounds, { animation: { duration: 400 } })
 }
 
-/** Whether this person follows `userId` now. */
-export function isFollowing(editor: Editor, userId: string): boolean {
-  return editor.getInstanceState().followingUserId === userId
+/**
+ * The id tldraw's presence carries for a person (`user:<person id>` in tldraw 5, where the
+ * person id is what the server knows them by), if they are on the board now.
+ */
+function presenceUserId(editor: Editor, personId: string): string | null {
+  const ids = new Set([personId, `user:${personId}`])
+  return editor.getCollaborators().find((c) => ids.has(c.userId))?.userId ?? null
 }
 
-export function follow(editor: Editor, userId: string): void {
-  if (!isFollowing(editor, userId)) editor.startFollowingUser(userId as TLUserId)
+/** Follows the person; false while their presence has not reached this board yet. */
+export function follow(editor: Editor, personId: string): boolean {
+  const userId = presenceUserId(editor, personId)
+  if (!userId) return false
+  if (editor.getInstanceState().followingUserId !== userId) {
+    editor.startFollowingUser(userId as TLUserId)
+  }
+  return true
 }
 
 export function stopFollowing(editor: Editor): void {

@@ -20,7 +20,7 @@
  * the room, and a push that would make the board too big is refused (board-size.ts). Every
  * per-socket piece is dropped when its socket closes.
  */
-import { TLSocketRoom, type RoomSnapshot } from '@tldraw/sync-core'
+import { TLSocketRoom, TLSyncErrorCloseEventReason, type RoomSnapshot } from '@tldraw/sync-core'
 import { createTLSchema, type TLRecord, type TLStoreSnapshot } from '@tldraw/tlschema'
 import {
   BAD_FRAME_CLOSE_CODE,
@@ -218,7 +218,14 @@ export class BoardRoom implements BoardHost {
       meta: { role },
       socket: {
         send: (data) => this.gate.send(() => conn.send(data)),
-        close: (code, reason) => this.gate.send(() => conn.close(code, reason)),
+        close: (code, reason) => {
+          // tldraw closes the socket of a push its schema rejects without a word in the log;
+          // like every other refusal, it is one line (and counted in a flood).
+          if (reason === TLSyncErrorCloseEventReason.INVALID_RECORD) {
+            this.log.warn(`closed ${conn.id}: a record tldraw's schema rejects`)
+          }
+          this.gate.send(() => conn.close(code, reason))
+        },
         get readyState() {
           return conn.readyState
         },

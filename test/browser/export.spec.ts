@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test'
 import JSZip from 'jszip'
 import { PNG } from 'pngjs'
 import { extractText, getDocumentProxy } from 'unpdf'
+import { peoplePath } from '../../src/protocol'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
@@ -267,6 +268,99 @@ test('command line: every format from a link, and a snapshot from the facilitato
   } finally {
     await rm(out, { recursive: true, force: true })
   }
+})
+
+/** The facilitator link of a board this page created (its secret is in the page's storage). */
+async function facilitatorLink(facilitator: Page, serverUrl: string, roomId: string) {
+  const secret = await facilitator.evaluate(
+    (id) => JSON.parse(localStorage.getItem('switchback:boards') ?? '{}')[id]?.f as string,
+    roomId,
+  )
+  expect(secret).toBeTruthy()
+  return `${serverUrl}/b/${roomId}#f=${secret}`
+}
+
+/** A PNG of the board from `npm run export` with these extra flags, decoded. */
+async function exportPng(link: string, dir: string, name: string, flags: string[]) {
+  const out = join(dir, `${name}.png`)
+  const run = await runExporter(['--board', link, '--format', 'png', '--out', out, ...flags])
+  expect(run.stderr, name).toBe('')
+  expect(run.code, name).toBe(0)
+  return PNG.sync.read(await readFile(out))
+}
+
+/** The RGBA of the pixel at (x, y). */
+function pixel(png: PNG, x: number, y: number) {
+  const at = (y * png.width + x) * 4
+  return [...png.data.subarray(at, at + 4)]
+}
+
+test('command line: --scale, --transparent and --dark each change the PNG as they say', async ({
+  people,
+  server,
+}) => {
+  test.setTimeout(240_000)
+  const { roomId } = await templateBoard(people, server.url)
+  const viewerLink = `${server.url}/b/${roomId}`
+  const out = await mkdtemp(join(tmpdir(), 'switchback-export-flags-'))
+  try {
+    // Each flag against the same baseline: 1x, white background, light mode.
+    const plain = await exportPng(viewerLink, out, 'plain', ['--scale', '1'])
+    const double = await exportPng(viewerLink, out, 'double', ['--scale', '2'])
+    const clear = await exportPng(viewerLink, out, 'clear', ['--scale', '1', '--transparent'])
+    const dark = await exportPng(viewerLink, out, 'dark', ['--scale', '1', '--dark'])
+
+    expect([plain.width, plain.height]).toEqual([4064, 1144])
+    expect([double.width, double.height]).toEqual([2 * plain.width, 2 * plain.height])
+    for (const png of [clear, dark]) expect([png.width, png.height]).toEqual([4064, 1144])
+
+    // The corner is the 32 px of room round the frames: background and nothing else.
+    const [r, g, b, a] = pixel(plain, 0, 0)
+    expect(a).toBe(255)
+    expect(Math.min(r, g, b)).toBeGreaterThan(240)
+    expect(pixel(clear, 0, 0)[3]).toBe(0)
+    const [dr, dg, db, da] = pixel(dark, 0, 0)
+    expect(da).toBe(255)
+    expect(Math.max(dr, dg, db)).toBeLessThan(60)
+  } finally {
+    await rm(out, { recursive: true, force: true })
+  }
+})
+
+test('command line: a headless export is not counted as a participant; a person is', async ({
+  people,
+  server,
+}) => {
+  test.setTimeout(240_000)
+  const { facilitator, link, roomId } = await templateBoard(people, server.url)
+  const count = async () => {
+    const response = await fetch(`${server.url}${peoplePath(roomId)}`)
+    expect(response.status).toBe(200)
+    return (await response.json()).participants as number
+  }
+  // The facilitator took part.
+  await expect.poll(count).toBe(1)
+  const out = await mkdtemp(join(tmpdir(), 'switchback-export-people-'))
+  try {
+    // With both links that may edit (a viewer is never counted, so it proves nothing here).
+    const withFacilitator = await facilitatorLink(facilitator, server.url, roomId)
+    for (const [name, board] of [
+      ['facilitator', withFacilitator],
+      ['participant', link],
+    ]) {
+      await exportPng(board, out, name, ['--scale', '1'])
+    }
+    // The export has opened the board, been answered and left: a count it caused has landed.
+    expect(await count()).toBe(1)
+  } finally {
+    await rm(out, { recursive: true, force: true })
+  }
+
+  // A real participant is counted, so the check above can fail.
+  const participant = await people.join('Pat')
+  await participant.goto(link)
+  await waitForSync(participant)
+  await expect.poll(count).toBe(2)
 })
 
 test('slides: a PowerPoint deck and a PDF from the Export dialog', async ({ people, server }) => {

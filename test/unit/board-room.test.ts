@@ -24,6 +24,7 @@ import { initialBoard } from '../../src/server/initial-board'
 import { mintBoardAuth } from '../../src/server/roles'
 import { checkBoardFile } from '../../src/server/snapshot-http'
 import { SnapshotStore } from '../../src/server/snapshot-store'
+import { note, page } from '../support/raw-records'
 import { pushNewShape } from '../support/raw-socket'
 import { MemoryStorage } from './memory-storage'
 import { boardFile, origin, roomId } from './snapshot-fixtures'
@@ -762,6 +763,46 @@ describe('BoardRoom limits', () => {
         .map((r) => r.action)
         .slice(2),
     ).toEqual(['discard', 'commit'])
+  })
+
+  it('logs one line for a refused push and one for a record the schema rejects, no stack', async () => {
+    const b = await board()
+    const writer = await b.join()
+    // Whatever the room logs, through either channel, in the order it logged it.
+    const logged: string[] = []
+    const record = (...args: unknown[]) => void logged.push(args.map(String).join(' '))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(record)
+    const error = vi.spyOn(console, 'error').mockImplementation(record)
+    const lines = () => logged
+    try {
+      // A page is the facilitator's: the participant's rename is discarded, the socket stays.
+      const rename = { 'page:page': ['put', page('page:page', 'Mine now')] }
+      b.room.message(JSON.stringify({ type: 'push', clientClock: 1, diff: rename }), writer)
+      await b.room.settled()
+      await until(() => writer.of('push_result').length === 1, 'the refusal')
+      expect(writer.of('push_result')[0].action).toBe('discard')
+      expect(writer.closed).toBeNull()
+      expect(lines()).toHaveLength(1)
+      expect(lines()[0]).toMatch(/^\[board \S+\] refused: .*page:page/)
+
+      // A colour tldraw's schema does not know: the socket is closed, and one line says why.
+      const bad = { ...note('shape:bad'), props: { ...note('shape:bad').props, color: 'plaid' } }
+      const push = { type: 'push', clientClock: 2, diff: { 'shape:bad': ['put', bad] } }
+      b.room.message(JSON.stringify(push), writer)
+      await b.room.settled()
+      await until(() => writer.closed !== null, 'the socket closed')
+      b.room.disconnect(writer)
+      await sleep(20)
+      expect(lines()).toHaveLength(2)
+      expect(lines()[1]).toMatch(
+        /^\[board \S+\] refused: closed conn-\d+: a record tldraw's schema rejects$/,
+      )
+      for (const line of lines()) expect(line).not.toMatch(/\n|\bat \S+ \(/)
+      expect(b.storage.data.has('rec:shape:bad')).toBe(false)
+    } finally {
+      warn.mockRestore()
+      error.mockRestore()
+    }
   })
 
   it('keeps nothing of sockets that left', async () => {

@@ -20,7 +20,7 @@
  *
  * The server is started with `MAX_CONNECTIONS=150`: N = 100 participants and the facilitator
  * are 101 editors, past the default's 80 editor places (100, the last 20 kept for viewers).
- * Environment: BENCH_FACILITATION_SIZES (e.g. "10,50"), BENCH_FACILITATION_REPEATS (10).
+ * Environment: BENCH_FACILITATION_SIZES (e.g. "10,50"), BENCH_FACILITATION_REPEATS (30).
  */
 import { nanoid } from 'nanoid'
 import * as syncCore from '@tldraw/sync-core'
@@ -38,7 +38,7 @@ import { startServer, type TestServer } from '../test/support/server'
 import { listFromEnv, load, ms, printMachine, withTimeout } from './sync'
 
 const SIZES = [...new Set(listFromEnv('BENCH_FACILITATION_SIZES') ?? [10, 50, 100])]
-const REPEATS = Number(process.env.BENCH_FACILITATION_REPEATS ?? 10)
+const REPEATS = Number(process.env.BENCH_FACILITATION_REPEATS ?? 30)
 /** One unmeasured repetition first: warms up the room's paths and the clients. */
 const WARMUP = 1
 /** Pause between two measured changes, so one's fan-out never overlaps the next. */

@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'zone-counts': () => import('./zone-counts'),
   export: () => import('./export'),
   abuse: () => import('./abuse'),
+  facilitation: () => import('./facilitation'),
 }
 
 async function main(names: string[]): Promise<void> {

@@ -20,13 +20,9 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { nanoid } from 'nanoid'
-import * as syncCore from '@tldraw/sync-core'
 import {
   createShapeId,
-  createTLSchema,
   InstancePresenceRecordType,
-  toRichText,
-  type TLGeoShape,
   type TLPageId,
   type TLShape,
   type TLUserId,
@@ -34,10 +30,10 @@ import {
 import WebSocket from 'ws'
 import { boardPath, createBoardResponseSchema } from '../src/protocol'
 import { startProcess, stopProcess } from '../test/support/processes'
-import { pushNewShape, socketTicket } from '../test/support/raw-socket'
+import { connectMessage, pushNewShape, socketTicket } from '../test/support/raw-socket'
 import { startServer } from '../test/support/server'
 import { connectClient, type HeadlessClient } from './sync-client'
-import { load, ms, printMachine, withTimeout } from './sync'
+import { geoShape, load, ms, printMachine, withTimeout } from './sync'
 
 const VIEWERS = Number(process.env.BENCH_ABUSE_VIEWERS ?? 200)
 const EDITS = Number(process.env.BENCH_ABUSE_EDITS ?? 60)
@@ -49,15 +45,7 @@ const AFTER_MS = 8_000
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SHAPE_ID = createShapeId('abuse')
 
-// Exported at run time but marked internal in tldraw's published types.
-const { getTlsyncProtocolVersion } = syncCore as unknown as { getTlsyncProtocolVersion(): number }
-const CONNECT = JSON.stringify({
-  type: 'connect',
-  connectRequestId: 'abuse',
-  lastServerClock: 0,
-  protocolVersion: getTlsyncProtocolVersion(),
-  schema: createTLSchema().serialize(),
-})
+const CONNECT = JSON.stringify(connectMessage('abuse'))
 
 interface Target {
   name: 'switchback' | 'bare'
@@ -176,7 +164,7 @@ function timedEdits(editor: HeadlessClient, peer: HeadlessClient) {
       const arrived = new Promise<void>((resolve) => (waiting = { edit, resolve }))
       const start = performance.now()
       sentAt.set(edit, start)
-      if (edit === 0) editor.store.put([geoShape()])
+      if (edit === 0) editor.store.put([geoShape(SHAPE_ID)])
       else editor.store.update(SHAPE_ID, (shape) => ({ ...shape, x: edit }))
       try {
         await withTimeout(arrived, EDIT_TIMEOUT_MS, () => 'timeout')
@@ -387,41 +375,6 @@ function printTable(results: Map<string, Result | Error>) {
         ` flooders sent ${r.flooders.frames} frames, were closed ${r.flooders.closes} times` +
         (r.flooders.closeReasons.length ? ` (${r.flooders.closeReasons.join('; ')})` : ''),
     )
-  }
-}
-
-function geoShape(): TLGeoShape {
-  return {
-    id: SHAPE_ID,
-    typeName: 'shape',
-    type: 'geo',
-    parentId: 'page:page' as TLGeoShape['parentId'],
-    index: 'a1' as TLGeoShape['index'],
-    x: 0,
-    y: 0,
-    rotation: 0,
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props: {
-      geo: 'rectangle',
-      dash: 'draw',
-      url: '',
-      w: 100,
-      h: 100,
-      growY: 0,
-      scale: 1,
-      flipX: false,
-      flipY: false,
-      labelColor: 'black',
-      color: 'black',
-      fill: 'none',
-      size: 'm',
-      font: 'draw',
-      align: 'middle',
-      verticalAlign: 'middle',
-      richText: toRichText(''),
-    },
   }
 }
 

@@ -23,8 +23,6 @@
  * Environment: BENCH_FACILITATION_SIZES (e.g. "10,50"), BENCH_FACILITATION_REPEATS (30).
  */
 import { nanoid } from 'nanoid'
-import * as syncCore from '@tldraw/sync-core'
-import { createTLSchema } from '@tldraw/tlschema'
 import WebSocket from 'ws'
 import { readAgenda } from '../src/board/agenda'
 import { boardPath, createBoardResponseSchema, facilitationPath } from '../src/protocol'
@@ -33,7 +31,7 @@ import {
   type FacilitationAction,
   type FacilitationView,
 } from '../src/protocol/facilitation'
-import { boardSocketPath, pushNewShape } from '../test/support/raw-socket'
+import { boardSocketPath, connectMessage, pushNewShape } from '../test/support/raw-socket'
 import { startServer, type TestServer } from '../test/support/server'
 import { listFromEnv, load, ms, printMachine, withTimeout } from './sync'
 
@@ -50,15 +48,7 @@ const CONNECT_BATCH = 25
 const PING_MS = 5000
 const MAX_CONNECTIONS = 150
 
-// Exported at run time but marked internal in tldraw's published types.
-const { getTlsyncProtocolVersion } = syncCore as unknown as { getTlsyncProtocolVersion(): number }
-const CONNECT = JSON.stringify({
-  type: 'connect',
-  connectRequestId: 'bench',
-  lastServerClock: 0,
-  protocolVersion: getTlsyncProtocolVersion(),
-  schema: createTLSchema().serialize(),
-})
+const CONNECT = JSON.stringify(connectMessage('bench'))
 
 const KINDS = ['step', 'timer', 'edit'] as const
 type Kind = (typeof KINDS)[number]

@@ -248,9 +248,10 @@ function summarize(samples: number[]): Omit<Stats, 'reconnects'> {
   return { samples: sorted.length, p50: at(50), p95: at(95), max: sorted[sorted.length - 1] }
 }
 
-function geoShape(): TLGeoShape {
+/** The rectangle an edit adds, as tldraw's editor would write it. */
+export function geoShape(id = SHAPE_ID): TLGeoShape {
   return {
-    id: SHAPE_ID,
+    id,
     typeName: 'shape',
     type: 'geo',
     parentId: 'page:page' as TLGeoShape['parentId'], // the page every new room starts with

@@ -10,6 +10,17 @@ import WebSocket from 'ws'
 // Exported at run time but marked internal in tldraw's published types.
 const { getTlsyncProtocolVersion } = syncCore as unknown as { getTlsyncProtocolVersion(): number }
 
+/** tldraw's connect handshake, as a client sends it first on every socket. */
+export function connectMessage(requestId = 'raw') {
+  return {
+    type: 'connect',
+    connectRequestId: requestId,
+    lastServerClock: 0,
+    protocolVersion: getTlsyncProtocolVersion(),
+    schema: createTLSchema().serialize(),
+  }
+}
+
 export interface RawSocket {
   messages: { type: string; [key: string]: unknown }[]
   closed: Promise<{ code: number; reason: string }>
@@ -90,13 +101,7 @@ export async function openRawSocket(
     send,
     next,
     async handshake() {
-      send({
-        type: 'connect',
-        connectRequestId: 'raw',
-        lastServerClock: 0,
-        protocolVersion: getTlsyncProtocolVersion(),
-        schema: createTLSchema().serialize(),
-      })
+      send(connectMessage())
       return Promise.race([next('connect'), closed.then((c) => ({ type: 'closed', ...c }))])
     },
     close: () => ws.close(),

@@ -1,5 +1,4 @@
 import * as syncCore from '@tldraw/sync-core'
-import { createTLSchema } from '@tldraw/tlschema'
 import { describe, expect, it, vi } from 'vitest'
 import { InstancePresenceRecordType, type TLPageId, type TLUserId } from '@tldraw/tlschema'
 import {
@@ -9,16 +8,10 @@ import {
   TOO_FAST_CLOSE_CODE,
   boardPath,
   createBoardResponseSchema,
-  socketTicketResponseSchema,
   ticketsPath,
   type RoleMessage,
 } from '../../src/protocol'
-import {
-  BoardRoom,
-  LOAD_ATTEMPTS,
-  type RoomConnection,
-  type RoomEnvironment,
-} from '../../src/server/board-room'
+import { BoardRoom, LOAD_ATTEMPTS, type RoomEnvironment } from '../../src/server/board-room'
 import { handleBoardRequest, type RestoreOutcome } from '../../src/server/board-routes'
 import { initialBoard } from '../../src/server/initial-board'
 import { mintBoardAuth } from '../../src/server/roles'
@@ -27,46 +20,10 @@ import { SnapshotStore } from '../../src/server/snapshot-store'
 import { note, page } from '../support/raw-records'
 import { pushNewShape } from '../support/raw-socket'
 import { MemoryStorage } from './memory-storage'
+import { FakeConnection, connectFrame, roomTicket } from './room-fixtures'
 import { boardFile, origin, roomId } from './snapshot-fixtures'
 
-// Exported at run time but marked internal in tldraw's published types.
-const { getTlsyncProtocolVersion } = syncCore as unknown as { getTlsyncProtocolVersion(): number }
-
-const connectFrame = JSON.stringify({
-  type: 'connect',
-  connectRequestId: 'unit',
-  lastServerClock: 0,
-  protocolVersion: getTlsyncProtocolVersion(),
-  schema: createTLSchema().serialize(),
-})
 const pushFrame = (id: string, clientClock = 1) => JSON.stringify(pushNewShape(id, clientClock))
-
-type Message = { type: string; [key: string]: unknown }
-
-/** A socket as the room sees it, keeping what it was sent (batches unpacked) and how it closed. */
-class FakeConnection implements RoomConnection {
-  readonly received: Message[] = []
-  closed: { code?: number; reason?: string } | null = null
-  readyState = 1
-
-  constructor(readonly id: string) {}
-
-  send(data: string) {
-    const message = JSON.parse(data) as Message
-    this.received.push(...(message.type === 'data' ? (message.data as Message[]) : [message]))
-  }
-
-  /** Like a WebSocket's: closing a closed socket does nothing. */
-  close(code?: number, reason?: string) {
-    if (this.closed) return
-    this.closed = { code, reason }
-    this.readyState = 3
-  }
-
-  of(type: string): Message[] {
-    return this.received.filter((m) => m.type === type)
-  }
-}
 
 /** The in-memory storage, whose writes can be held back, or made to fail; it logs its writes. */
 class TestStorage extends MemoryStorage {
@@ -150,17 +107,7 @@ async function board(title = 'Workshop', limits: Partial<RoomEnvironment> = {}) 
   await room.start()
 
   let count = 0
-  /** A socket ticket for the secret, through the board's HTTP route, as the app gets one. */
-  const ticket = async (secret: string) => {
-    const answer = await handleBoardRequest(
-      new Request(`${origin}${ticketsPath(roomId)}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${secret}` },
-      }),
-      room,
-    )
-    return socketTicketResponseSchema.parse(await answer.json()).ticket
-  }
+  const ticket = (secret: string) => roomTicket(room, secret)
   /** Opens a socket with this query (and client address); `await`ing `admitted` waits for the role. */
   const open = (query: Record<string, string> = {}, address: string | null = null) => {
     const conn = new FakeConnection(`conn-${++count}`)

@@ -1,0 +1,50 @@
+/**
+ * What the unit tests that drive a `BoardRoom` without PartyKit share: a fake socket that keeps
+ * what it is sent, tldraw's connect handshake, and a socket ticket got the way the app gets one.
+ */
+import { socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
+import type { RoomConnection } from '../../src/server/board-room'
+import { handleBoardRequest, type BoardHost } from '../../src/server/board-routes'
+import { connectMessage } from '../support/raw-socket'
+import { origin, roomId } from './snapshot-fixtures'
+
+export type Message = { type: string; [key: string]: unknown }
+
+export const connectFrame = JSON.stringify(connectMessage('unit'))
+
+/** A socket as the room sees it, keeping what it was sent (batches unpacked) and how it closed. */
+export class FakeConnection implements RoomConnection {
+  readonly received: Message[] = []
+  closed: { code?: number; reason?: string } | null = null
+  readyState = 1
+
+  constructor(readonly id: string) {}
+
+  send(data: string) {
+    const message = JSON.parse(data) as Message
+    this.received.push(...(message.type === 'data' ? (message.data as Message[]) : [message]))
+  }
+
+  /** Like a WebSocket's: closing a closed socket does nothing. */
+  close(code?: number, reason?: string) {
+    if (this.closed) return
+    this.closed = { code, reason }
+    this.readyState = 3
+  }
+
+  of(type: string): Message[] {
+    return this.received.filter((m) => m.type === type)
+  }
+}
+
+/** A socket ticket for the secret, through the board's HTTP route, as the app gets one. */
+export async function roomTicket(room: BoardHost, secret: string): Promise<string> {
+  const answer = await handleBoardRequest(
+    new Request(`${origin}${ticketsPath(roomId)}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secret}` },
+    }),
+    room,
+  )
+  return socketTicketResponseSchema.parse(await answer.json()).ticket
+}

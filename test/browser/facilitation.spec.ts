@@ -153,12 +153,14 @@ test('the timer at zero flashes and counts over time; the chime can be muted her
   people,
   server,
 }) => {
-  const { fran } = await workshop(people, server.url, [])
+  const { fran, others, roomId } = await workshop(people, server.url, ['Pia'])
+  const [pia] = others
   await fran.getByTestId('timer').click()
   await fran.getByRole('button', { name: 'Chime at zero' }).click()
   await fran.getByLabel('Minutes').fill('1')
   await fran.locator('.timer-menu').getByRole('button', { name: 'Start' }).click()
   await fran.keyboard.press('Escape')
+  await expect(pia.getByTestId('time-left')).toHaveText(/^(0:5\d|1:00)$/)
   await fran.reload()
   await waitForSync(fran)
   await fran.getByTestId('timer').click()
@@ -166,7 +168,47 @@ test('the timer at zero flashes and counts over time; the chime can be muted her
     'aria-pressed',
     'true',
   )
+  await fran.keyboard.press('Escape')
+
+  // The shortest timer the server takes (5 s), from a co-facilitator's raw socket: at zero the
+  // badge flashes, then counts the time over.
+  const secret = await fran.evaluate(
+    (id) => (JSON.parse(localStorage.getItem('switchback:boards')!)[id] as { f: string }).f,
+    roomId,
+  )
+  const { socket, token } = await welcomeToken(server.url, roomId, secret, 'person-cofac001')
+  const started = await fetch(`${server.url}${facilitationPath(roomId)}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ type: 'timer-start', durationMs: 5_000 }),
+  })
+  expect(started.status).toBe(200)
+  await expect(pia.getByTestId('timer')).toHaveClass(/flash/, { timeout: 10_000 })
+  await expect(pia.getByTestId('time-left')).toHaveText(/^\+0:0\d$/)
+  await expect(pia.getByTestId('timer')).toHaveClass(/over/)
+  await expect(pia.getByTestId('timer')).toHaveAccessibleName(/over time/)
+  socket.close()
 })
+
+/**
+ * A raw socket in the workshop and its token: connect with a ticket for `secret`, wait for the
+ * welcome. The token is good while the socket stays open.
+ */
+async function welcomeToken(serverUrl: string, roomId: string, secret: string, person: string) {
+  const socket = await openRawSocket(
+    serverUrl,
+    await boardSocketPath(serverUrl, roomId, secret, { u: person }),
+  )
+  await socket.handshake()
+  for (;;) {
+    const message = (await socket.next('custom')) as unknown as {
+      data: { type: string; token?: string }
+    }
+    if (message.data.type === 'welcome' && message.data.token) {
+      return { socket, token: message.data.token }
+    }
+  }
+}
 
 test('a participant cannot run the workshop, even through the raw protocol', async ({
   people,
@@ -174,19 +216,7 @@ test('a participant cannot run the workshop, even through the raw protocol', asy
 }) => {
   const { roomId, link } = await workshop(people, server.url, [])
   const key = new URL(link).hash.replace('#k=', '')
-  const socket = await openRawSocket(
-    server.url,
-    await boardSocketPath(server.url, roomId, key, { u: 'person-raw00001' }),
-  )
-  await socket.handshake()
-  // The welcome (with this session's token) is one of the custom messages after connect.
-  let token: string | null = null
-  while (token === null) {
-    const message = (await socket.next('custom')) as unknown as {
-      data: { type: string; token?: string }
-    }
-    if (message.data.type === 'welcome') token = message.data.token ?? null
-  }
+  const { socket, token } = await welcomeToken(server.url, roomId, key, 'person-raw00001')
   const post = (action: FacilitationAction | object) =>
     fetch(`${server.url}${facilitationPath(roomId)}`, {
       method: 'POST',

@@ -4,7 +4,7 @@
  * origin, and nothing may break the page's Content-Security-Policy: a test fails if a request
  * leaves the origin or the browser reports a violation.
  */
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type BrowserContextOptions, type Page } from '@playwright/test'
 import { cleanUpNow } from '../support/processes'
 import { startServer, type TestServer } from '../support/server'
 import { setIdentity } from '../support/template-board'
@@ -15,8 +15,11 @@ process.once('exit', cleanUpNow)
 export { expect }
 
 export interface People {
-  /** A new browser context (a separate person); with a name, the name prompt is skipped. */
-  join(name?: string): Promise<Page>
+  /**
+   * A new browser context (a separate person); with a name, the name prompt is skipped.
+   * `options` sets up the device (a phone's viewport and touch, for instance).
+   */
+  join(name?: string, options?: BrowserContextOptions): Promise<Page>
 }
 
 /** Marks what the page's violation listener logs, so the context's console listener finds it. */
@@ -44,8 +47,8 @@ export const test = base.extend<
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = []
     const origin = new URL(server.url).origin
     await use({
-      async join(name) {
-        const context = await browser.newContext()
+      async join(name, options) {
+        const context = await browser.newContext(options)
         contexts.push(context)
         if (name) await setIdentity(context, name)
         await context.addInitScript((marker) => {

@@ -40,8 +40,10 @@ const EDITS = Number(process.env.BENCH_ABUSE_EDITS ?? 60)
 const FLOOD_PER_SECOND = 1000
 const EDIT_GAP_MS = 70
 const EDIT_TIMEOUT_MS = 5_000
-/** Time for the server to settle (and collect garbage) after everyone left. */
-const AFTER_MS = 8_000
+/** How long the server may take to settle (and collect garbage) after everyone left. */
+const AFTER_MS = 20_000
+/** Attack rounds (`BENCH_ABUSE_ROUNDS`): two show whether memory plateaus or climbs. */
+const ROUNDS = Number(process.env.BENCH_ABUSE_ROUNDS ?? 2)
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SHAPE_ID = createShapeId('abuse')
 
@@ -96,37 +98,66 @@ async function measure(target: Target): Promise<Result> {
   ]
   const sockets: WebSocket[] = []
   const flooders: Flooder[] = []
+  /** Every flooder of every round, for the summary. */
+  const allFlooders: Flooder[] = []
   try {
     const edits = timedEdits(editor, peer)
     await edits(5) // warm-up: creates the shape
     await sleep(1000)
     const before = rss()
+    const beforeByProcess = processRss(target.pid())
     const quiet = await edits(EDITS)
     console.log(`${target.name}: quiet p50 ${ms(quiet.p50)} p95 ${ms(quiet.p95)} ms`)
 
-    const viewers = await openViewers(urls.viewer, VIEWERS, sockets)
-    console.log(`${target.name}: ${viewers.admitted} viewers in, ${viewers.refused} refused`)
+    // The attack comes in rounds: memory that plateaus across them is the server's high-water
+    // mark, memory that climbs with each is a leak.
+    let viewers = { admitted: 0, refused: 0 }
+    let during = quiet
     let peak = rss()
-    const sampler = setInterval(() => (peak = Math.max(peak, rss())), 250)
-    flooders.push(flood(urls.viewer, presenceFrame), flood(urls.viewer, pushFrame))
-    await sleep(1000)
-    const during = await edits(EDITS)
-    clearInterval(sampler)
-    console.log(`${target.name}: flood p50 ${ms(during.p50)} p95 ${ms(during.p95)} ms`)
+    let after = rss()
+    for (let round = 1; round <= ROUNDS; round++) {
+      viewers = await openViewers(urls.viewer, VIEWERS, sockets)
+      console.log(`${target.name}: ${viewers.admitted} viewers in, ${viewers.refused} refused`)
+      const sampler = setInterval(() => (peak = Math.max(peak, rss())), 250)
+      flooders.push(flood(urls.viewer, presenceFrame), flood(urls.viewer, pushFrame))
+      allFlooders.push(...flooders)
+      await sleep(1000)
+      const edited = await edits(EDITS)
+      if (round === 1) during = edited
+      clearInterval(sampler)
+      console.log(
+        `${target.name}: round ${round}: flood p50 ${ms(edited.p50)} p95 ${ms(edited.p95)} ms`,
+      )
 
-    for (const f of flooders) f.stop()
-    for (const socket of sockets) socket.terminate()
-    await sleep(AFTER_MS)
-    const after = rss()
+      for (const f of flooders.splice(0)) f.stop()
+      for (const socket of sockets.splice(0)) socket.terminate()
+      // Memory "back" is the lowest it settles to: sampled every second while it settles.
+      after = rss()
+      for (let waited = 0; waited < AFTER_MS; waited += 1000) {
+        await sleep(1000)
+        after = Math.min(after, rss())
+      }
+      // Which process holds the difference: the server's own (workerd) or the dev tooling.
+      const byProcess = processRss(target.pid())
+      console.log(
+        `${target.name}: round ${round}: RSS by process, before → after: ` +
+          [...byProcess]
+            .map(
+              ([name, bytes]) =>
+                `${name} ${mib(beforeByProcess.get(name) ?? 0)} → ${mib(bytes)} MiB`,
+            )
+            .join(', '),
+      )
+    }
     return {
       quiet,
       flood: during,
       rss: { before, peak, after },
       viewers,
       flooders: {
-        frames: flooders.reduce((n, f) => n + f.frames(), 0),
-        closes: flooders.reduce((n, f) => n + f.closes(), 0),
-        closeReasons: [...new Set(flooders.flatMap((f) => f.reasons()))],
+        frames: allFlooders.reduce((n, f) => n + f.frames(), 0),
+        closes: allFlooders.reduce((n, f) => n + f.closes(), 0),
+        closeReasons: [...new Set(allFlooders.flatMap((f) => f.reasons()))],
       },
     }
   } finally {
@@ -273,9 +304,17 @@ function pushFrame(n: number) {
 }
 
 /** RSS in bytes of every process in `pid`'s process group (partykit and its workerd). */
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0)
+
 function groupRss(pid: number | undefined): number {
   if (pid === undefined) return NaN
-  let total = 0
+  return [...processRss(pid).values()].reduce((sum, bytes) => sum + bytes, 0)
+}
+
+/** RSS of each process in the server's process group, by command name (a small profile). */
+function processRss(pid: number | undefined): Map<string, number> {
+  const byName = new Map<string, number>()
+  if (pid === undefined) return byName
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
@@ -283,12 +322,14 @@ function groupRss(pid: number | undefined): number {
       const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
       if (pgrp !== pid) continue
       const status = readFileSync(`/proc/${entry}/status`, 'utf8')
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
+      const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? entry
+      const bytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
+      byName.set(name, (byName.get(name) ?? 0) + bytes)
     } catch {
       // The process ended meanwhile.
     }
   }
-  return total
+  return byName
 }
 
 async function switchbackTarget(): Promise<Target> {
@@ -349,7 +390,6 @@ async function bareTarget(): Promise<Target> {
 }
 
 function printTable(results: Map<string, Result | Error>) {
-  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0)
   const rows = [
     '| server | quiet p50 | p95 | flood p50 | p95 | timeouts | RSS before | peak | after | after/before |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',

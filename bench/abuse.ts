@@ -18,7 +18,6 @@
  * BENCH_ABUSE_EDITS (60 per phase), BENCH_ABUSE_SKIP_BARE=1.
  */
 import { readFileSync, readdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { nanoid } from 'nanoid'
 import {
   createShapeId,
@@ -29,11 +28,11 @@ import {
 } from '@tldraw/tlschema'
 import WebSocket from 'ws'
 import { boardPath, createBoardResponseSchema } from '../src/protocol'
-import { startProcess, stopProcess } from '../test/support/processes'
+import { stopProcess } from '../test/support/processes'
 import { connectMessage, pushNewShape, socketTicket } from '../test/support/raw-socket'
 import { startServer } from '../test/support/server'
 import { connectClient, type HeadlessClient } from './sync-client'
-import { geoShape, load, ms, printMachine, withTimeout } from './sync'
+import { geoShape, load, ms, printMachine, startBareServer, withTimeout } from './sync'
 
 const VIEWERS = Number(process.env.BENCH_ABUSE_VIEWERS ?? 200)
 const EDITS = Number(process.env.BENCH_ABUSE_EDITS ?? 60)
@@ -44,7 +43,6 @@ const EDIT_TIMEOUT_MS = 5_000
 const AFTER_MS = 20_000
 /** Attack rounds (`BENCH_ABUSE_ROUNDS`): two show whether memory plateaus or climbs. */
 const ROUNDS = Number(process.env.BENCH_ABUSE_ROUNDS ?? 2)
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SHAPE_ID = createShapeId('abuse')
 
 const CONNECT = JSON.stringify(connectMessage('abuse'))
@@ -364,15 +362,7 @@ async function switchbackTarget(): Promise<Target> {
 }
 
 async function bareTarget(): Promise<Target> {
-  const script = fileURLToPath(new URL('bare-sync-server.ts', import.meta.url))
-  const server = startProcess(process.execPath, ['--import', 'tsx', script], REPO_ROOT)
-  const port = await new Promise<number>((resolve, reject) => {
-    server.child.stdout?.on('data', (chunk: Buffer) => {
-      const match = /"port":\s*(\d+)/.exec(chunk.toString())
-      if (match) resolve(Number(match[1]))
-    })
-    void server.exited.then(() => reject(new Error(`bare server exited:\n${server.output()}`)))
-  })
+  const { server, port } = await startBareServer()
   console.log(`bare: TLSocketRoom + ws on 127.0.0.1:${port}`)
   return {
     name: 'bare',

@@ -194,7 +194,8 @@ async function switchbackTarget(): Promise<Target> {
   }
 }
 
-async function bareTarget(): Promise<Target> {
+/** The peer every benchmark compares with: a bare `TLSocketRoom` behind a plain `ws` server. */
+export async function startBareServer() {
   const script = fileURLToPath(new URL('bare-sync-server.ts', import.meta.url))
   const server = startProcess(process.execPath, ['--import', 'tsx', script], REPO_ROOT)
   const port = await new Promise<number>((resolve, reject) => {
@@ -204,6 +205,11 @@ async function bareTarget(): Promise<Target> {
     })
     void server.exited.then(() => reject(new Error(`bare server exited:\n${server.output()}`)))
   })
+  return { server, port }
+}
+
+async function bareTarget(): Promise<Target> {
+  const { server, port } = await startBareServer()
   return {
     name: 'bare',
     description: `TLSocketRoom + ws on 127.0.0.1:${port}, \`node --import tsx bench/bare-sync-server.ts\``,

@@ -27,8 +27,13 @@ export function openBoardAccess(roomId: string, location: Location): BoardAccess
   const validId = roomIdSchema.safeParse(roomId).success
   const access = validId ? claimBoardAccess(roomId, location.hash) : null
   const links = shareLinks(roomId, access ?? {})
-  // The facilitator secret leaves the address bar, so copying the URL never hands it out.
-  if (access?.f) window.history.replaceState(null, '', links.participant ?? links.viewer)
+  // The facilitator secret leaves the address bar, so copying the URL never hands it out; the
+  // query (`?export` for the command-line exporter) stays.
+  if (access?.f) {
+    const shown = new URL(links.participant ?? links.viewer)
+    shown.search = location.search
+    window.history.replaceState(null, '', shown)
+  }
   // `#view-only` (offered when a board is full for editors) opens it as a viewer, keeping the
   // keys this device holds for when a place is free again.
   if (new URLSearchParams(location.hash.slice(1)).has(VIEW_ONLY)) {

@@ -54,6 +54,8 @@ export class Facilitation {
   private state: FacilitationState = INITIAL_STATE
   private readonly sessions = new Map<string, Session>()
   private readonly sessionByToken = new Map<string, string>()
+  /** The view last sent to everyone (as JSON). */
+  private lastView = ''
   /** State changes run one at a time: each is stored before the next is decided. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -80,7 +82,10 @@ export class Facilitation {
     })
     this.sessionByToken.set(token, sessionId)
     this.host.send(sessionId, { type: 'welcome', token, personId })
-    this.broadcastState()
+    // A newcomer needs the state even when nobody else's changes.
+    if (!this.broadcastState()) {
+      this.host.send(sessionId, { type: 'state', view: this.view(), serverNow: this.host.now() })
+    }
   }
 
   leave(sessionId: string): void {
@@ -194,8 +199,17 @@ export class Facilitation {
     }
   }
 
-  private broadcastState(): void {
-    this.broadcast({ type: 'state', view: this.view(), serverNow: this.host.now() })
+  /**
+   * Sends everyone the state, unless it is the one they have: a viewer joining or leaving, or a
+   * name said again, changes nothing they see. False when nothing was sent.
+   */
+  private broadcastState(): boolean {
+    const view = this.view()
+    const key = JSON.stringify(view)
+    if (key === this.lastView) return false
+    this.lastView = key
+    this.broadcast({ type: 'state', view, serverNow: this.host.now() })
+    return true
   }
 
   private broadcast(message: FacilitationMessage, except?: string): void {

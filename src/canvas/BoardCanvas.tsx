@@ -23,6 +23,7 @@ import { toast } from 'svelte-sonner'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { guardBackground } from './background-guard'
 import { createCanvasHandle } from './handle'
+import { createNoteBadges, noteUtilWithBadges } from './note-badges'
 import { QuietStylePanel } from './QuietStylePanel'
 import { ZoneCounts } from './ZoneCounts'
 
@@ -63,6 +64,7 @@ export function BoardCanvas(props: CanvasOptions) {
     props
   // A headless export is nobody: it shows no cursor and is not counted as taking part.
   const personId = headless ? null : props.user.id
+  const personKey = headless ? null : props.personKey
   // Asked before every connection attempt (a ticket is good once); stops once we unmount.
   const mounted = useRef(true)
   useEffect(() => {
@@ -72,11 +74,20 @@ export function BoardCanvas(props: CanvasOptions) {
     }
   }, [])
   const uri = useMemo(
-    () => () => boardSocketUrl(roomId, credential, personId, () => !mounted.current),
-    [roomId, credential, personId],
+    () => () =>
+      boardSocketUrl(
+        roomId,
+        credential,
+        personId ? { id: personId, key: personKey } : null,
+        () => !mounted.current,
+      ),
+    [roomId, credential, personId, personKey],
   )
   // Who is who, as the server tells it (role badges): kept across reconnects of this canvas.
   const roles = useMemo(() => atom<Roles>('roles', { you: null, byPresence: {} }), [])
+  // Vote counts, own dots and "only you" marks on stickies, set by features through the handle.
+  const badges = useMemo(() => createNoteBadges(), [])
+  const shapeUtils = useMemo(() => [noteUtilWithBadges(badges)], [badges])
   const store = useSync({
     uri,
     assets: inlineBase64AssetStore,
@@ -112,6 +123,7 @@ export function BoardCanvas(props: CanvasOptions) {
       assetUrls={assetUrls}
       options={options}
       components={components}
+      shapeUtils={shapeUtils}
       overrides={role === 'facilitator' ? undefined : withoutLocking}
       licenseKey={licenseKey}
       maxAssetSize={LIMITS.maxImageBytes}
@@ -121,7 +133,7 @@ export function BoardCanvas(props: CanvasOptions) {
         // For the console and the browser tests. The server checks every write, so handing
         // the editor to page scripts grants nothing the client did not already have.
         ;(window as unknown as { editor?: Editor }).editor = editor
-        onReady(createCanvasHandle(editor, roomId, role))
+        onReady(createCanvasHandle(editor, roomId, role, badges))
         // Open on the whole board: a template's frames are bigger than most screens.
         if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit()
         const stopGuarding = guardBackground(editor, role)

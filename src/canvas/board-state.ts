@@ -48,6 +48,8 @@ export interface CanvasOptions {
   /** The facilitator secret or participant key, traded for a socket ticket (socket-url.ts). */
   credential: { f: string } | { k: string } | null
   user: { id: string; name: string; color: string }
+  /** This person's secret key (identity.ts), sent when asking for a socket ticket. */
+  personKey: string | null
   licenseKey: string | undefined
   /** Opened by the command-line exporter: no presence, and not counted as a participant. */
   headless: boolean

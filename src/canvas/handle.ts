@@ -15,6 +15,7 @@ import {
   type TLRichText,
 } from 'tldraw'
 import type { Role } from '../protocol'
+import type { NoteBadges, NoteBadgesAtom } from './note-badges'
 
 export interface CanvasHandle {
   /** tldraw's editor, synced with the board's room. */
@@ -26,9 +27,16 @@ export interface CanvasHandle {
   plainText(richText: TLRichText): string
   /** A tldraw colour name as CSS, in the light theme (what exports and slides show). */
   colorValue(color: string, variant: keyof TLDefaultColor): string
+  /** Marks on stickies (vote counts, own dots, hidden): replaces the layers given. */
+  setNoteBadges(layers: Partial<NoteBadges>): void
 }
 
-export function createCanvasHandle(editor: Editor, roomId: string, role: Role): CanvasHandle {
+export function createCanvasHandle(
+  editor: Editor,
+  roomId: string,
+  role: Role,
+  badges: NoteBadgesAtom,
+): CanvasHandle {
   return {
     editor,
     roomId,
@@ -36,5 +44,6 @@ export function createCanvasHandle(editor: Editor, roomId: string, role: Role): 
     plainText: (richText) => renderPlaintextFromRichText(editor, richText).trim(),
     colorValue: (color, variant) =>
       getColorValue(editor.getCurrentTheme().colors.light, color, variant),
+    setNoteBadges: (layers) => badges.update((now) => ({ ...now, ...layers })),
   }
 }

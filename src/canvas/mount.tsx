@@ -8,6 +8,7 @@ import { StrictMode } from 'react'
 import { setUserPreferences, getUserPreferences } from 'tldraw'
 import 'tldraw/tldraw.css'
 import './zones.css'
+import './note-badges.css'
 import { BoardCanvas } from './BoardCanvas'
 import type { CanvasOptions } from './board-state'
 

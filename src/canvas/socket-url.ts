@@ -1,6 +1,7 @@
 /**
  * The sync socket's address for a board on this origin; tldraw's client appends its session
- * ids. `personId` lets the server count who took part (see `peoplePath`).
+ * ids. The person's id lets the server count who took part (see `peoplePath`); their key,
+ * sent with the ticket request, is what makes their hidden stickies and ballot theirs.
  *
  * A facilitator secret or participant key never goes in the address (server and proxy logs
  * keep addresses): it is sent in an `Authorization` header for a one-time socket ticket, which
@@ -8,6 +9,7 @@
  * reconnect gets a fresh ticket.
  */
 import {
+  PERSON_KEY_HEADER,
   SOCKET_TICKET_PARAM,
   boardPath,
   socketTicketResponseSchema,
@@ -28,15 +30,16 @@ const RETRY_MS = [500, 1_000, 2_000, 5_000] as const
 export async function boardSocketUrl(
   roomId: string,
   credential: CanvasOptions['credential'],
-  personId: string | null,
+  person: { id: string; key: string | null } | null,
   gone: () => boolean,
 ): Promise<string> {
+  const personId = person?.id ?? null
   const url = new URL(boardPath(roomId), window.location.href)
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
   if (personId) url.searchParams.set('u', personId)
   const secret = credential && ('f' in credential ? credential.f : credential.k)
   if (secret) {
-    const ticket = await socketTicket(roomId, secret, gone)
+    const ticket = await socketTicket(roomId, secret, person?.key ?? null, gone)
     // No board here: connect without one, and the server says so (NOT_FOUND).
     if (ticket !== null) url.searchParams.set(SOCKET_TICKET_PARAM, ticket)
   }
@@ -52,13 +55,16 @@ export async function boardSocketUrl(
 async function socketTicket(
   roomId: string,
   secret: string,
+  personKey: string | null,
   gone: () => boolean,
 ): Promise<string | null> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${secret}` }
+  if (personKey) headers[PERSON_KEY_HEADER] = personKey
   for (let attempt = 0; !gone(); attempt++) {
     try {
       const answer = await callServer(ticketsPath(roomId), {
         method: 'POST',
-        headers: { Authorization: `Bearer ${secret}` },
+        headers,
       })
       const parsed = socketTicketResponseSchema.safeParse(answer)
       if (parsed.success) return parsed.data.ticket

@@ -20,8 +20,19 @@ export const FACILITATION_LIMITS = {
   /** Reactions one session may send in `reactionWindowMs`; more are refused. */
   reactionsPerWindow: 5,
   reactionWindowMs: 10 * 1000,
-  /** An action's body is a few fields: anything bigger is not one. */
-  maxActionBytes: 2 * 1024,
+  /** An action's body is a few fields (a vote's sticky list the longest): anything bigger is not one. */
+  maxActionBytes: 24 * 1024,
+  /** Stickies one vote may cover. */
+  maxVoteStickies: 300,
+  /** Votes one person may have in a vote. */
+  maxVotesPerPerson: 20,
+  /** Ended votes the board keeps; the oldest result goes first past it. */
+  maxVoteResults: 50,
+  /** A sticky's text as a result keeps it (the sticky may be gone later). */
+  maxResultTextLength: 200,
+  /** Hidden stickies one person may hold in a private brainstorm. */
+  maxHiddenPerPerson: 200,
+  maxTitleLength: 80,
 } as const
 
 /** The quick reactions anyone may send. */
@@ -42,6 +53,22 @@ const boundsSchema = z.strictObject({
   w: z.number().finite().positive(),
   h: z.number().finite().positive(),
 })
+
+/** A tldraw shape id, as the board's records use it. */
+export const shapeIdSchema = z.string().regex(/^shape:[A-Za-z0-9_-]{1,64}$/, 'not a shape id')
+
+const voteTitleSchema = z.string().trim().min(1).max(FACILITATION_LIMITS.maxTitleLength)
+
+/** Where a private brainstorm hides new stickies: anywhere on the board, or inside one frame. */
+export const privateScopeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('board') }),
+  z.strictObject({
+    kind: z.literal('frame'),
+    frameId: shapeIdSchema,
+    label: z.string().trim().min(1).max(FACILITATION_LIMITS.maxTitleLength),
+  }),
+])
+export type PrivateScope = z.infer<typeof privateScopeSchema>
 
 /** What a session asks of the server. Who may ask what is decided in `src/server/roles.ts`. */
 export const facilitationActionSchema = z.discriminatedUnion('type', [
@@ -70,6 +97,44 @@ export const facilitationActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('react'), reaction: z.enum(REACTIONS), at: pointSchema }),
   /** The name this session shows in the ready check and on its reactions. */
   z.strictObject({ type: z.literal('name'), name: z.string().trim().min(1).max(60) }),
+  /**
+   * Start a dot vote on these stickies (the client resolves a frame, zone or selection into
+   * ids; the server keeps those that are stickies on the board). `scopeLabel` names it ("Frame:
+   * Jobs"). `maxPerSticky` 1 means one dot per sticky.
+   */
+  z.strictObject({
+    type: z.literal('vote-start'),
+    title: voteTitleSchema,
+    scopeLabel: voteTitleSchema,
+    stickyIds: z.array(shapeIdSchema).min(1).max(FACILITATION_LIMITS.maxVoteStickies),
+    votesPerPerson: z.number().int().min(1).max(FACILITATION_LIMITS.maxVotesPerPerson),
+    maxPerSticky: z.number().int().min(1).max(FACILITATION_LIMITS.maxVotesPerPerson),
+    anonymous: z.boolean(),
+  }),
+  /** Add one of my dots to a sticky (+1), or take one back (-1). */
+  z.strictObject({
+    type: z.literal('vote'),
+    stickyId: shapeIdSchema,
+    change: z.union([z.literal(1), z.literal(-1)]),
+  }),
+  /** End the vote and reveal its results to everyone. */
+  z.strictObject({ type: z.literal('vote-end') }),
+  /** Drop the vote without results. */
+  z.strictObject({ type: z.literal('vote-cancel') }),
+  /** Hide participants' new stickies (in the scope) from everyone but their author. */
+  z.strictObject({
+    type: z.literal('private-start'),
+    scope: privateScopeSchema,
+    /** Also start the timer for this long. */
+    timerMs: z
+      .number()
+      .int()
+      .min(FACILITATION_LIMITS.minTimerMs)
+      .max(FACILITATION_LIMITS.maxTimerMs)
+      .nullable(),
+  }),
+  /** Publish every hidden sticky at once and end private mode; `anonymous` drops authors. */
+  z.strictObject({ type: z.literal('private-reveal'), anonymous: z.boolean() }),
 ])
 export type FacilitationAction = z.infer<typeof facilitationActionSchema>
 export type FacilitationActionType = FacilitationAction['type']
@@ -87,6 +152,59 @@ export const facilitationPersonSchema = z.strictObject({
   name: z.string(),
 })
 
+/** A dot vote under way, as one session sees it. */
+export const voteViewSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  scopeLabel: z.string(),
+  stickyIds: z.array(z.string()),
+  votesPerPerson: z.number().int(),
+  maxPerSticky: z.number().int(),
+  anonymous: z.boolean(),
+  startedAt: z.number(),
+  /** This person's own dots, by sticky id (never anyone else's). */
+  mine: z.record(z.string(), z.number().int()),
+  /** For the facilitator only: how many people have voted and how many dots are cast. */
+  progress: z.strictObject({ voters: z.number().int(), cast: z.number().int() }).nullable(),
+})
+export type VoteView = z.infer<typeof voteViewSchema>
+
+/** An ended vote: totals only (and, for an open vote, who gave them). */
+export const voteResultSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  scopeLabel: z.string(),
+  anonymous: z.boolean(),
+  votesPerPerson: z.number().int(),
+  startedAt: z.number(),
+  endedAt: z.number(),
+  /** People who cast at least one dot. */
+  voters: z.number().int(),
+  /** Stickies with at least one dot, most first. */
+  totals: z.array(
+    z.strictObject({
+      stickyId: z.string(),
+      /** The sticky's text when the vote ended. */
+      text: z.string(),
+      count: z.number().int(),
+      /** Who gave the dots, in an open vote; absent in an anonymous one. */
+      names: z.array(z.string()).optional(),
+    }),
+  ),
+})
+export type VoteResult = z.infer<typeof voteResultSchema>
+
+/** A private brainstorm under way, as one session sees it. */
+export const privateViewSchema = z.strictObject({
+  scope: privateScopeSchema,
+  startedAt: z.number(),
+  /** How many hidden stickies this person has. */
+  mine: z.number().int(),
+  /** For the facilitator only: each author's count ("Ana: 4"), never their stickies. */
+  counts: z.array(z.strictObject({ name: z.string(), count: z.number().int() })).nullable(),
+})
+export type PrivateView = z.infer<typeof privateViewSchema>
+
 /** The workshop as one session sees it. */
 export const facilitationViewSchema = z.strictObject({
   step: stepRefSchema.nullable(),
@@ -100,6 +218,8 @@ export const facilitationViewSchema = z.strictObject({
     participants: z.array(facilitationPersonSchema),
     done: z.array(z.string()),
   }),
+  vote: voteViewSchema.nullable(),
+  private: privateViewSchema.nullable(),
 })
 export type FacilitationView = z.infer<typeof facilitationViewSchema>
 
@@ -125,6 +245,18 @@ export const facilitationMessageSchema = z.discriminatedUnion('type', [
     at: pointSchema,
     name: z.string(),
     personId: z.string().nullable(),
+  }),
+  /** Every ended vote the board keeps, newest first: sent on joining and when a vote ends. */
+  z.strictObject({ type: z.literal('vote-results'), results: z.array(voteResultSchema) }),
+  /**
+   * This person's hidden stickies (tldraw note records), to their own sockets only. `reset`:
+   * these are all of them (on connecting); else changes made from another of their sockets.
+   */
+  z.strictObject({
+    type: z.literal('private-notes'),
+    reset: z.boolean(),
+    puts: z.array(z.record(z.string(), z.unknown())),
+    deletes: z.array(z.string()),
   }),
 ])
 export type FacilitationMessage = z.infer<typeof facilitationMessageSchema>

@@ -81,6 +81,14 @@ export const socketTicketResponseSchema = z.strictObject({
   expiresAt: z.number(),
 })
 export type SocketTicketResponse = z.infer<typeof socketTicketResponseSchema>
+/**
+ * A ticket request may also carry `X-Switchback-Person: <person key>`: a random secret each
+ * browser keeps (beside its public person id). The server keeps only its hash, as the session's
+ * author key: what is private to a person (their hidden stickies, their ballot) goes to sockets
+ * with the same author key, never to someone who merely claims the person id.
+ */
+export const PERSON_KEY_HEADER = 'X-Switchback-Person'
+export const personKeySchema = secretSchema
 export function ticketsPath(roomId: string): string {
   return `${boardPath(roomId)}/tickets`
 }

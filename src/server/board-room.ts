@@ -53,7 +53,7 @@ import { PERMISSIONS, recordRules, type BoardAuth, type SessionMeta } from './ro
 import { RoomStorage } from './room-storage'
 import { SnapshotStore, type SnapshotEntry } from './snapshot-store'
 import { SocketBudget } from './socket-budget'
-import { SocketTickets } from './socket-tickets'
+import { SocketTickets, type TicketGrant } from './socket-tickets'
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
@@ -91,6 +91,8 @@ interface Session {
   readonly role: Role
   /** Who this is, from the socket's `?u=` (a name for the ready check, not a credential). */
   readonly personId: string | null
+  /** The hash of the person key its ticket was asked with: whose private content it gets. */
+  readonly author: string | null
   readonly guard: FrameGuard
   readonly budget: SocketBudget<Frame>
   readonly throttle: PresenceThrottle
@@ -186,15 +188,16 @@ export class BoardRoom implements BoardHost {
    */
   async connect(conn: RoomConnection, url: URL, address: string | null = null): Promise<void> {
     this.early.set(conn.id, { frames: [], bytes: 0 })
-    const role = (await this.ensureOpen()) ? await this.admit(url) : RELOADING
+    const grant = (await this.ensureOpen()) ? await this.admit(url) : RELOADING
     const queued = this.early.get(conn.id)?.frames
     this.early.delete(conn.id)
     // Closed meanwhile (it left, or sent too much too early): nothing to set up.
     if (!queued) return
-    if (typeof role !== 'string') {
-      conn.close(role.code, role.reason)
+    if ('code' in grant) {
+      conn.close(grant.code, grant.reason)
       return
     }
+    const { role, author } = grant
     if (!this.room) {
       // Reloading after a failed write: not fatal, so the client comes back by itself.
       conn.close(1013, 'The board is reloading; try again.')
@@ -211,7 +214,7 @@ export class BoardRoom implements BoardHost {
       })
     }
     const personId = personIdSchema.safeParse(url.searchParams.get('u')).data ?? null
-    this.sessions.set(conn.id, this.openSession(conn, role, personId))
+    this.sessions.set(conn.id, this.openSession(conn, role, personId, author))
     this.room.handleSocketConnect({
       sessionId: conn.id,
       isReadonly: !PERMISSIONS[role].canEdit,
@@ -274,7 +277,12 @@ export class BoardRoom implements BoardHost {
     }
   }
 
-  private openSession(conn: RoomConnection, role: Role, personId: string | null): Session {
+  private openSession(
+    conn: RoomConnection,
+    role: Role,
+    personId: string | null,
+    author: string | null,
+  ): Session {
     const viewer = !PERMISSIONS[role].canEdit
     const forward = (json: string) => {
       const room = this.room
@@ -285,7 +293,7 @@ export class BoardRoom implements BoardHost {
           // Once its sync session is connected (after the room's answer to `connect`, which a
           // tldraw client must receive first), the socket is on the roster and in the workshop.
           if (this.roster.maybeJoined(room, conn.id)) {
-            this.facilitation.join(conn.id, role, personId)
+            this.facilitation.join(conn.id, { role, personId, author })
           }
         },
         () => this.saveChanges(),
@@ -294,6 +302,7 @@ export class BoardRoom implements BoardHost {
     return {
       role,
       personId,
+      author,
       guard: new FrameGuard(
         viewer ? ROOM_LIMITS.viewerMaxMessageBytes : LIMITS.maxMessageBytes,
         this.unfinished,
@@ -564,13 +573,13 @@ export class BoardRoom implements BoardHost {
    * rather than read, so that no client keeps putting secrets where logs keep them; a bad,
    * used or expired ticket is refused like a wrong key, never downgraded.
    */
-  private async admit(url: URL): Promise<Role | Refusal> {
+  private async admit(url: URL): Promise<TicketGrant | Refusal> {
     const notFound = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.notFound }
     const forbidden = { code: SYNC_FATAL_CLOSE_CODE, reason: CLOSE_REASONS.forbidden }
     if (!this.boardAuth) return notFound
     const query = url.searchParams
     if (query.has('f') || query.has('k')) return forbidden
-    if (!query.has(SOCKET_TICKET_PARAM)) return 'viewer'
+    if (!query.has(SOCKET_TICKET_PARAM)) return { role: 'viewer', author: null }
     const ticket = socketTicketSchema.safeParse(query.get(SOCKET_TICKET_PARAM))
     return (ticket.success && this.tickets.redeem(ticket.data)) || forbidden
   }

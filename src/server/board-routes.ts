@@ -40,6 +40,8 @@ import {
   type CreateBoardResponse,
   type RestoreSnapshotResponse,
   type SocketTicketResponse,
+  PERSON_KEY_HEADER,
+  personKeySchema,
 } from '../protocol'
 import { FACILITATION_LIMITS } from '../protocol/facilitation'
 import { MAX_TEMPLATE_BYTES, type Template } from '../protocol/template-format'
@@ -62,7 +64,7 @@ import {
 import type { ActResult } from './facilitation'
 import { initialBoard } from './initial-board'
 import type { People } from './people'
-import { mintBoardAuth, resolveRole, secretMatches, type BoardAuth } from './roles'
+import { hashSecret, mintBoardAuth, resolveRole, secretMatches, type BoardAuth } from './roles'
 import {
   boardResponse,
   cachedCopyMatches,
@@ -235,7 +237,12 @@ export async function handleBoardRequest(req: HttpRequest, host: BoardHost): Pro
           : ((await resolveRole(auth, { f: route.secret })) ??
             (await resolveRole(auth, { k: route.secret })))
       if (!role) return forbidden(route.secret)
-      return json(host.tickets.issue(role) satisfies SocketTicketResponse)
+      const personKey = req.headers.get(PERSON_KEY_HEADER)
+      if (personKey !== null && !personKeySchema.safeParse(personKey).success) {
+        return errorResponse(400, `${PERSON_KEY_HEADER} is not a person key.`)
+      }
+      const author = personKey === null ? null : await hashSecret(personKey)
+      return json(host.tickets.issue(role, author) satisfies SocketTicketResponse)
     }
 
     case 'facilitate': {

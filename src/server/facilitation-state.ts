@@ -104,6 +104,13 @@ export function applyAction(
     case 'react':
     case 'name':
       return { kind: 'unchanged' }
+    case 'vote-start':
+    case 'vote':
+    case 'vote-end':
+    case 'vote-cancel':
+    case 'private-start':
+    case 'private-reveal':
+      return refused('Not built yet.')
   }
 }
 

@@ -37,14 +37,22 @@ export interface FacilitationHost {
   send(sessionId: string, message: FacilitationMessage): void
 }
 
-interface Session {
+/** Who a socket is, as the server admitted it. */
+export interface SessionIdentity {
   role: Role
   personId: string | null
+  /** The hash of its person key: whose ballot and hidden stickies it holds (null: nobody's). */
+  author: string | null
+}
+
+interface Session extends SessionIdentity {
   name: string
   token: string
   following: boolean
   /** When this session's recent reactions were sent, for the rate limit. */
   reactions: number[]
+  /** The view last sent to this session (as JSON), so an unchanged one is not sent again. */
+  lastView: string
 }
 
 /** An action's answer: accepted, or the HTTP status and message of its refusal. */
@@ -54,8 +62,6 @@ export class Facilitation {
   private state: FacilitationState = INITIAL_STATE
   private readonly sessions = new Map<string, Session>()
   private readonly sessionByToken = new Map<string, string>()
-  /** The view last sent to everyone (as JSON). */
-  private lastView = ''
   /** State changes run one at a time: each is stored before the next is decided. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -70,22 +76,19 @@ export class Facilitation {
   }
 
   /** A socket connected to the room: give it its token and the state. */
-  join(sessionId: string, role: Role, personId: string | null): void {
+  join(sessionId: string, who: SessionIdentity): void {
     const token = mintSecret()
     this.sessions.set(sessionId, {
-      role,
-      personId,
+      ...who,
       name: '',
       token,
       following: false,
       reactions: [],
+      lastView: '',
     })
     this.sessionByToken.set(token, sessionId)
-    this.host.send(sessionId, { type: 'welcome', token, personId })
-    // A newcomer needs the state even when nobody else's changes.
-    if (!this.broadcastState()) {
-      this.host.send(sessionId, { type: 'state', view: this.view(), serverNow: this.host.now() })
-    }
+    this.host.send(sessionId, { type: 'welcome', token, personId: who.personId })
+    this.broadcastState()
   }
 
   leave(sessionId: string): void {
@@ -177,8 +180,14 @@ export class Facilitation {
     return { ok: true }
   }
 
-  /** The state as every session sees it (per-session content comes with voting). */
-  private view(): FacilitationView {
+  /** The state as `session` sees it: what everyone sees, and what is its own. */
+  private view(shared: SharedView, session: Session): FacilitationView {
+    void session
+    return { ...shared, vote: null, private: null }
+  }
+
+  /** The part of the state every session sees alike. */
+  private sharedView(): SharedView {
     const participants = new Map<string, string>()
     const followers: string[] = []
     for (const session of this.sessions.values()) {
@@ -200,16 +209,20 @@ export class Facilitation {
   }
 
   /**
-   * Sends everyone the state, unless it is the one they have: a viewer joining or leaving, or a
-   * name said again, changes nothing they see. False when nothing was sent.
+   * Sends each session its view of the state, unless it is the one it has: a viewer joining or
+   * leaving, or a name said again, changes nothing the others see, and a dot cast changes only
+   * the voter's view and the facilitator's.
    */
-  private broadcastState(): boolean {
-    const view = this.view()
-    const key = JSON.stringify(view)
-    if (key === this.lastView) return false
-    this.lastView = key
-    this.broadcast({ type: 'state', view, serverNow: this.host.now() })
-    return true
+  private broadcastState(): void {
+    const shared = this.sharedView()
+    const serverNow = this.host.now()
+    for (const [sessionId, session] of this.sessions) {
+      const view = this.view(shared, session)
+      const key = JSON.stringify(view)
+      if (key === session.lastView) continue
+      session.lastView = key
+      this.host.send(sessionId, { type: 'state', view, serverNow })
+    }
   }
 
   private broadcast(message: FacilitationMessage, except?: string): void {
@@ -218,6 +231,8 @@ export class Facilitation {
     }
   }
 }
+
+type SharedView = Omit<FacilitationView, 'vote' | 'private'>
 
 function refusal(status: number, error: string): ActResult {
   return { ok: false, status, error }

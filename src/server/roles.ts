@@ -278,7 +278,7 @@ export async function secretMatches(secret: string | null, secretHash: string): 
  * Who may send which facilitation action (see `src/protocol/facilitation.ts`). Every action type
  * must be listed (TypeScript checks it), and an action or role not listed is refused: the
  * workshop's controls are the facilitator's; everyone may react; participants say when they
- * are done and whether they follow.
+ * are done and whether they follow; whoever may edit may vote.
  */
 export const FACILITATION_PERMISSIONS: Record<FacilitationActionType, readonly Role[]> = {
   step: ['facilitator'],
@@ -294,4 +294,10 @@ export const FACILITATION_PERMISSIONS: Record<FacilitationActionType, readonly R
   ready: ['participant'],
   react: ['facilitator', 'participant', 'viewer'],
   name: ['facilitator', 'participant', 'viewer'],
+  'vote-start': ['facilitator'],
+  vote: ['facilitator', 'participant'],
+  'vote-end': ['facilitator'],
+  'vote-cancel': ['facilitator'],
+  'private-start': ['facilitator'],
+  'private-reveal': ['facilitator'],
 }

@@ -11,16 +11,23 @@
 import { SOCKET_TICKET_TTL_MS, type Role, type SocketTicketResponse } from '../protocol'
 import { mintSecret } from './roles'
 
+/** What a ticket grants: a role, and the author key of the person who asked (or none). */
+export interface TicketGrant {
+  role: Role
+  /** The hash of the person key sent with the request (see `PERSON_KEY_HEADER`). */
+  author: string | null
+}
+
 /** Outstanding tickets a board keeps at most; past it the oldest is dropped (memory bounded). */
 export const MAX_OUTSTANDING_TICKETS = 1000
 
 export class SocketTickets {
   /** In the order they were issued, so the oldest is first. */
-  private readonly tickets = new Map<string, { role: Role; expiresAt: number }>()
+  private readonly tickets = new Map<string, TicketGrant & { expiresAt: number }>()
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  issue(role: Role): SocketTicketResponse {
+  issue(role: Role, author: string | null = null): SocketTicketResponse {
     this.prune()
     if (this.tickets.size >= MAX_OUTSTANDING_TICKETS) {
       const oldest = this.tickets.keys().next().value
@@ -28,16 +35,16 @@ export class SocketTickets {
     }
     const ticket = mintSecret()
     const expiresAt = this.now() + SOCKET_TICKET_TTL_MS
-    this.tickets.set(ticket, { role, expiresAt })
+    this.tickets.set(ticket, { role, author, expiresAt })
     return { ticket, expiresAt }
   }
 
-  /** The role the ticket grants, once; null for an unknown, used or expired one. */
-  redeem(ticket: string): Role | null {
+  /** What the ticket grants, once; null for an unknown, used or expired one. */
+  redeem(ticket: string): TicketGrant | null {
     const entry = this.tickets.get(ticket)
     if (!entry) return null
     this.tickets.delete(ticket)
-    return entry.expiresAt > this.now() ? entry.role : null
+    return entry.expiresAt > this.now() ? { role: entry.role, author: entry.author } : null
   }
 
   get size(): number {

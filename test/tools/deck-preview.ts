@@ -11,6 +11,7 @@ import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import 'tldraw/tldraw.css'
 import '../../src/app/theme.css'
 import { createCanvasHandle } from '../../src/canvas/handle'
+import { createNoteBadges } from '../../src/canvas/note-badges'
 import { collectDeckSource } from '../../src/export/deck-source'
 import { placeTemplate } from '../../src/templates/place-template'
 import { buildDeck } from '../../src/export/deck'
@@ -59,7 +60,7 @@ async function run(editor: Editor) {
     progress.push(`${done}/${total} ${label}`)
   const source = await time('collect', () =>
     collectDeckSource(
-      createCanvasHandle(editor, 'preview', 'facilitator'),
+      createCanvasHandle(editor, 'preview', 'facilitator', createNoteBadges()),
       { participants: 8, date: new Date(2026, 10, 24) },
       onProgress,
     ),

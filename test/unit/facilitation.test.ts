@@ -86,8 +86,13 @@ describe('facilitation hub', () => {
       agenda: () => agenda,
       send: (sessionId, message) => sent.push({ sessionId, message }),
     })
-    const join = (sessionId: string, role: Role, personId: string | null) => {
-      facilitation.join(sessionId, role, personId)
+    const join = (
+      sessionId: string,
+      role: Role,
+      personId: string | null,
+      author: string | null = personId && `author-${personId}`,
+    ) => {
+      facilitation.join(sessionId, { role, personId, author })
       const welcome = sent.find((s) => s.sessionId === sessionId && s.message.type === 'welcome')
       if (welcome?.message.type !== 'welcome') throw new Error('no welcome')
       return welcome.message.token
@@ -189,7 +194,7 @@ describe('facilitation hub', () => {
       send: (sessionId, message) => h.sent.push({ sessionId, message }),
     })
     await again.load()
-    again.join('s-late', 'participant', 'person-p9')
+    again.join('s-late', { role: 'participant', personId: 'person-p9', author: 'author-p9' })
     expect(h.lastState('s-late')?.view).toMatchObject({
       step: { instance: 'a1', index: 1 },
       timer: { status: 'running', endsAt: 130_000 },

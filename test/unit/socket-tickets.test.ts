@@ -9,13 +9,19 @@ describe('socket tickets', () => {
     const { ticket, expiresAt } = tickets.issue('facilitator')
     expect(socketTicketSchema.safeParse(ticket).success).toBe(true)
     expect(expiresAt).toBe(1_000 + SOCKET_TICKET_TTL_MS)
-    expect(tickets.redeem(ticket)).toBe('facilitator')
+    expect(tickets.redeem(ticket)).toEqual({ role: 'facilitator', author: null })
     expect(tickets.redeem(ticket)).toBeNull()
 
     const late = tickets.issue('participant').ticket
     now += SOCKET_TICKET_TTL_MS
     expect(tickets.redeem(late)).toBeNull()
     expect(tickets.redeem('A'.repeat(43))).toBeNull()
+  })
+
+  it('carry the author key of the person who asked', () => {
+    const tickets = new SocketTickets()
+    const { ticket } = tickets.issue('participant', 'hash-of-ana')
+    expect(tickets.redeem(ticket)).toEqual({ role: 'participant', author: 'hash-of-ana' })
   })
 
   it('keep memory bounded: expired ones go, and past the cap the oldest', () => {
@@ -27,7 +33,7 @@ describe('socket tickets', () => {
     const newest = tickets.issue('participant').ticket
     expect(tickets.size).toBe(MAX_OUTSTANDING_TICKETS)
     expect(tickets.redeem(first)).toBeNull()
-    expect(tickets.redeem(newest)).toBe('participant')
+    expect(tickets.redeem(newest)).toEqual({ role: 'participant', author: null })
     now += SOCKET_TICKET_TTL_MS
     expect(tickets.size).toBe(0)
   })

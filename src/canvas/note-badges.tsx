@@ -1,0 +1,125 @@
+/**
+ * Marks drawn on stickies that are not part of the board's records: a vote's result count,
+ * this person's own dots while a vote runs, and "only you" on a hidden sticky during a private
+ * brainstorm. Features set them through the canvas handle (`setNoteBadges`); tldraw's note is
+ * drawn as usual with the marks on top, on screen and in image exports alike (`toSvg`), so
+ * an exported board shows the counts without anything written to the board.
+ */
+import { NoteShapeUtil, atom, useValue, type SvgExportContext, type TLNoteShape } from 'tldraw'
+import { NOTE_SIZE } from '../board/geometry'
+
+export interface NoteBadges {
+  /** The count shown on each sticky, by id (the vote result on show). */
+  results: Readonly<Record<string, number>>
+  /** This person's own dots on each sticky, by id, while a vote runs. */
+  mine: Readonly<Record<string, number>>
+  /** This person's hidden stickies (a private brainstorm), by id. */
+  hidden: Readonly<Record<string, true>>
+}
+
+export const NO_BADGES: NoteBadges = { results: {}, mine: {}, hidden: {} }
+
+export type NoteBadgesAtom = ReturnType<typeof atom<NoteBadges>>
+
+export function createNoteBadges(): NoteBadgesAtom {
+  return atom<NoteBadges>('note badges', NO_BADGES)
+}
+
+interface BadgesOf {
+  result: number | null
+  mine: number
+  hidden: boolean
+}
+
+function badgesOf(badges: NoteBadges, id: string): BadgesOf {
+  return {
+    result: badges.results[id] ?? null,
+    mine: badges.mine[id] ?? 0,
+    hidden: badges.hidden[id] === true,
+  }
+}
+
+const RESULT_RADIUS = 22
+
+/** tldraw's note, with the badges of `badges` drawn over it. */
+export function noteUtilWithBadges(badges: NoteBadgesAtom) {
+  return class NoteWithBadgesUtil extends NoteShapeUtil {
+    override component(shape: TLNoteShape) {
+      const of = useValue('note badges', () => JSON.stringify(badgesOf(badges.get(), shape.id)), [
+        shape.id,
+      ])
+      const marks = JSON.parse(of) as BadgesOf
+      return (
+        <>
+          {super.component(shape)}
+          <BadgeLayer marks={marks} scale={shape.props.scale} />
+        </>
+      )
+    }
+
+    override toSvg(shape: TLNoteShape, ctx: SvgExportContext) {
+      const marks = badgesOf(badges.get(), shape.id)
+      return (
+        <>
+          {super.toSvg(shape, ctx)}
+          {marks.result !== null && <ResultSvg count={marks.result} />}
+        </>
+      )
+    }
+  }
+}
+
+/** The marks on screen: HTML over the note, in its own coordinates. */
+function BadgeLayer({ marks, scale }: { marks: BadgesOf; scale: number }) {
+  if (marks.result === null && marks.mine === 0 && !marks.hidden) return null
+  const size = NOTE_SIZE * scale
+  return (
+    <div className="sb-note-badges" style={{ width: size, height: size }} aria-hidden="true">
+      {marks.result !== null && (
+        <span className="sb-note-result" data-testid="vote-count" style={{ scale: String(scale) }}>
+          {marks.result}
+        </span>
+      )}
+      {marks.mine > 0 && (
+        <span className="sb-note-mine" data-testid="my-dots" style={{ scale: String(scale) }}>
+          {Array.from({ length: Math.min(marks.mine, 5) }, (_, i) => (
+            <span key={i} className="sb-note-dot" />
+          ))}
+          {marks.mine > 5 && <span className="sb-note-dot-more">{marks.mine}</span>}
+        </span>
+      )}
+      {marks.hidden && (
+        <span
+          className="sb-note-hidden"
+          data-testid="hidden-badge"
+          style={{ scale: String(scale) }}
+        >
+          Only you
+        </span>
+      )}
+    </div>
+  )
+}
+
+/** A result count in an exported image: a dark disc with the number, top right. */
+function ResultSvg({ count }: { count: number }) {
+  const cx = NOTE_SIZE - RESULT_RADIUS - 6
+  const cy = RESULT_RADIUS + 6
+  return (
+    <g data-vote-count={count}>
+      <circle cx={cx} cy={cy} r={RESULT_RADIUS} fill="#1d1d1f" />
+      <text
+        x={cx}
+        y={cy}
+        fill="#ffffff"
+        fontSize={20}
+        fontWeight={700}
+        fontFamily="system-ui, sans-serif"
+        textAnchor="middle"
+        dominantBaseline="central"
+      >
+        {count}
+      </text>
+    </g>
+  )
+}

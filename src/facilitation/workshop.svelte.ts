@@ -12,6 +12,7 @@ import {
   type FacilitationAction,
   type FacilitationMessage,
   type FacilitationView,
+  type VoteResult,
 } from '../protocol/facilitation'
 import { errorMessage } from '../shared/error-message'
 import { callServer } from '../shared/server-call'
@@ -25,6 +26,8 @@ export interface WorkshopEvents {
 export class Workshop {
   /** The shared state; null until the server has sent it. */
   view = $state<FacilitationView | null>(null)
+  /** Every ended vote the board keeps, newest first (the server sends them on joining). */
+  results = $state<VoteResult[]>([])
   /** This person's id as the server knows it (null for a nameless headless export). */
   personId = $state<string | null>(null)
   private token: string | null = null
@@ -67,6 +70,12 @@ export class Workshop {
         return
       case 'reaction':
         this.events?.onReaction(message)
+        return
+      case 'vote-results':
+        this.results = message.results
+        return
+      case 'private-notes':
+        // Handled with the private brainstorm (its own feature module).
         return
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { CanvasHandle } from '../canvas/handle'
 import type { BoardState } from '../canvas/board-state'
+import type { VoteResult } from '../protocol/facilitation'
 import { exportImageFile, exportSlidesFile } from '../export/export-actions'
 import { installHeadlessApi } from '../export/headless-api'
 import { captureSnapshot } from '../snapshots/actions'
@@ -13,6 +14,11 @@ export interface HeadlessBoard {
   problem(): string | null
   state(): BoardState
   canvas(): CanvasHandle | null
+  /**
+   * The board's ended votes, newest first, once the server has sent them (on joining); null
+   * before. The newest one's counts are on the stickies by then, so an image shows them.
+   */
+  results(): VoteResult[] | null
   facilitatorSecret: string | undefined
 }
 
@@ -28,12 +34,16 @@ export function installBoardHeadlessApi(board: HeadlessBoard): () => void {
       const problem = board.problem()
       if (problem) return { kind: 'failed', reason: problem }
       const canvas = board.canvas()
-      if (board.state().connection.kind !== 'connected' || !canvas) return { kind: 'loading' }
+      const results = board.results()
+      if (board.state().connection.kind !== 'connected' || !canvas || !results) {
+        return { kind: 'loading' }
+      }
       const shapes = canvas.editor.getCurrentPageShapeIds().size
-      return { kind: 'ready', title: board.state().title, shapes }
+      return { kind: 'ready', title: board.state().title, shapes, votes: results.length }
     },
     image: async (options) => exportImageFile(ready(), options, board.state().title),
-    slides: async (format) => exportSlidesFile(ready(), format, board.state().title),
+    slides: async (format) =>
+      exportSlidesFile(ready(), format, board.state().title, { votes: board.results() ?? [] }),
     snapshot: async (title) =>
       captureSnapshot({ canvas: ready(), facilitatorSecret: board.facilitatorSecret }, title),
   })

@@ -3,7 +3,15 @@
  * dialog lists them, so the two cannot disagree. tldraw's shortcuts are its own.
  */
 export type BoardCommand =
-  'help' | 'share' | 'agenda' | 'snapshots' | 'export' | 'next-step' | 'timer' | 'bring-everyone'
+  | 'help'
+  | 'share'
+  | 'agenda'
+  | 'snapshots'
+  | 'results'
+  | 'export'
+  | 'next-step'
+  | 'timer'
+  | 'bring-everyone'
 
 export interface Shortcut {
   command: BoardCommand
@@ -18,6 +26,7 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
   { command: 'share', keys: 'Alt+Shift+S', label: 'Share this board' },
   { command: 'agenda', keys: 'Alt+Shift+A', label: 'Show or hide the agenda' },
   { command: 'snapshots', keys: 'Alt+Shift+P', label: 'Show or hide the snapshots' },
+  { command: 'results', keys: 'Alt+Shift+R', label: 'Show or hide the vote results' },
   { command: 'export', keys: 'Alt+Shift+E', label: 'Export images or slides' },
   { command: 'next-step', keys: 'Alt+Shift+N', label: 'Next step', facilitatorOnly: true },
   {

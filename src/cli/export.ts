@@ -103,7 +103,8 @@ async function main(): Promise<number> {
       await new Promise((wake) => setTimeout(wake, 100))
     }
     const board = await page.evaluate(() => window.switchbackExport!.ready())
-    console.log(`Opened “${board.title}” (${board.shapes} shapes).`)
+    const votes = board.votes === 1 ? '1 vote result' : `${board.votes} vote results`
+    console.log(`Opened “${board.title}” (${board.shapes} shapes, ${votes}).`)
 
     if (args.format && args.out) {
       const format = args.format

@@ -9,6 +9,7 @@
 import { errorMessage } from '../shared/error-message'
 import type { Box as TldrawBox, Editor, TLFrameShape, TLGeoShape, TLShape, TLShapeId } from 'tldraw'
 import type { CanvasHandle } from '../canvas/handle'
+import type { VoteResult } from '../protocol/facilitation'
 import type { DeckImage, DeckSource, DeckSticky, DeckZone } from './deck'
 import { readAgenda } from '../board/agenda'
 import { frameContent } from './frame-content'
@@ -19,6 +20,8 @@ export interface DeckInfo {
   /** How many people took part; null when unknown. */
   participants: number | null
   date: Date
+  /** The board's ended votes, newest first (they are kept by the server, not in the records). */
+  votes?: readonly VoteResult[]
 }
 
 export type DeckSourceProgress = (done: number, total: number, label: string) => void
@@ -129,6 +132,7 @@ export async function collectDeckSource(
     zones,
     agenda,
     shapes: focused,
+    votes: [...(info.votes ?? [])],
   }
 }
 

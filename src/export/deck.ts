@@ -5,11 +5,14 @@
  * browser; the writers (pptx.ts, pdf.ts) only paint what a slide says.
  */
 import type { AgendaSection, BoardStep } from '../board/agenda'
+import { oneLine, rankResult, resultText, votersLabel, votesLabel } from '../board/vote-results'
+import type { VoteResult } from '../protocol/facilitation'
 import {
   CHROME,
   COLORS,
   COVER,
   TYPE,
+  VOTE,
   fitContain,
   fitText,
   linesHeight,
@@ -83,6 +86,8 @@ export interface DeckSource {
   agenda: AgendaSection[]
   /** The shapes that agenda steps focus on, by shape id (missing: not on this page). */
   shapes: Record<string, DeckShape>
+  /** The board's ended votes, newest first (as the server keeps them); absent: none. */
+  votes?: VoteResult[]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,7 +150,17 @@ export interface SummarySlide extends SlideBase {
   groups: { heading: string; stickies: string[] }[]
 }
 
-export type Slide = TitleSlide | FrameSlide | SummarySlide
+/** A dot vote's result: "Vote: <title>", its stickies ranked with their counts. */
+export interface VoteSlide extends SlideBase {
+  kind: 'vote'
+  voteId: string
+  /** The ranked stickies on the slide (the first `VOTE.maxRows` that fit); all are in the notes. */
+  rows: { rank: number; text: string; count: number }[]
+  /** Ranked stickies left off the slide for room. */
+  more: number
+}
+
+export type Slide = TitleSlide | FrameSlide | SummarySlide | VoteSlide
 
 export const NO_FRAMES_TITLE = 'The board'
 export const ELSEWHERE_IN_FRAME = 'Elsewhere in the frame'
@@ -316,6 +331,11 @@ export function buildDeck(source: DeckSource, options: BuildOptions = {}): Slide
   }
   if (!frames.length) slides.push(frameSlide(outside, 1, 1, measure))
   slides.push(...summarySlides(outside, measure))
+  // The votes close the deck, in the order they were taken: the workshop's decisions.
+  const colors = new Map(source.stickies.map((s) => [s.id, hex(s.color) ?? DEFAULT_STICKY]))
+  for (const vote of [...(source.votes ?? [])].reverse()) {
+    slides.push(voteSlide(vote, colors, measure))
+  }
 
   return slides.map((slide, i) => {
     const number = i + 1
@@ -582,6 +602,127 @@ function summarySlides(section: Section, measure: Measure): Omit<SummarySlide, '
       elements,
     }
   })
+}
+
+/** A sticky deleted since the vote: its text is still listed, with a neutral swatch. */
+const GONE_STICKY = 'E3E6EC'
+const WHEN_ENDED = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+
+/**
+ * "Vote: <title>": the ranked stickies with a bar and a count each, as many as fit (at most
+ * `VOTE.maxRows`), and a line saying how many more there are; the notes hold the whole list,
+ * with who voted in an open vote.
+ */
+function voteSlide(
+  vote: VoteResult,
+  colors: ReadonlyMap<string, string>,
+  measure: Measure,
+): Omit<VoteSlide, 'number'> {
+  const title = `Vote: ${vote.title}`
+  const kicker = `Dot vote · ${votersLabel(vote.voters)} · ${vote.scopeLabel}`
+  const elements = heading(kicker, title, measure)
+  const ranked = rankResult(vote)
+  const most = Math.max(1, ...ranked.map((r) => r.count))
+  const lineH = linesHeight(1, TYPE.item)
+  const moreH = linesHeight(1, TYPE.description) + VOTE.rowGap
+  const bottom = CHROME.body.y + CHROME.body.h
+  const rows: VoteSlide['rows'] = []
+  let y = CHROME.body.y
+  for (const [i, entry] of ranked.entries()) {
+    const text = fitText(
+      oneLine(entry.text),
+      VOTE.text.w,
+      TYPE.item,
+      [TYPE.item.size],
+      VOTE.maxLines,
+      measure,
+    )
+    const h = linesHeight(text.lines.length, TYPE.item)
+    const last = i === ranked.length - 1
+    if (i >= VOTE.maxRows || y + h > (last ? bottom : bottom - moreH)) break
+    const rankStyle = { ...TYPE.item, bold: true, color: COLORS.inkSoft }
+    elements.push(
+      {
+        kind: 'text',
+        box: { x: VOTE.rank.x, y, w: VOTE.rank.w, h: lineH },
+        text: `${entry.rank}.`,
+        style: rankStyle,
+        maxLines: 1,
+      },
+      {
+        kind: 'rect',
+        box: {
+          x: VOTE.swatch.x,
+          y: y + (lineH - VOTE.swatch.size) / 2,
+          w: VOTE.swatch.size,
+          h: VOTE.swatch.size,
+        },
+        fill: colors.get(entry.stickyId) ?? GONE_STICKY,
+        line: { color: 'C9CED6', width: 0.5 },
+        radius: 0.03,
+      },
+      {
+        kind: 'text',
+        box: { x: VOTE.text.x, y, w: VOTE.text.w, h },
+        text: text.lines.join(' '),
+        style: TYPE.item,
+        maxLines: text.lines.length,
+      },
+      {
+        kind: 'rect',
+        box: {
+          x: VOTE.bar.x,
+          y: y + (lineH - VOTE.bar.h) / 2,
+          w: Math.max(0.04, (VOTE.bar.w * entry.count) / most),
+          h: VOTE.bar.h,
+        },
+        fill: entry.rank === 1 ? COLORS.accent : 'A7BAF5',
+        radius: 0.04,
+      },
+      {
+        kind: 'text',
+        box: { x: VOTE.count.x, y, w: VOTE.count.w, h: lineH },
+        text: votesLabel(entry.count),
+        style: { ...TYPE.item, bold: true, align: 'right' },
+        maxLines: 1,
+      },
+    )
+    rows.push({ rank: entry.rank, text: text.lines.join(' '), count: entry.count })
+    y += h + VOTE.rowGap
+  }
+  const more = ranked.length - rows.length
+  if (ranked.length === 0) {
+    elements.push({
+      kind: 'text',
+      box: {
+        x: CHROME.body.x,
+        y: CHROME.body.y + CHROME.body.h / 2 - 0.2,
+        w: CHROME.body.w,
+        h: 0.4,
+      },
+      text: vote.voters > 0 ? 'No sticky got a vote.' : 'Nobody voted.',
+      style: TYPE.empty,
+      maxLines: 1,
+    })
+  } else if (more > 0) {
+    elements.push({
+      kind: 'text',
+      box: { x: VOTE.text.x, y, w: VOTE.text.w, h: linesHeight(1, TYPE.description) },
+      text: `and ${more} more ${more === 1 ? 'sticky' : 'stickies'} with votes (all in the notes)`,
+      style: TYPE.description,
+      maxLines: 1,
+    })
+  }
+  return {
+    kind: 'vote',
+    voteId: vote.id,
+    title,
+    rows,
+    more,
+    notes: resultText(vote, { formatDate: (t) => WHEN_ENDED.format(t) }),
+    label: `“${title}”`,
+    elements,
+  }
 }
 
 /** An image as a data URL: as it is, or read from its Blob (in browsers and in Node). */

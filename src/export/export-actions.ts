@@ -3,6 +3,7 @@
  * download, the headless exporter (`npm run export`) runs them from a script.
  */
 import type { CanvasHandle } from '../canvas/handle'
+import type { VoteResult } from '../protocol/facilitation'
 import { countParticipants } from './participants'
 import { slugify } from '../shared/download'
 import type { ExportedImage, ImageExportOptions } from './image-options'
@@ -35,11 +36,17 @@ export async function exportImageFile(
   return { ...image, filename: `${boardFileName(boardTitle)}${what}${scale}.${options.format}` }
 }
 
+export interface SlidesFileOptions {
+  /** The board's ended votes, newest first: a "Vote: <title>" slide each. */
+  votes: readonly VoteResult[]
+  onProgress?: SlideProgress
+}
+
 export async function exportSlidesFile(
   canvas: CanvasHandle,
   format: SlideFormat,
   boardTitle: string,
-  onProgress: SlideProgress = () => {},
+  { votes, onProgress = () => {} }: SlidesFileOptions,
 ): Promise<ExportedFile> {
   onProgress(0, 1, 'Reading the board')
   const [participants, { exportSlides }, { collectDeckSource }] = await Promise.all([
@@ -48,7 +55,11 @@ export async function exportSlidesFile(
     import('./slides'),
     import('./deck-source'),
   ])
-  const source = await collectDeckSource(canvas, { participants, date: new Date() }, onProgress)
+  const source = await collectDeckSource(
+    canvas,
+    { participants, date: new Date(), votes },
+    onProgress,
+  )
   const blob = await exportSlides(source, format, onProgress)
   return { blob, filename: `${boardFileName(boardTitle)}.${format}` }
 }

@@ -12,9 +12,19 @@ export interface EncodedFile {
   base64: string
 }
 
+export interface BoardReady {
+  title: string
+  shapes: number
+  /** Ended votes the board keeps; the newest one's counts are on the stickies. */
+  votes: number
+}
+
 export interface HeadlessExportApi {
-  /** Resolves once the board is loaded and drawn; rejects with why it cannot be. */
-  ready(): Promise<{ title: string; shapes: number }>
+  /**
+   * Resolves once the board is loaded and drawn and its vote results are in (the newest one's
+   * counts on the stickies); rejects with why it cannot be.
+   */
+  ready(): Promise<BoardReady>
   image(options: ImageExportOptions): Promise<EncodedFile>
   slides(format: SlideFormat): Promise<EncodedFile>
   /** Needs the facilitator link. */
@@ -30,9 +40,7 @@ declare global {
 export interface HeadlessExportParts {
   /** The board's state now: loading, ready, or failed with a reason. */
   status():
-    | { kind: 'loading' }
-    | { kind: 'ready'; title: string; shapes: number }
-    | { kind: 'failed'; reason: string }
+    { kind: 'loading' } | ({ kind: 'ready' } & BoardReady) | { kind: 'failed'; reason: string }
   image(options: ImageExportOptions): Promise<ExportedFile>
   slides(format: SlideFormat): Promise<ExportedFile>
   snapshot(title: string): Promise<SnapshotSummary>
@@ -44,7 +52,9 @@ export function installHeadlessApi(parts: HeadlessExportParts): () => void {
     async ready() {
       for (;;) {
         const status = parts.status()
-        if (status.kind === 'ready') return { title: status.title, shapes: status.shapes }
+        if (status.kind === 'ready') {
+          return { title: status.title, shapes: status.shapes, votes: status.votes }
+        }
         if (status.kind === 'failed') throw new Error(status.reason)
         await new Promise((resolve) => setTimeout(resolve, 100))
       }

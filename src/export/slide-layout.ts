@@ -113,6 +113,23 @@ export const LIST = {
   headingInset: 0.16,
 } as const
 
+/**
+ * A vote slide's ranked rows, left to right: the rank, the sticky's colour, its text (two lines
+ * at most), a bar as long as its share of the most votes, and the count.
+ */
+export const VOTE = {
+  rank: { x: CHROME.body.x, w: 0.45 },
+  swatch: { x: CHROME.body.x + 0.5, size: 0.2 },
+  text: { x: CHROME.body.x + 0.85, w: 6.55 },
+  bar: { x: CHROME.body.x + 7.65, w: 3.0, h: 0.2 },
+  count: { x: CHROME.body.x + 10.73, w: CHROME.body.w - 10.73 },
+  /** Lines of a sticky's text; longer ones end in an ellipsis. */
+  maxLines: 2,
+  rowGap: 0.16,
+  /** Rows on the slide at most; the rest are counted in a line under them (all in the notes). */
+  maxRows: 10,
+} as const
+
 export const LIST_COLUMN_W = (CHROME.body.w - (LIST.columns - 1) * LIST.columnGap) / LIST.columns
 
 export function listColumnBox(index: number): Box {

@@ -28,6 +28,8 @@ export class Workshop {
   view = $state<FacilitationView | null>(null)
   /** Every ended vote the board keeps, newest first (the server sends them on joining). */
   results = $state<VoteResult[]>([])
+  /** The server has sent the results (it does on joining): an export may count on them. */
+  resultsReceived = $state(false)
   /** This person's id as the server knows it (null for a nameless headless export). */
   personId = $state<string | null>(null)
   private token: string | null = null
@@ -73,6 +75,7 @@ export class Workshop {
         return
       case 'vote-results':
         this.results = message.results
+        this.resultsReceived = true
         return
       case 'private-notes':
         // Handled with the private brainstorm (its own feature module).

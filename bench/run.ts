@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   export: () => import('./export'),
   abuse: () => import('./abuse'),
   facilitation: () => import('./facilitation'),
+  voting: () => import('./voting'),
 }
 
 async function main(names: string[]): Promise<void> {

@@ -109,6 +109,8 @@ export class BoardRoom implements BoardHost {
   readonly facilitation: Facilitation
   private boardAuth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
+  /** The room's records, read in place (a vote checks its stickies are on the board). */
+  private records: RoomStorage | null = null
   /** Who is who, told to every client (the role badges in the people list). */
   private roster = new RoleRoster()
   private readonly boardStorage: BoardStorage
@@ -142,6 +144,7 @@ export class BoardRoom implements BoardHost {
       agenda: () => this.agenda(),
       // Through the room, so the message follows what the room sent before it (and the gate).
       send: (sessionId, message) => this.room?.sendCustomMessage(sessionId, message),
+      record: (id) => this.records?.get(id),
     })
   }
 
@@ -514,12 +517,14 @@ export class BoardRoom implements BoardHost {
       onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
     })
     this.room = room
+    this.records = storage
     try {
       // Opening may migrate records to a newer schema; store that before anyone connects.
       await this.saveChanges()
     } catch (error) {
       room.close()
       this.room = null
+      this.records = null
       throw error
     }
   }
@@ -563,6 +568,7 @@ export class BoardRoom implements BoardHost {
     for (const conn of this.env.connections()) conn.close(1011, 'storage write failed')
     this.room?.close()
     this.room = null
+    this.records = null
     for (const [id, session] of this.sessions) this.closeSession(id, session)
     void this.open()
   }

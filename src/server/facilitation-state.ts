@@ -108,6 +108,8 @@ export function applyAction(
     case 'vote':
     case 'vote-end':
     case 'vote-cancel':
+      // Decided by `vote.ts` (the hub sends them there); never here.
+      return refused('Votes are not part of the workshop state.')
     case 'private-start':
     case 'private-reveal':
       return refused('Not built yet.')

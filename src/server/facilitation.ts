@@ -25,6 +25,8 @@ import {
 } from './facilitation-state'
 import type { KeyValueStorage } from './kv'
 import { FACILITATION_PERMISSIONS, mintSecret } from './roles'
+import { Votes, type VoteOutcome } from './vote'
+import { fromRichText } from '../board/rich-text'
 
 const STATE_KEY = 'facilitation'
 
@@ -35,6 +37,15 @@ export interface FacilitationHost {
   agenda(): AgendaSection[]
   /** Sends one session a message, after whatever the sync room sent it before. */
   send(sessionId: string, message: FacilitationMessage): void
+  /** A record of the board as it stands (a sticky a vote names), or undefined. */
+  record(id: string): BoardRecord | undefined
+}
+
+/** The fields of a board record the hub reads (a tldraw record; loosely typed on purpose). */
+export interface BoardRecord {
+  typeName: string
+  type?: string
+  props?: unknown
 }
 
 /** Who a socket is, as the server admitted it. */
@@ -64,10 +75,14 @@ export class Facilitation {
   private readonly sessionByToken = new Map<string, string>()
   /** State changes run one at a time: each is stored before the next is decided. */
   private queue: Promise<unknown> = Promise.resolve()
+  private readonly votes: Votes
 
-  constructor(private readonly host: FacilitationHost) {}
+  constructor(private readonly host: FacilitationHost) {
+    this.votes = new Votes(host.storage, (id) => stickyOnBoard(host.record(id)))
+  }
 
   async load(): Promise<void> {
+    await this.votes.load()
     const stored = await this.host.storage.get(STATE_KEY)
     if (stored === undefined) return
     const parsed = facilitationStateSchema.safeParse(stored)
@@ -88,6 +103,7 @@ export class Facilitation {
     })
     this.sessionByToken.set(token, sessionId)
     this.host.send(sessionId, { type: 'welcome', token, personId: who.personId })
+    this.host.send(sessionId, { type: 'vote-results', results: [...this.votes.results] })
     this.broadcastState()
   }
 
@@ -160,6 +176,11 @@ export class Facilitation {
         session.name = action.name
         this.broadcastState()
         return { ok: true }
+      case 'vote-start':
+      case 'vote':
+      case 'vote-end':
+      case 'vote-cancel':
+        return this.afterVote(await this.votes.act(action, session, now))
     }
     const outcome = applyAction(this.state, action, {
       now,
@@ -180,10 +201,24 @@ export class Facilitation {
     return { ok: true }
   }
 
+  /** Sends what a vote action changed to those it changed for. */
+  private afterVote(outcome: VoteOutcome): ActResult {
+    if (outcome.kind === 'refused') return refusal(409, outcome.reason)
+    if (outcome.kind === 'ballot') {
+      // A dot changes its voter's view and the facilitators' progress, no one else's.
+      const { author } = outcome
+      this.broadcastState((s) => s.author === author || s.role === 'facilitator')
+      return { ok: true }
+    }
+    this.broadcastState()
+    if (outcome.results) this.broadcast({ type: 'vote-results', results: [...this.votes.results] })
+    return { ok: true }
+  }
+
   /** The state as `session` sees it: what everyone sees, and what is its own. */
   private view(shared: SharedView, session: Session): FacilitationView {
-    void session
-    return { ...shared, vote: null, private: null }
+    const vote = this.votes.view(session.author, session.role === 'facilitator')
+    return { ...shared, vote, private: null }
   }
 
   /** The part of the state every session sees alike. */
@@ -213,10 +248,11 @@ export class Facilitation {
    * leaving, or a name said again, changes nothing the others see, and a dot cast changes only
    * the voter's view and the facilitator's.
    */
-  private broadcastState(): void {
+  private broadcastState(only?: (session: Session) => boolean): void {
     const shared = this.sharedView()
     const serverNow = this.host.now()
     for (const [sessionId, session] of this.sessions) {
+      if (only && !only(session)) continue
       const view = this.view(shared, session)
       const key = JSON.stringify(view)
       if (key === session.lastView) continue
@@ -233,6 +269,13 @@ export class Facilitation {
 }
 
 type SharedView = Omit<FacilitationView, 'vote' | 'private'>
+
+/** A note shape's plain text (one line), or null for anything that is not a sticky. */
+function stickyOnBoard(record: BoardRecord | undefined): { text: string } | null {
+  if (record?.typeName !== 'shape' || record.type !== 'note') return null
+  const props = record.props as { richText?: Parameters<typeof fromRichText>[0] } | undefined
+  return { text: fromRichText(props?.richText).replace(/\s+/g, ' ').trim() }
+}
 
 function refusal(status: number, error: string): ActResult {
   return { ok: false, status, error }

@@ -3,7 +3,12 @@
  * client writing where it may not, garbage frames, oversized frames.
  */
 import * as syncCore from '@tldraw/sync-core'
-import { boardPath, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
+import {
+  PERSON_KEY_HEADER,
+  boardPath,
+  socketTicketResponseSchema,
+  ticketsPath,
+} from '../../src/protocol'
 import { createTLSchema } from '@tldraw/tlschema'
 import WebSocket from 'ws'
 
@@ -31,11 +36,22 @@ export interface RawSocket {
   close(): void
 }
 
-/** A one-time socket ticket for a facilitator secret or participant key, as the app gets one. */
-export async function socketTicket(serverUrl: string, roomId: string, secret: string) {
+/**
+ * A one-time socket ticket for a facilitator secret or participant key, as the app gets one;
+ * with `personKey`, the socket's session gets that person's author key (their ballot).
+ */
+export async function socketTicket(
+  serverUrl: string,
+  roomId: string,
+  secret: string,
+  personKey?: string,
+) {
   const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), {
     method: 'POST',
-    headers: { Authorization: `Bearer ${secret}` },
+    headers: {
+      Authorization: `Bearer ${secret}`,
+      ...(personKey ? { [PERSON_KEY_HEADER]: personKey } : {}),
+    },
   })
   if (!answer.ok) throw new Error(`no ticket: ${answer.status} ${await answer.text()}`)
   return socketTicketResponseSchema.parse(await answer.json()).ticket
@@ -43,16 +59,17 @@ export async function socketTicket(serverUrl: string, roomId: string, secret: st
 
 /**
  * The path a board's socket opens: with a ticket for `secret` (none: a viewer), and any other
- * query (`u=<person id>`).
+ * query (`u=<person id>`); `personKey` goes with the ticket request (see `socketTicket`).
  */
 export async function boardSocketPath(
   serverUrl: string,
   roomId: string,
   secret?: string,
   query: Record<string, string> = {},
+  personKey?: string,
 ): Promise<string> {
   const params = new URLSearchParams(query)
-  if (secret) params.set('t', await socketTicket(serverUrl, roomId, secret))
+  if (secret) params.set('t', await socketTicket(serverUrl, roomId, secret, personKey))
   return params.size > 0 ? `${boardPath(roomId)}?${params}` : boardPath(roomId)
 }
 

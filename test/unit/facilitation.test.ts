@@ -85,6 +85,7 @@ describe('facilitation hub', () => {
       now: () => now,
       agenda: () => agenda,
       send: (sessionId, message) => sent.push({ sessionId, message }),
+      record: () => undefined,
     })
     const join = (
       sessionId: string,
@@ -192,6 +193,7 @@ describe('facilitation hub', () => {
       now: () => 20_000,
       agenda: () => agenda,
       send: (sessionId, message) => h.sent.push({ sessionId, message }),
+      record: () => undefined,
     })
     await again.load()
     again.join('s-late', { role: 'participant', personId: 'person-p9', author: 'author-p9' })

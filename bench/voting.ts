@@ -27,21 +27,14 @@
  */
 import { nanoid } from 'nanoid'
 import WebSocket from 'ws'
-import {
-  boardPath,
-  createBoardResponseSchema,
-  facilitationPath,
-  PERSON_KEY_HEADER,
-  socketTicketResponseSchema,
-  ticketsPath,
-} from '../src/protocol'
+import { boardPath, createBoardResponseSchema, facilitationPath } from '../src/protocol'
 import {
   facilitationMessageSchema,
   type FacilitationAction,
   type FacilitationMessage,
 } from '../src/protocol/facilitation'
 import { note } from '../test/support/raw-records'
-import { connectMessage } from '../test/support/raw-socket'
+import { boardSocketPath, connectMessage } from '../test/support/raw-socket'
 import { startServer } from '../test/support/server'
 import { stopProcess } from '../test/support/processes'
 import { load, ms, printMachine, startBareServer, withTimeout } from './sync'
@@ -262,29 +255,19 @@ async function switchbackRound(serverUrl: string, board: VotingBoard, round: num
 
 /** Opens a board socket with a fresh ticket for `secret` and a person key of its own. */
 async function connectSwitchback(serverUrl: string, roomId: string, secret: string, name: string) {
-  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${secret}`, [PERSON_KEY_HEADER]: nanoid(43) },
-  })
-  if (!answer.ok) throw new Error(`${name}: no ticket: ${answer.status} ${await answer.text()}`)
-  const { ticket } = socketTicketResponseSchema.parse(await answer.json())
-  const query = new URLSearchParams({ t: ticket, u: `bench-${name}-${nanoid(8)}` })
-  const client = await openClient(
-    `${serverUrl.replace(/^http/, 'ws')}${boardPath(roomId)}?${query}`,
-  )
+  const personId = `bench-${name}-${nanoid(8)}`
+  const path = await boardSocketPath(serverUrl, roomId, secret, { u: personId }, nanoid(43))
   let token = ''
-  const welcome = new Promise<string>((resolve) =>
-    client.listen((message) => {
-      // Only until the welcome: later messages are not parsed here again.
-      const m = token ? null : facilitation(message)
-      if (m?.type === 'welcome') resolve(m.token)
-    }),
-  )
-  await withTimeout(
-    welcome.then((t) => void (token = t)),
-    TIMEOUT_MS,
-    () => `${name}: no welcome`,
-  )
+  let welcomed = () => {}
+  const welcome = new Promise<void>((resolve) => (welcomed = resolve))
+  const client = await openClient(`${serverUrl.replace(/^http/, 'ws')}${path}`, (message) => {
+    // Only until the welcome: later messages are not parsed here again.
+    const m = token ? null : facilitation(message)
+    if (m?.type !== 'welcome') return
+    token = m.token
+    welcomed()
+  })
+  await withTimeout(welcome, TIMEOUT_MS, () => `${name}: no welcome`)
   return { ...client, token }
 }
 
@@ -361,9 +344,13 @@ async function bareRound(port: number): Promise<Round> {
 // Shared
 
 /** A raw sync socket that has done tldraw's handshake, with pings to stay connected. */
-async function openClient(url: string): Promise<Client> {
+async function openClient(
+  url: string,
+  /** Hears every message from the first (the welcome comes with the connect answer). */
+  first?: (message: Message, at: number) => void,
+): Promise<Client> {
   const ws = new WebSocket(url)
-  const listeners: ((message: Message, at: number) => void)[] = []
+  const listeners: ((message: Message, at: number) => void)[] = first ? [first] : []
   ws.on('message', (data) => {
     const at = performance.now()
     const parsed = JSON.parse(String(data)) as Message

@@ -13,6 +13,7 @@ import { PNG } from 'pngjs'
 import { extractText, getDocumentProxy } from 'unpdf'
 import { peoplePath } from '../../src/protocol'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
+import { runVote } from '../support/raw-vote'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
 import { expect, test, type People } from './fixtures'
@@ -379,6 +380,39 @@ test('slides: a PowerPoint deck and a PDF from the Export dialog', async ({ peop
     (n: number) => window.editor.getCurrentPageShapeIds().size === n,
     TEMPLATE.elements.length + 3,
   )
+  // A real dot vote on the participant's stickies (voters on raw sockets, without a person id,
+  // so the deck's "people took part" still counts the two people on the board).
+  const stickyIds = await participant.evaluate(() =>
+    window.editor
+      .getCurrentPageShapes()
+      .filter((s) => s.type === 'note' && !s.isLocked && !s.meta.switchback)
+      .map((s): string => s.id),
+  )
+  expect(stickyIds).toHaveLength(3)
+  const facilitatorSecret = await facilitator.evaluate(
+    (id) => JSON.parse(localStorage.getItem('switchback:boards') ?? '{}')[id]?.f as string,
+    roomId,
+  )
+  const participantKey = new URL(link).hash.match(/k=([\w-]+)/)![1]
+  const texts: string[] = await participant.evaluate((ids: string[]) => {
+    const editor = window.editor
+    return ids.map((id) => editor.getShapeUtil('note').getText(editor.getShape(id as never)!) ?? '')
+  }, stickyIds)
+  const budget = stickyIds[texts.indexOf('Budget is fixed')]
+  await runVote(
+    server.url,
+    roomId,
+    { facilitatorSecret, participantKey },
+    {
+      title: 'What matters most?',
+      stickyIds,
+      ballots: [
+        { name: 'Ana', dots: [budget, budget] },
+        { name: 'Ben', dots: [budget, stickyIds[texts.indexOf('Fewer handoffs')]] },
+      ],
+    },
+  )
+  await expect(facilitator.getByTestId('vote-results')).toBeVisible()
 
   const pptx = await exportFromDialog(facilitator, async () => {}, /PowerPoint/)
   expect(pptx.name).toBe('enabling-constraints.pptx')
@@ -388,8 +422,8 @@ test('slides: a PowerPoint deck and a PDF from the Export dialog', async ({ peop
   const slideCount = Object.keys(deck.files).filter((f) =>
     /^ppt\/slides\/slide\d+\.xml$/.test(f),
   ).length
-  // Title; the first frame and its stickies; the second frame, which has none.
-  expect(slideCount).toBe(4)
+  // Title; the first frame and its stickies; the second frame, which has none; the vote.
+  expect(slideCount).toBe(5)
   expect(await slideXml(1)).toContain('Enabling constraints')
   expect(await slideXml(1)).toMatch(/2 people took part/)
   expect(await slideXml(2)).toContain('Drivers, constraints, floats')
@@ -400,6 +434,11 @@ test('slides: a PowerPoint deck and a PDF from the Export dialog', async ({ peop
   // The template's grey prompt stickies are its questions, not the group's answers.
   expect(stickies).not.toContain('What are we optimizing for?')
   expect(await slideXml(4)).toContain('Experiment')
+  const vote = await slideXml(5)
+  for (const text of ['Vote: What matters most?', 'Budget is fixed', '3 votes', 'Fewer handoffs']) {
+    expect(vote).toContain(text)
+  }
+  expect(vote.indexOf('Budget is fixed')).toBeLessThan(vote.indexOf('Fewer handoffs'))
   const notes = await Promise.all(
     Object.keys(deck.files)
       .filter((f) => /^ppt\/notesSlides\/notesSlide\d+\.xml$/.test(f))
@@ -412,13 +451,14 @@ test('slides: a PowerPoint deck and a PDF from the Export dialog', async ({ peop
   const pdf = await exportFromDialog(facilitator, async () => {}, 'PDF')
   expect(pdf.name).toBe('enabling-constraints.pdf')
   const document = await getDocumentProxy(new Uint8Array(pdf.bytes))
-  expect(document.numPages).toBe(4)
+  expect(document.numPages).toBe(5)
   const page = await document.getPage(2)
   const [, , width, height] = page.view
   expect(width / height).toBeCloseTo(16 / 9, 2)
   const { text } = await extractText(document, { mergePages: true })
   expect(text).toContain('Faster onboarding')
   expect(text).toContain('Drivers, constraints, floats')
+  expect(text).toContain('Vote: What matters most?')
 })
 
 test('snapshots: taken from the panel, served at a stable link, restored for everyone', async ({

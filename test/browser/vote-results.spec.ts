@@ -5,6 +5,7 @@
  * are in the image exports (the dialog's and the command line's) and the vote is a slide of
  * the deck. Screenshots go to VOTE_SHOTS (default /tmp/vote-shots), for a person to look at.
  */
+import AxeBuilder from '@axe-core/playwright'
 import { execFile } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -221,6 +222,16 @@ test('after a vote: the panel opens for everyone, ranks, copies, shows and hides
     /Tests first\s*no longer on the board/,
   )
   await facilitator.screenshot({ path: join(SHOTS, 'results-1440-two.png') })
+
+  // No serious accessibility problem in the panel (tldraw's canvas is tldraw's own).
+  const axe = await new AxeBuilder({ page: facilitator })
+    .include('[data-testid="vote-results"]')
+    .analyze()
+  expect(
+    axe.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([])
 })
 
 test('on a phone: the results open from the overflow menu and fit the screen', async ({

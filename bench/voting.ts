@@ -11,7 +11,8 @@
  * - totals: until the facilitator's view says N voters and N × 5 dots cast (`progress`);
  * - both also from the last vote sent, the part that is not the schedule's one second;
  * - end: from the facilitator's "end vote" POST until every client (N + the facilitator) has
- *   the `vote-results` message with this vote's result.
+ *   the `vote-results` message with this vote's result;
+ * - one dot: each vote from its POST until its voter's view counts it (p50 / p95 of all).
  *
  * Peer, in the same run: the same N × 5 changes as tldraw record writes through a bare
  * `TLSocketRoom` behind `ws` (bench/bare-sync-server.ts), the plain sync a vote could have been
@@ -74,6 +75,8 @@ interface Round {
   totalsAfterLast: number
   /** From "end vote" until every client has the result. */
   end: number
+  /** Each vote, from its sending until its voter's own count shows it. */
+  dots: number[]
 }
 
 export async function run(): Promise<void> {
@@ -203,18 +206,24 @@ async function switchbackRound(serverUrl: string, board: VotingBoard, round: num
   const id = voteId as string | null
   if (!id) throw new Error('no vote id')
 
-  // Every participant's own count, and the facilitator's totals.
-  const own = waitForAll(participants, (message) => {
+  // Every participant's own count (and each dot's time until it shows), the facilitator's totals.
+  const sentAt = newSchedule()
+  const shown = participants.map(() => 0)
+  const dots: number[] = []
+  const own = waitForAll(participants, (message, client, at) => {
     const m = facilitation(message)
     if (m?.type !== 'state' || m.view.vote?.id !== id) return false
-    return Object.values(m.view.vote.mine).reduce((a, b) => a + b, 0) === VOTES
+    const i = participants.indexOf(client)
+    const mine = Object.values(m.view.vote.mine).reduce((a, b) => a + b, 0)
+    for (; shown[i] < mine; shown[i]++) dots.push(at - sentAt[i][shown[i]])
+    return mine === VOTES
   })
   const totals = waitForAll([facilitator], (message) => {
     const m = facilitation(message)
     const progress = m?.type === 'state' && m.view.vote?.id === id ? m.view.vote.progress : null
     return progress?.voters === PARTICIPANTS && progress.cast === PARTICIPANTS * VOTES
   })
-  const { firstAt, lastAt } = await onSchedule((i, j) =>
+  const { firstAt, lastAt } = await onSchedule(sentAt, (i, j) =>
     act(participants[i].token, {
       type: 'vote',
       stickyId: board.stickyIds[(i + j * 3) % STICKIES],
@@ -250,6 +259,7 @@ async function switchbackRound(serverUrl: string, board: VotingBoard, round: num
     ownAfterLast: own.lastAt() - lastAt,
     totalsAfterLast: totals.lastAt() - lastAt,
     end: ended.lastAt() - endAt,
+    dots,
   }
 }
 
@@ -295,10 +305,14 @@ async function bareRound(port: number): Promise<Round> {
     writers.push(...(await Promise.all(batch)))
   }
   try {
+    const sentAt = newSchedule()
     const committed = writers.map(() => 0)
-    const own = waitForAll(writers, (message, client) => {
+    const dots: number[] = []
+    const own = waitForAll(writers, (message, client, at) => {
       if (message.type !== 'push_result') return false
-      return ++committed[writers.indexOf(client)] === VOTES
+      const i = writers.indexOf(client)
+      dots.push(at - sentAt[i][(message.clientClock ?? 1) - 1])
+      return ++committed[i] === VOTES
     })
     const seen = new Set<string>()
     const totals = waitForAll([watcher], (message) => {
@@ -306,7 +320,7 @@ async function bareRound(port: number): Promise<Round> {
       for (const id of Object.keys(message.diff)) if (id.startsWith('shape:dot-')) seen.add(id)
       return seen.size === PARTICIPANTS * VOTES
     })
-    const { firstAt, lastAt } = await onSchedule((i, j) => {
+    const { firstAt, lastAt } = await onSchedule(sentAt, (i, j) => {
       const id = `shape:dot-${i}-${j}`
       writers[i].send({ type: 'push', clientClock: j + 1, diff: { [id]: ['put', note(id)] } })
     })
@@ -333,6 +347,7 @@ async function bareRound(port: number): Promise<Round> {
       ownAfterLast: own.lastAt() - lastAt,
       totalsAfterLast: totals.lastAt() - lastAt,
       end: ended.lastAt() - endAt,
+      dots,
     }
   } finally {
     watcher.close()
@@ -382,7 +397,7 @@ async function openClient(
  */
 function waitForAll<C extends Client>(
   clients: C[],
-  matches: (message: Message, client: C) => boolean,
+  matches: (message: Message, client: C, at: number) => boolean,
 ) {
   const pending = new Set(clients)
   let lastAt = 0
@@ -396,7 +411,7 @@ function waitForAll<C extends Client>(
     client.listen((message, at) => {
       if (!pending.has(client)) return
       try {
-        if (!matches(message, client)) return
+        if (!matches(message, client, at)) return
       } catch (error) {
         reject(error)
         return
@@ -412,7 +427,14 @@ function waitForAll<C extends Client>(
 }
 
 /** Runs `cast(i, j)` for every participant i's vote j, evenly spread over `SPREAD_MS`. */
-async function onSchedule(cast: (i: number, j: number) => Promise<void> | void) {
+function newSchedule() {
+  return Array.from({ length: PARTICIPANTS }, () => new Array<number>(VOTES).fill(0))
+}
+
+async function onSchedule(
+  sentAt: number[][],
+  cast: (i: number, j: number) => Promise<void> | void,
+) {
   const total = PARTICIPANTS * VOTES
   const firstAt = performance.now()
   let lastAt = firstAt
@@ -425,6 +447,7 @@ async function onSchedule(cast: (i: number, j: number) => Promise<void> | void) 
         setTimeout(
           () => {
             lastAt = performance.now()
+            sentAt[i][j] = lastAt
             sent.push(Promise.resolve(cast(i, j)))
             if (--left === 0) allSent()
           },
@@ -440,30 +463,42 @@ async function onSchedule(cast: (i: number, j: number) => Promise<void> | void) 
 function printRound(name: string, round: number, r: Round) {
   console.log(
     `${name.padEnd(10)} round ${round}: own ${ms(r.own)} (last +${ms(r.ownAfterLast)})` +
-      `  totals ${ms(r.totals)} (last +${ms(r.totalsAfterLast)})  end ${ms(r.end)} ms`,
+      `  totals ${ms(r.totals)} (last +${ms(r.totalsAfterLast)})  end ${ms(r.end)}` +
+      `  dot p50 ${ms(percentile(r.dots, 50))} p95 ${ms(percentile(r.dots, 95))} ms`,
   )
 }
 
 function printTable(ours: Round[], theirs: Round[]) {
-  const stat = (rounds: Round[], key: keyof Round) => {
-    const sorted = rounds.map((r) => r[key]).sort((a, b) => a - b)
-    return `${ms(sorted[Math.ceil(sorted.length / 2) - 1])} / ${ms(sorted[sorted.length - 1])}`
+  type Timing = Exclude<keyof Round, 'dots'>
+  const stat = (rounds: Round[], key: Timing) => {
+    const values = rounds.map((r) => r[key])
+    return `${ms(percentile(values, 50))} / ${ms(Math.max(...values))}`
   }
   const rows = [
-    '| | own counts right | after last vote | totals right | after last vote | end → results on all |',
-    '|:--|--:|--:|--:|--:|--:|',
+    '| | own counts right | after last vote | totals right | after last vote | end → results on all | one dot p50 / p95 |',
+    '|:--|--:|--:|--:|--:|--:|--:|',
   ]
   for (const [name, rounds] of [
     ['Switchback', ours],
     ['bare TLSocketRoom', theirs],
   ] as const) {
-    const keys: (keyof Round)[] = ['own', 'ownAfterLast', 'totals', 'totalsAfterLast', 'end']
-    rows.push(`| ${name} | ${keys.map((k) => stat(rounds, k)).join(' | ')} |`)
+    const keys: Timing[] = ['own', 'ownAfterLast', 'totals', 'totalsAfterLast', 'end']
+    const dots = rounds.flatMap((r) => r.dots)
+    const dot = `${ms(percentile(dots, 50))} / ${ms(percentile(dots, 95))}`
+    rows.push(`| ${name} | ${keys.map((k) => stat(rounds, k)).join(' | ')} | ${dot} |`)
   }
   console.log(
     `\n${PARTICIPANTS} participants × ${VOTES} votes in ${SPREAD_MS} ms, ms p50 / max over ` +
-      `${ours.length} rounds (own and totals from the first vote sent):\n\n${rows.join('\n')}`,
+      `${ours.length} rounds (own and totals from the first vote sent; one dot: from its POST ` +
+      `or push until its voter's own count shows it, over every vote of every round):` +
+      `\n\n${rows.join('\n')}`,
   )
+}
+
+/** Nearest-rank percentile. */
+function percentile(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN
 }
 
 function sleep(ms: number) {

@@ -94,13 +94,17 @@ export async function run(): Promise<void> {
     const theirs: Round[] = []
     const board = await switchbackBoard(server.url)
     try {
-      for (let round = 1; round <= ROUNDS; round++) {
-        ours.push(await switchbackRound(server.url, board, round))
-        printRound('switchback', round, ours.at(-1)!)
+      // Round 0 warms both servers' paths and the clients up, and is not counted.
+      for (let round = 0; round <= ROUNDS; round++) {
+        const our = await switchbackRound(server.url, board, round)
+        printRound('switchback', round, our)
         await sleep(GAP_MS)
-        theirs.push(await bareRound(bare.port))
-        printRound('bare', round, theirs.at(-1)!)
+        const their = await bareRound(bare.port)
+        printRound('bare', round, their)
         await sleep(GAP_MS)
+        if (round === 0) continue
+        ours.push(our)
+        theirs.push(their)
       }
     } finally {
       for (const client of board.clients) client.close()
@@ -462,7 +466,7 @@ async function onSchedule(
 
 function printRound(name: string, round: number, r: Round) {
   console.log(
-    `${name.padEnd(10)} round ${round}: own ${ms(r.own)} (last +${ms(r.ownAfterLast)})` +
+    `${name.padEnd(10)} round ${round || '0 (warm-up)'}: own ${ms(r.own)} (last +${ms(r.ownAfterLast)})` +
       `  totals ${ms(r.totals)} (last +${ms(r.totalsAfterLast)})  end ${ms(r.end)}` +
       `  dot p50 ${ms(percentile(r.dots, 50))} p95 ${ms(percentile(r.dots, 95))} ms`,
   )

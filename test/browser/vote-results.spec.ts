@@ -3,7 +3,7 @@
  * the results panel opens for everyone on the board, ranks the stickies, copies them as text,
  * shows and hides their counts on the stickies, and keeps a deleted sticky's text; the counts
  * are in the image exports (the dialog's and the command line's) and the vote is a slide of
- * the deck. Screenshots go to VOTE_SHOTS (default /tmp/vote-shots), for a person to look at.
+ * the deck. Screenshots go to VOTE_RESULTS_SHOTS (default /tmp/vote-results-shots), for a person to look at.
  */
 import AxeBuilder from '@axe-core/playwright'
 import { execFile } from 'node:child_process'
@@ -13,11 +13,12 @@ import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
 import JSZip from 'jszip'
 import { PNG } from 'pngjs'
+import { extractText, getDocumentProxy } from 'unpdf'
 import { runVote } from '../support/raw-vote'
 import { createBoardAsFacilitator, serverShapes, shareLink, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
 
-const SHOTS = process.env.VOTE_SHOTS ?? '/tmp/vote-shots'
+const SHOTS = process.env.VOTE_RESULTS_SHOTS ?? '/tmp/vote-results-shots'
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLIPBOARD = { permissions: ['clipboard-read', 'clipboard-write'] }
 
@@ -362,6 +363,20 @@ test('exports show the counts: the SVG and PNG of the dialog and of the command 
     expect(last).toContain('Vote: Which framework first?')
     expect(last).toContain('Scaffold frameworks')
     expect(last).toContain('3 votes')
+    const pdf = await runExporter([
+      '--board',
+      viewer,
+      '--format',
+      'pdf',
+      '--out',
+      join(out, 'b.pdf'),
+    ])
+    expect(pdf.code).toBe(0)
+    const document = await getDocumentProxy(new Uint8Array(await readFile(join(out, 'b.pdf'))))
+    const { text } = await extractText(document, { mergePages: false })
+    expect(text.at(-1)).toContain('Vote: Which framework first?')
+    expect(text.at(-1)).toContain('3 votes')
+    await copyFile(join(out, 'b.pdf'), join(SHOTS, 'deck.pdf'))
     await copyFile(join(out, 'board.png'), join(SHOTS, 'export-with-counts.png'))
   } finally {
     await rm(out, { recursive: true, force: true })

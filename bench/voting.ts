@@ -77,6 +77,8 @@ interface Round {
   end: number
   /** Each vote, from its sending until its voter's own count shows it. */
   dots: number[]
+  /** Switchback: each vote's POST, until its answer (the vote stored). */
+  answered?: number[]
 }
 
 export async function run(): Promise<void> {
@@ -227,13 +229,15 @@ async function switchbackRound(serverUrl: string, board: VotingBoard, round: num
     const progress = m?.type === 'state' && m.view.vote?.id === id ? m.view.vote.progress : null
     return progress?.voters === PARTICIPANTS && progress.cast === PARTICIPANTS * VOTES
   })
-  const { firstAt, lastAt } = await onSchedule(sentAt, (i, j) =>
-    act(participants[i].token, {
+  const answered: number[] = []
+  const { firstAt, lastAt } = await onSchedule(sentAt, async (i, j) => {
+    await act(participants[i].token, {
       type: 'vote',
       stickyId: board.stickyIds[(i + j * 3) % STICKIES],
       change: 1,
-    }),
-  )
+    })
+    answered.push(performance.now() - sentAt[i][j])
+  })
   await withTimeout(
     Promise.all([own.done, totals.done]).then(() => {}),
     TIMEOUT_MS,
@@ -264,6 +268,7 @@ async function switchbackRound(serverUrl: string, board: VotingBoard, round: num
     totalsAfterLast: totals.lastAt() - lastAt,
     end: ended.lastAt() - endAt,
     dots,
+    answered,
   }
 }
 
@@ -468,12 +473,16 @@ function printRound(name: string, round: number, r: Round) {
   console.log(
     `${name.padEnd(10)} round ${round || '0 (warm-up)'}: own ${ms(r.own)} (last +${ms(r.ownAfterLast)})` +
       `  totals ${ms(r.totals)} (last +${ms(r.totalsAfterLast)})  end ${ms(r.end)}` +
-      `  dot p50 ${ms(percentile(r.dots, 50))} p95 ${ms(percentile(r.dots, 95))} ms`,
+      `  dot p50 ${ms(percentile(r.dots, 50))} p95 ${ms(percentile(r.dots, 95))}` +
+      (r.answered
+        ? ` (POST answered p50 ${ms(percentile(r.answered, 50))} p95 ${ms(percentile(r.answered, 95))})`
+        : '') +
+      ' ms',
   )
 }
 
 function printTable(ours: Round[], theirs: Round[]) {
-  type Timing = Exclude<keyof Round, 'dots'>
+  type Timing = Exclude<keyof Round, 'dots' | 'answered'>
   const stat = (rounds: Round[], key: Timing) => {
     const values = rounds.map((r) => r[key])
     return `${ms(percentile(values, 50))} / ${ms(Math.max(...values))}`

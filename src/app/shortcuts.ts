@@ -12,6 +12,7 @@ export type BoardCommand =
   | 'next-step'
   | 'timer'
   | 'bring-everyone'
+  | 'vote'
 
 export interface Shortcut {
   command: BoardCommand
@@ -39,6 +40,12 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     command: 'bring-everyone',
     keys: 'Alt+Shift+B',
     label: 'Bring everyone to your view',
+    facilitatorOnly: true,
+  },
+  {
+    command: 'vote',
+    keys: 'Alt+Shift+V',
+    label: 'Start a vote, or end the one running',
     facilitatorOnly: true,
   },
   { command: 'help', keys: 'F1', label: 'This help' },

@@ -24,6 +24,7 @@ import { readAgenda, type AgendaSection } from '../board/agenda'
 import { guardBackground } from './background-guard'
 import { createCanvasHandle } from './handle'
 import { createNoteBadges, noteUtilWithBadges } from './note-badges'
+import { pickToolFor, type PickerSlot } from './pick-tool'
 import { QuietStylePanel } from './QuietStylePanel'
 import { ZoneCounts } from './ZoneCounts'
 
@@ -88,6 +89,9 @@ export function BoardCanvas(props: CanvasOptions) {
   // Vote counts, own dots and "only you" marks on stickies, set by features through the handle.
   const badges = useMemo(() => createNoteBadges(), [])
   const shapeUtils = useMemo(() => [noteUtilWithBadges(badges)], [badges])
+  // Clicks on stickies for a feature (a dot vote), through the handle's `startPicking`.
+  const picker = useMemo<PickerSlot>(() => ({ current: null }), [])
+  const tools = useMemo(() => [pickToolFor(picker)], [picker])
   const store = useSync({
     uri,
     assets: inlineBase64AssetStore,
@@ -124,6 +128,7 @@ export function BoardCanvas(props: CanvasOptions) {
       options={options}
       components={components}
       shapeUtils={shapeUtils}
+      tools={tools}
       overrides={role === 'facilitator' ? undefined : withoutLocking}
       licenseKey={licenseKey}
       maxAssetSize={LIMITS.maxImageBytes}
@@ -133,7 +138,7 @@ export function BoardCanvas(props: CanvasOptions) {
         // For the console and the browser tests. The server checks every write, so handing
         // the editor to page scripts grants nothing the client did not already have.
         ;(window as unknown as { editor?: Editor }).editor = editor
-        onReady(createCanvasHandle(editor, roomId, role, badges))
+        onReady(createCanvasHandle(editor, roomId, role, badges, picker))
         // Open on the whole board: a template's frames are bigger than most screens.
         if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit()
         const stopGuarding = guardBackground(editor, role)

@@ -16,6 +16,7 @@ import {
 } from 'tldraw'
 import type { Role } from '../protocol'
 import type { NoteBadges, NoteBadgesAtom } from './note-badges'
+import { PICK_TOOL_ID, type PickerSlot, type StickyPicker } from './pick-tool'
 
 export interface CanvasHandle {
   /** tldraw's editor, synced with the board's room. */
@@ -29,6 +30,12 @@ export interface CanvasHandle {
   colorValue(color: string, variant: keyof TLDefaultColor): string
   /** Marks on stickies (vote counts, own dots, hidden): replaces the layers given. */
   setNoteBadges(layers: Partial<NoteBadges>): void
+  /**
+   * Clicks on stickies go to `picker` (a dot vote) until `stopPicking`, another tool is chosen
+   * or Escape is pressed; dragging pans. Calling it again replaces the picker.
+   */
+  startPicking(picker: StickyPicker): void
+  stopPicking(): void
 }
 
 export function createCanvasHandle(
@@ -36,6 +43,7 @@ export function createCanvasHandle(
   roomId: string,
   role: Role,
   badges: NoteBadgesAtom,
+  picker: PickerSlot = { current: null },
 ): CanvasHandle {
   return {
     editor,
@@ -45,5 +53,13 @@ export function createCanvasHandle(
     colorValue: (color, variant) =>
       getColorValue(editor.getCurrentTheme().colors.light, color, variant),
     setNoteBadges: (layers) => badges.update((now) => ({ ...now, ...layers })),
+    startPicking(next) {
+      picker.current = next
+      if (editor.getCurrentToolId() !== PICK_TOOL_ID) editor.setCurrentTool(PICK_TOOL_ID)
+    },
+    stopPicking() {
+      if (editor.getCurrentToolId() === PICK_TOOL_ID) editor.setCurrentTool('select')
+      picker.current = null
+    },
   }
 }

@@ -15,9 +15,11 @@ export interface NoteBadges {
   mine: Readonly<Record<string, number>>
   /** This person's hidden stickies (a private brainstorm), by id. */
   hidden: Readonly<Record<string, true>>
+  /** While a vote runs, the stickies in it: the others are dimmed. Null: none dimmed. */
+  inVote: Readonly<Record<string, true>> | null
 }
 
-export const NO_BADGES: NoteBadges = { results: {}, mine: {}, hidden: {} }
+export const NO_BADGES: NoteBadges = { results: {}, mine: {}, hidden: {}, inVote: null }
 
 export type NoteBadgesAtom = ReturnType<typeof atom<NoteBadges>>
 
@@ -29,6 +31,7 @@ interface BadgesOf {
   result: number | null
   mine: number
   hidden: boolean
+  dimmed: boolean
 }
 
 function badgesOf(badges: NoteBadges, id: string): BadgesOf {
@@ -36,6 +39,7 @@ function badgesOf(badges: NoteBadges, id: string): BadgesOf {
     result: badges.results[id] ?? null,
     mine: badges.mine[id] ?? 0,
     hidden: badges.hidden[id] === true,
+    dimmed: badges.inVote !== null && badges.inVote[id] !== true,
   }
 }
 
@@ -71,10 +75,16 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
 
 /** The marks on screen: HTML over the note, in its own coordinates. */
 function BadgeLayer({ marks, scale }: { marks: BadgesOf; scale: number }) {
-  if (marks.result === null && marks.mine === 0 && !marks.hidden) return null
+  if (marks.result === null && marks.mine === 0 && !marks.hidden && !marks.dimmed) return null
   const size = NOTE_SIZE * scale
   return (
-    <div className="sb-note-badges" style={{ width: size, height: size }} aria-hidden="true">
+    <div
+      className="sb-note-badges"
+      data-voted={marks.mine > 0 || undefined}
+      data-dimmed={marks.dimmed || undefined}
+      style={{ width: size, height: size }}
+      aria-hidden="true"
+    >
       {marks.result !== null && (
         <span className="sb-note-result" data-testid="vote-count" style={{ scale: String(scale) }}>
           {marks.result}

@@ -27,6 +27,7 @@ import type { KeyValueStorage } from './kv'
 import { FACILITATION_PERMISSIONS, mintSecret } from './roles'
 import { Votes, type VoteOutcome } from './vote'
 import { fromRichText } from '../board/rich-text'
+import { isBackground } from '../board/shape-meta'
 
 const STATE_KEY = 'facilitation'
 
@@ -46,6 +47,7 @@ export interface BoardRecord {
   typeName: string
   type?: string
   props?: unknown
+  meta?: unknown
 }
 
 /** Who a socket is, as the server admitted it. */
@@ -270,9 +272,13 @@ export class Facilitation {
 
 type SharedView = Omit<FacilitationView, 'vote' | 'private'>
 
-/** A note shape's plain text (one line), or null for anything that is not a sticky. */
+/**
+ * A sticky's plain text (one line), or null for anything that is not a sticky someone wrote:
+ * another shape, or a template's prompt sticky (background).
+ */
 function stickyOnBoard(record: BoardRecord | undefined): { text: string } | null {
   if (record?.typeName !== 'shape' || record.type !== 'note') return null
+  if (isBackground({ meta: record.meta })) return null
   const props = record.props as { richText?: Parameters<typeof fromRichText>[0] } | undefined
   return { text: fromRichText(props?.richText).replace(/\s+/g, ' ').trim() }
 }

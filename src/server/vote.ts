@@ -172,8 +172,10 @@ export class Votes {
     const before = running.ballots.get(voter.author)
     const next = castDot(running.config, running.scope, before, action, (id) => !!this.sticky(id))
     if (typeof next === 'string') return refused(next)
-    // Names are kept only where they will be shown: an open vote's results.
-    next.name = running.config.anonymous ? '' : voter.name
+    // Names are kept only where they will be shown (an open vote's results), and remembered
+    // per person: a tab that has not said its name yet keeps the one given before.
+    if (running.config.anonymous) next.name = ''
+    else if (voter.name) next.name = voter.name
     await this.storage.put({ [ballotKey(running.config.id, voter.author)]: next })
     if (this.running !== running) return refused('The vote ended meanwhile.')
     this.removeBallot(running, voter.author)

@@ -28,6 +28,8 @@ export function connectMessage(requestId = 'raw') {
 
 export interface RawSocket {
   messages: { type: string; [key: string]: unknown }[]
+  /** Every frame received, as the text that came over the wire (for privacy checks). */
+  frames: string[]
   closed: Promise<{ code: number; reason: string }>
   send(data: string | object): void
   /** Sends tldraw's connect handshake and waits for the server's answer. */
@@ -82,8 +84,10 @@ export async function openRawSocket(
   url.protocol = 'ws:'
   const ws = new WebSocket(url, { headers })
   const messages: RawSocket['messages'] = []
+  const frames: string[] = []
   const waiters: (() => void)[] = []
   ws.on('message', (data) => {
+    frames.push(String(data))
     const parsed = JSON.parse(String(data))
     // The server batches events into { type: 'data', data: [...] }.
     for (const message of parsed.type === 'data' ? parsed.data : [parsed]) messages.push(message)
@@ -114,6 +118,7 @@ export async function openRawSocket(
     ws.send(typeof data === 'string' ? data : JSON.stringify(data))
   return {
     messages,
+    frames,
     closed,
     send,
     next,

@@ -93,6 +93,8 @@ function hub(storage = new MemoryStorage()) {
     ['shape:b', note('Bravo')],
     ['shape:c', note('Charlie')],
     ['shape:frame', { typeName: 'shape', type: 'frame', props: {} }],
+    // A template's prompt sticky: background, not an idea to vote on.
+    ['shape:prompt', { ...note('What do we use?'), meta: { switchback: { background: true } } }],
   ])
   const facilitation = new Facilitation({
     storage,
@@ -150,9 +152,9 @@ describe('votes in the facilitation hub', () => {
     })
     expect(await h.storage.get('vote')).toBeUndefined()
     expect(await h.act('fran', { type: 'vote-end' })).toMatchObject({ status: 409 })
-    expect(await h.act('fran', { ...START, stickyIds: ['shape:frame', 'shape:zz'] })).toMatchObject(
-      { status: 409, error: expect.stringMatching(/no stickies/) },
-    )
+    expect(
+      await h.act('fran', { ...START, stickyIds: ['shape:frame', 'shape:zz', 'shape:prompt'] }),
+    ).toMatchObject({ status: 409, error: expect.stringMatching(/no stickies/) })
     expect(await h.act('fran', START)).toEqual({ ok: true })
     expect(await h.act('fran', START)).toMatchObject({
       status: 409,

@@ -153,7 +153,7 @@ export function BoardCanvas(props: CanvasOptions) {
 /** What the server says over the socket besides sync: a refused edit, shown as a toast. */
 function showBoardNotice(data: unknown) {
   const notice = boardNoticeSchema.safeParse(data)
-  if (notice.success) toast.error(notice.data.message, { id: 'board-limit' })
+  if (notice.success) toast.error(notice.data.message, { id: notice.data.kind })
 }
 
 const EMPTY_STATE: BoardState = {

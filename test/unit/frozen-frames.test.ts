@@ -118,13 +118,13 @@ describe('the frozen-frame rule', () => {
     expect(participant.update(inside, { ...inside, x: 1200 })).toBe(false)
     expect(participant.update(inside, { ...inside, meta: { mine: true } })).toBe(false)
     expect(participant.remove(inside)).toBe(false)
-    expect(participant.update(child, { ...child, parentId: 'page:page', x: 1200 })).toBe(false)
+    expect(participant.update(child, { ...child, parentId: page.id, x: 1200 })).toBe(false)
     expect(participant.remove(child)).toBe(false)
     // Into it: dropped on it, moved onto it, or parented to it.
     expect(participant.create(note('shape:new', 300, 300))).toBe(false)
     expect(participant.create(note('shape:new', 3000, 3000, 'shape:jobs'))).toBe(false)
     expect(participant.update(outside, { ...outside, x: 400 })).toBe(false)
-    expect(participant.update(outside, { ...outside, parentId: 'shape:jobs' })).toBe(false)
+    expect(participant.update(outside, { ...outside, parentId: jobs.id })).toBe(false)
   })
 
   it('lets a participant work outside it, and the facilitator anywhere', () => {

@@ -7,10 +7,11 @@
  */
 import { useMemo } from 'react'
 import { useEditor, useValue, type Editor } from 'tldraw'
+import { isBackground } from '../board/shape-meta'
 import { frozenFrameOf, frozenFrames } from './freeze'
 
 interface FrozenView {
-  frames: { id: string; name: string; x: number; y: number }[]
+  frames: { id: string; name: string; x: number; y: number; w: number; h: number }[]
   notes: { id: string; x: number; y: number; rotation: number; scale: number }[]
 }
 
@@ -30,17 +31,24 @@ export function FrozenFrames() {
         <div
           key={frame.id}
           className="sb-frozen-frame"
-          style={{ transform: `translate(${frame.x}px, ${frame.y}px) scale(${1 / zoom})` }}
+          style={{
+            transform: `translate(${frame.x}px, ${frame.y}px)`,
+            width: frame.w,
+            height: frame.h,
+            outlineWidth: 3 / zoom,
+          }}
         >
-          <span
-            className="sb-frozen-badge"
-            data-testid="frozen-badge"
-            data-frame={frame.id}
-            role="status"
-            aria-label={`Frame “${frame.name}” is frozen: read-only until the facilitator unfreezes it`}
-          >
-            <LockIcon size={14} />
-            Frozen
+          <span className="sb-frozen-heading" style={{ transform: `scale(${1 / zoom})` }}>
+            <span
+              className="sb-frozen-badge"
+              data-testid="frozen-badge"
+              data-frame={frame.id}
+              role="status"
+              aria-label={`Frame “${frame.name}” is frozen: read-only until the facilitator unfreezes it`}
+            >
+              <LockIcon size={14} />
+              Frozen
+            </span>
           </span>
         </div>
       ))}
@@ -71,10 +79,12 @@ function frozenView(editor: Editor, frozenIds: string[]): FrozenView {
     const bounds = frame && editor.getShapePageBounds(frame)
     if (!frame || !bounds || editor.getAncestorPageId(frame) !== pageId) continue
     const name = (frame.props as { name?: string }).name || 'Frame'
-    view.frames.push({ id, name, x: bounds.maxX, y: bounds.y })
+    view.frames.push({ id, name, x: bounds.x, y: bounds.y, w: bounds.w, h: bounds.h })
   }
   for (const shape of editor.getCurrentPageShapes()) {
-    if (shape.type !== 'note' || frozenFrameOf(editor, shape, frozenIds) === null) continue
+    // Template prompts are locked anyway: only the stickies people wrote get the lock.
+    if (shape.type !== 'note' || isBackground(shape)) continue
+    if (frozenFrameOf(editor, shape, frozenIds) === null) continue
     const transform = editor.getShapePageTransform(shape)
     const point = transform.point()
     const scale = (shape.props as { scale?: number }).scale ?? 1

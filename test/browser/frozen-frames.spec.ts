@@ -89,6 +89,8 @@ test('a participant’s raw writes into, in and out of a frozen frame are refuse
   const attacks: [string, Record<string, unknown[]>][] = [
     ['add a sticky over the frozen frame', put(note('shape:new', ...at(300, 300)))],
     ['add a sticky inside the frozen frame', put(note('shape:child', 300, 300, jobs.id))],
+    // A child of the frame is in it wherever it is placed (tldraw clips it to the frame).
+    ['add a sticky to the frozen frame, off its edge', put(note('shape:off', 4000, 0, jobs.id))],
     ['edit a sticky in it', patch('shape:in', { meta: { edited: true } })],
     ['nudge a sticky in it', patch('shape:in', { x: at(720, 0)[0] })],
     ['move a sticky out of it', patch('shape:in', { x: at(2600, 0)[0], y: at(0, 1400)[1] })],

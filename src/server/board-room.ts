@@ -26,6 +26,7 @@ import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
   FRAME_TOO_BIG_CLOSE_CODE,
+  FROZEN_NOTICE,
   LIMITS,
   ROOM_LIMITS,
   SOCKET_TICKET_PARAM,
@@ -96,6 +97,8 @@ interface Session {
   readonly guard: FrameGuard
   readonly budget: SocketBudget<Frame>
   readonly throttle: PresenceThrottle
+  /** When this socket was last told that a frozen frame refused its write (one a second). */
+  frozenNoticeAt: number
 }
 
 /** Why a socket is turned away: fatal ones stop tldraw's client from retrying. */
@@ -315,6 +318,7 @@ export class BoardRoom implements BoardHost {
         },
       ),
       throttle: new PresenceThrottle(viewer, forward),
+      frozenNoticeAt: 0,
     }
   }
 
@@ -368,6 +372,19 @@ export class BoardRoom implements BoardHost {
     const notice: BoardNotice = { kind: 'board-limit', message: problem }
     this.room?.sendCustomMessage(sessionId, notice)
     return { ...message, diff: {} }
+  }
+
+  /**
+   * A write into a frozen frame was refused (the room answers the push with "discard"): the
+   * writer hears why, once a second at most (a drag refused sends many pushes).
+   */
+  private tellFrozen(sessionId: string) {
+    const session = this.sessions.get(sessionId)
+    const now = Date.now()
+    if (!session || now - session.frozenNoticeAt < 1000) return
+    session.frozenNoticeAt = now
+    const notice: BoardNotice = { kind: 'frozen', message: FROZEN_NOTICE }
+    this.room?.sendCustomMessage(sessionId, notice)
   }
 
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
@@ -509,7 +526,9 @@ export class BoardRoom implements BoardHost {
       schema,
       storage,
       // Default-deny: every record type has a rule, which reads the board as it stands.
-      authorizeRecord: recordRules(storage),
+      authorizeRecord: recordRules(storage, {
+        frozenRefused: (sessionId) => this.tellFrozen(sessionId),
+      }),
       log: this.log,
       onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
     })

@@ -228,7 +228,8 @@ export const TOO_FAST_CLOSE_CODE = 4008
  * a push refused because the board is at its size limits, said to the writer as a toast.
  */
 export const boardNoticeSchema = z.strictObject({
-  kind: z.literal('board-limit'),
+  /** `private-brainstorm`: an edit of someone's hidden sticky, or past the hidden-sticky cap. */
+  kind: z.enum(['board-limit', 'private-brainstorm']),
   message: z.string(),
 })
 export type BoardNotice = z.infer<typeof boardNoticeSchema>

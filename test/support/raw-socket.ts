@@ -3,7 +3,12 @@
  * client writing where it may not, garbage frames, oversized frames.
  */
 import * as syncCore from '@tldraw/sync-core'
-import { boardPath, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
+import {
+  PERSON_KEY_HEADER,
+  boardPath,
+  socketTicketResponseSchema,
+  ticketsPath,
+} from '../../src/protocol'
 import { createTLSchema } from '@tldraw/tlschema'
 import WebSocket from 'ws'
 
@@ -31,28 +36,36 @@ export interface RawSocket {
   close(): void
 }
 
-/** A one-time socket ticket for a facilitator secret or participant key, as the app gets one. */
-export async function socketTicket(serverUrl: string, roomId: string, secret: string) {
-  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${secret}` },
-  })
+/**
+ * A one-time socket ticket for a facilitator secret or participant key, as the app gets one;
+ * with a person key (`X-Switchback-Person`), the socket is that person's (their hidden stickies).
+ */
+export async function socketTicket(
+  serverUrl: string,
+  roomId: string,
+  secret: string,
+  personKey?: string,
+) {
+  const headers: Record<string, string> = { Authorization: `Bearer ${secret}` }
+  if (personKey) headers[PERSON_KEY_HEADER] = personKey
+  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), { method: 'POST', headers })
   if (!answer.ok) throw new Error(`no ticket: ${answer.status} ${await answer.text()}`)
   return socketTicketResponseSchema.parse(await answer.json()).ticket
 }
 
 /**
  * The path a board's socket opens: with a ticket for `secret` (none: a viewer), and any other
- * query (`u=<person id>`).
+ * query (`u=<person id>`); `personKey` asks the ticket for that person.
  */
 export async function boardSocketPath(
   serverUrl: string,
   roomId: string,
   secret?: string,
   query: Record<string, string> = {},
+  personKey?: string,
 ): Promise<string> {
   const params = new URLSearchParams(query)
-  if (secret) params.set('t', await socketTicket(serverUrl, roomId, secret))
+  if (secret) params.set('t', await socketTicket(serverUrl, roomId, secret, personKey))
   return params.size > 0 ? `${boardPath(roomId)}?${params}` : boardPath(roomId)
 }
 

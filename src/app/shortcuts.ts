@@ -3,7 +3,15 @@
  * dialog lists them, so the two cannot disagree. tldraw's shortcuts are its own.
  */
 export type BoardCommand =
-  'help' | 'share' | 'agenda' | 'snapshots' | 'export' | 'next-step' | 'timer' | 'bring-everyone'
+  | 'help'
+  | 'share'
+  | 'agenda'
+  | 'snapshots'
+  | 'export'
+  | 'next-step'
+  | 'timer'
+  | 'bring-everyone'
+  | 'private-brainstorm'
 
 export interface Shortcut {
   command: BoardCommand
@@ -30,6 +38,12 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     command: 'bring-everyone',
     keys: 'Alt+Shift+B',
     label: 'Bring everyone to your view',
+    facilitatorOnly: true,
+  },
+  {
+    command: 'private-brainstorm',
+    keys: 'Alt+Shift+I',
+    label: 'Start or reveal a private brainstorm',
     facilitatorOnly: true,
   },
   { command: 'help', keys: 'F1', label: 'This help' },

@@ -28,6 +28,8 @@ export function connectMessage(requestId = 'raw') {
 
 export interface RawSocket {
   messages: { type: string; [key: string]: unknown }[]
+  /** Every frame received, as the bytes arrived (privacy tests search these). */
+  raw: string[]
   closed: Promise<{ code: number; reason: string }>
   send(data: string | object): void
   /** Sends tldraw's connect handshake and waits for the server's answer. */
@@ -78,8 +80,10 @@ export async function openRawSocket(
   url.protocol = 'ws:'
   const ws = new WebSocket(url, { headers })
   const messages: RawSocket['messages'] = []
+  const raw: string[] = []
   const waiters: (() => void)[] = []
   ws.on('message', (data) => {
+    raw.push(String(data))
     const parsed = JSON.parse(String(data))
     // The server batches events into { type: 'data', data: [...] }.
     for (const message of parsed.type === 'data' ? parsed.data : [parsed]) messages.push(message)
@@ -110,6 +114,7 @@ export async function openRawSocket(
     ws.send(typeof data === 'string' ? data : JSON.stringify(data))
   return {
     messages,
+    raw,
     closed,
     send,
     next,

@@ -98,8 +98,13 @@ test('a hidden sticky reaches only its author’s sockets, and only the facilita
     },
   })
   expect(await a1.socket.next('push_result')).toMatchObject({ action: 'commit' })
-  // Ana's other socket gets it; the facilitator's count goes up (sent after the write).
+  // Ana's other socket gets it; Ben's and the facilitator's (sent to at the same moment, had
+  // the room broadcast it) get none of its bytes; the facilitator gets a count instead.
   await expect.poll(() => allBytes(a2.socket)).toContain(words)
+  for (const other of [b, f]) {
+    expect(allBytes(other.socket)).not.toContain('hiddenAna01')
+    expect(allBytes(other.socket)).not.toContain(words)
+  }
   await expect
     .poll(() => JSON.stringify(customs(f.socket, 'state').at(-1)))
     .toContain('{"name":"Ana","count":1}')

@@ -148,10 +148,10 @@ test('a hidden sticky reaches only its author’s sockets, and only the facilita
 /** Creates a sticky with this text the way a person does, through the editor. */
 async function addSticky(page: Page, words: string, x: number) {
   await page.evaluate(
-    ({ words, x, richText }) => {
+    ({ x, richText }) => {
       window.editor.createShape({ type: 'note', x, y: 200, props: { richText } })
     },
-    { words, x, richText: richText(words) },
+    { x, richText: richText(words) },
   )
 }
 

@@ -12,6 +12,7 @@ export type BoardCommand =
   | 'timer'
   | 'bring-everyone'
   | 'freeze-frame'
+  | 'private-brainstorm'
 
 export interface Shortcut {
   command: BoardCommand
@@ -44,6 +45,12 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     command: 'freeze-frame',
     keys: 'Alt+Shift+L',
     label: 'Freeze or unfreeze the selected frame (else the step’s)',
+    facilitatorOnly: true,
+  },
+  {
+    command: 'private-brainstorm',
+    keys: 'Alt+Shift+I',
+    label: 'Start or reveal a private brainstorm',
     facilitatorOnly: true,
   },
   { command: 'help', keys: 'F1', label: 'This help' },

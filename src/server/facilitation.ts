@@ -14,6 +14,8 @@ import {
   type FacilitationAction,
   type FacilitationMessage,
   type FacilitationView,
+  type PrivateScope,
+  type PrivateView,
 } from '../protocol/facilitation'
 import type { Role } from '../protocol'
 import type { AgendaSection } from '../board/agenda'
@@ -35,6 +37,17 @@ export interface FacilitationHost {
   agenda(): AgendaSection[]
   /** Sends one session a message, after whatever the sync room sent it before. */
   send(sessionId: string, message: FacilitationMessage): void
+  /** The private brainstorm, which lives beside the sync room (private-notes.ts). */
+  readonly brainstorm?: BrainstormHost
+}
+
+/** What the hub asks of the private brainstorm: its view per session, start and reveal. */
+export interface BrainstormHost {
+  view(who: SessionIdentity): PrivateView | null
+  /** Turns private mode on (durably), or says why not. */
+  start(scope: PrivateScope): Promise<ActResult>
+  /** Publishes every hidden sticky and ends private mode (durably), or says why not. */
+  reveal(anonymous: boolean): Promise<ActResult>
 }
 
 /** Who a socket is, as the server admitted it. */
@@ -88,6 +101,16 @@ export class Facilitation {
     })
     this.sessionByToken.set(token, sessionId)
     this.host.send(sessionId, { type: 'welcome', token, personId: who.personId })
+    this.broadcastState()
+  }
+
+  /** The name a session goes by now ('' until it said one). */
+  nameOf(sessionId: string): string {
+    return this.sessions.get(sessionId)?.name ?? ''
+  }
+
+  /** Something a view shows changed outside the hub (a hidden sticky count): tell who sees it. */
+  refresh(): void {
     this.broadcastState()
   }
 
@@ -160,6 +183,9 @@ export class Facilitation {
         session.name = action.name
         this.broadcastState()
         return { ok: true }
+      case 'private-start':
+      case 'private-reveal':
+        return this.brainstormAction(action, now)
     }
     const outcome = applyAction(this.state, action, {
       now,
@@ -180,10 +206,41 @@ export class Facilitation {
     return { ok: true }
   }
 
+  /**
+   * Starts or reveals the private brainstorm (private-notes.ts keeps it); a start with a timer
+   * also starts the workshop's timer, stored like any other timer start.
+   */
+  private async brainstormAction(
+    action: Extract<FacilitationAction, { type: 'private-start' | 'private-reveal' }>,
+    now: number,
+  ): Promise<ActResult> {
+    const brainstorm = this.host.brainstorm
+    if (!brainstorm) return refusal(409, 'This board has no private brainstorm.')
+    if (action.type === 'private-reveal') {
+      const revealed = await brainstorm.reveal(action.anonymous)
+      this.broadcastState()
+      return revealed
+    }
+    const started = await brainstorm.start(action.scope)
+    if (!started.ok) return started
+    if (action.timerMs !== null) {
+      const timer = applyAction(
+        this.state,
+        { type: 'timer-start', durationMs: action.timerMs },
+        { now, actor: { personId: null, name: '' }, agenda: [] },
+      )
+      if (timer.kind === 'changed') {
+        await this.host.storage.put({ [STATE_KEY]: timer.state })
+        this.state = timer.state
+      }
+    }
+    this.broadcastState()
+    return { ok: true }
+  }
+
   /** The state as `session` sees it: what everyone sees, and what is its own. */
   private view(shared: SharedView, session: Session): FacilitationView {
-    void session
-    return { ...shared, vote: null, private: null }
+    return { ...shared, vote: null, private: this.host.brainstorm?.view(session) ?? null }
   }
 
   /** The part of the state every session sees alike. */

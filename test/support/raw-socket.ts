@@ -3,7 +3,12 @@
  * client writing where it may not, garbage frames, oversized frames.
  */
 import * as syncCore from '@tldraw/sync-core'
-import { boardPath, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
+import {
+  PERSON_KEY_HEADER,
+  boardPath,
+  socketTicketResponseSchema,
+  ticketsPath,
+} from '../../src/protocol'
 import { createTLSchema } from '@tldraw/tlschema'
 import WebSocket from 'ws'
 
@@ -23,6 +28,8 @@ export function connectMessage(requestId = 'raw') {
 
 export interface RawSocket {
   messages: { type: string; [key: string]: unknown }[]
+  /** Every frame received, as the bytes arrived (privacy tests search these). */
+  raw: string[]
   closed: Promise<{ code: number; reason: string }>
   send(data: string | object): void
   /** Sends tldraw's connect handshake and waits for the server's answer. */
@@ -31,28 +38,36 @@ export interface RawSocket {
   close(): void
 }
 
-/** A one-time socket ticket for a facilitator secret or participant key, as the app gets one. */
-export async function socketTicket(serverUrl: string, roomId: string, secret: string) {
-  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${secret}` },
-  })
+/**
+ * A one-time socket ticket for a facilitator secret or participant key, as the app gets one;
+ * with a person key (`X-Switchback-Person`), the socket is that person's (their hidden stickies).
+ */
+export async function socketTicket(
+  serverUrl: string,
+  roomId: string,
+  secret: string,
+  personKey?: string,
+) {
+  const headers: Record<string, string> = { Authorization: `Bearer ${secret}` }
+  if (personKey) headers[PERSON_KEY_HEADER] = personKey
+  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), { method: 'POST', headers })
   if (!answer.ok) throw new Error(`no ticket: ${answer.status} ${await answer.text()}`)
   return socketTicketResponseSchema.parse(await answer.json()).ticket
 }
 
 /**
  * The path a board's socket opens: with a ticket for `secret` (none: a viewer), and any other
- * query (`u=<person id>`).
+ * query (`u=<person id>`); `personKey` asks the ticket for that person.
  */
 export async function boardSocketPath(
   serverUrl: string,
   roomId: string,
   secret?: string,
   query: Record<string, string> = {},
+  personKey?: string,
 ): Promise<string> {
   const params = new URLSearchParams(query)
-  if (secret) params.set('t', await socketTicket(serverUrl, roomId, secret))
+  if (secret) params.set('t', await socketTicket(serverUrl, roomId, secret, personKey))
   return params.size > 0 ? `${boardPath(roomId)}?${params}` : boardPath(roomId)
 }
 
@@ -65,8 +80,10 @@ export async function openRawSocket(
   url.protocol = 'ws:'
   const ws = new WebSocket(url, { headers })
   const messages: RawSocket['messages'] = []
+  const raw: string[] = []
   const waiters: (() => void)[] = []
   ws.on('message', (data) => {
+    raw.push(String(data))
     const parsed = JSON.parse(String(data))
     // The server batches events into { type: 'data', data: [...] }.
     for (const message of parsed.type === 'data' ? parsed.data : [parsed]) messages.push(message)
@@ -97,6 +114,7 @@ export async function openRawSocket(
     ws.send(typeof data === 'string' ? data : JSON.stringify(data))
   return {
     messages,
+    raw,
     closed,
     send,
     next,

@@ -339,7 +339,10 @@ export class BoardRoom implements BoardHost {
           this.disconnect(conn)
         },
       ),
-      throttle: new PresenceThrottle(viewer, forward),
+      // Selecting one's hidden sticky must not tell everyone its id through presence.
+      throttle: new PresenceThrottle(viewer, forward, ROOM_LIMITS, undefined, (record) =>
+        this.privateNotes.withoutHiddenSelection(record),
+      ),
       frozenNoticeAt: 0,
     }
   }

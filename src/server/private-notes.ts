@@ -33,7 +33,7 @@ import type { Role } from '../protocol'
 import { META_KEY } from '../board/shape-meta'
 import { batches, PIECE_CHARS, type KeyValueStorage } from './kv'
 import { recordRules, type BoardRecords } from './roles'
-import type { ClientMessage } from './presence-throttle'
+import type { ClientMessage, PresenceRecord } from './presence-throttle'
 
 // Exported at run time but marked internal in tldraw's published types.
 const { applyObjectDiff } = syncCore as unknown as {
@@ -133,6 +133,17 @@ export class PrivateNotes {
   /** Whether this id is someone's hidden sticky. */
   isHidden(id: string): boolean {
     return this.notes.has(id)
+  }
+
+  /**
+   * A presence record without hidden stickies in its selection: tldraw sends each person's
+   * selected shape ids to everyone, and selecting one's hidden sticky would tell its id.
+   */
+  withoutHiddenSelection(record: PresenceRecord): PresenceRecord {
+    const selected = record.selectedShapeIds
+    if (this.notes.size === 0 || !Array.isArray(selected)) return record
+    const kept = selected.filter((id) => typeof id !== 'string' || !this.notes.has(id))
+    return kept.length === selected.length ? record : { ...record, selectedShapeIds: kept }
   }
 
   /** The author's hidden stickies (what their sockets are sent on connecting). */

@@ -5,6 +5,7 @@
  * see only their own stickies until the reveal; and a `kill -9` in the middle of it.
  */
 import type { Page } from '@playwright/test'
+import { InstancePresenceRecordType } from '@tldraw/tlschema'
 import { facilitationPath } from '../../src/protocol'
 import { boardSocketPath, openRawSocket, type RawSocket } from '../support/raw-socket'
 import { note } from '../support/raw-records'
@@ -108,6 +109,19 @@ test('a hidden sticky reaches only its author’s sockets, and only the facilita
   await expect
     .poll(() => JSON.stringify(customs(f.socket, 'state').at(-1)))
     .toContain('{"name":"Ana","count":1}')
+
+  // Ana selects it: tldraw's presence tells everyone her selection, but not this id.
+  const presence = InstancePresenceRecordType.create({
+    id: InstancePresenceRecordType.createId('ana'),
+    currentPageId: 'page:page' as never,
+    userId: 'user:ana' as never,
+    userName: 'Ana',
+    color: '#1971c2',
+    lastActivityTimestamp: Date.now(),
+    selectedShapeIds: [id as never],
+  })
+  a1.socket.send({ type: 'push', clientClock: 2, presence: ['put', presence] })
+  await expect.poll(() => allBytes(b.socket)).toContain('"userName":"Ana"')
 
   // Ben guesses the id: his edit, delete and overwrite are refused, and change nothing.
   b.socket.send({ type: 'push', clientClock: 1, diff: { [id]: ['patch', { x: ['put', 999] }] } })

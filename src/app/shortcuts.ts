@@ -12,6 +12,8 @@ export type BoardCommand =
   | 'next-step'
   | 'timer'
   | 'bring-everyone'
+  | 'freeze-frame'
+  | 'private-brainstorm'
   | 'vote'
 
 export interface Shortcut {
@@ -40,6 +42,18 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     command: 'bring-everyone',
     keys: 'Alt+Shift+B',
     label: 'Bring everyone to your view',
+    facilitatorOnly: true,
+  },
+  {
+    command: 'freeze-frame',
+    keys: 'Alt+Shift+L',
+    label: 'Freeze or unfreeze the selected frame (else the step’s)',
+    facilitatorOnly: true,
+  },
+  {
+    command: 'private-brainstorm',
+    keys: 'Alt+Shift+I',
+    label: 'Start or reveal a private brainstorm',
     facilitatorOnly: true,
   },
   {

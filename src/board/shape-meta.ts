@@ -20,6 +20,8 @@ export const shapeMetaSchema = z.object({
   zone: zoneRuleSchema.optional(),
   /** Set by the facilitator (a later feature) to keep a shape as it is, bindings included. */
   frozen: z.boolean().optional(),
+  /** Who wrote a sticky revealed from a private brainstorm (absent when revealed anonymously). */
+  author: z.string().optional(),
 })
 export type ShapeMeta = z.infer<typeof shapeMetaSchema>
 
@@ -57,4 +59,11 @@ export function rawZoneRule(shape: { meta: unknown }): unknown {
  */
 export function isProtectedShape(shape: { isLocked: boolean; meta: unknown }): boolean {
   return shape.isLocked || isBackground(shape) || isFrozen(shape)
+}
+
+/** The author's name a revealed sticky carries, if any: a property read, drawn on every note. */
+export function noteAuthor(shape: { meta: unknown }): string | null {
+  const meta = shape.meta as Record<string, { author?: unknown } | undefined> | undefined
+  const author = meta?.[META_KEY]?.author
+  return typeof author === 'string' && author.trim() ? author.trim().slice(0, 60) : null
 }

@@ -27,6 +27,8 @@ import { createNoteBadges, noteUtilWithBadges } from './note-badges'
 import { pickToolFor, type PickerSlot } from './pick-tool'
 import { QuietStylePanel } from './QuietStylePanel'
 import { ZoneCounts } from './ZoneCounts'
+import { FrozenFrames } from './FrozenFrames'
+import { FacilitatorActionsMenu, FacilitatorContextMenu } from './FreezeMenu'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -41,13 +43,28 @@ const noUserRecord = { currentUser: atom('no user record', null) }
 const nonce = styleNonce()
 const options = { nonce, text: { tipTapConfig: { injectNonce: nonce } } }
 
-// The Svelte top bar replaces tldraw's page menu and share panel; zone counts draw on the canvas;
-// the style panel waits for a selection or a tool.
+// The Svelte top bar replaces tldraw's page menu and share panel; zone counts and frozen frames
+// draw on the canvas; the style panel waits for a selection or a tool.
 const components: TLComponents = {
   PageMenu: null,
   SharePanel: null,
-  OnTheCanvas: ZoneCounts,
+  OnTheCanvas: OnTheCanvas,
   StylePanel: QuietStylePanel,
+}
+// The facilitator's menus add "Freeze frame" (the server refuses it from anyone else).
+const facilitatorComponents: TLComponents = {
+  ...components,
+  ContextMenu: FacilitatorContextMenu,
+  ActionsMenu: FacilitatorActionsMenu,
+}
+
+function OnTheCanvas() {
+  return (
+    <>
+      <ZoneCounts />
+      <FrozenFrames />
+    </>
+  )
 }
 
 // Locking belongs to the facilitator (the server refuses it from anyone else), so the others
@@ -126,7 +143,7 @@ export function BoardCanvas(props: CanvasOptions) {
       store={store.store}
       assetUrls={assetUrls}
       options={options}
-      components={components}
+      components={role === 'facilitator' ? facilitatorComponents : components}
       shapeUtils={shapeUtils}
       tools={tools}
       overrides={role === 'facilitator' ? undefined : withoutLocking}
@@ -158,7 +175,7 @@ export function BoardCanvas(props: CanvasOptions) {
 /** What the server says over the socket besides sync: a refused edit, shown as a toast. */
 function showBoardNotice(data: unknown) {
   const notice = boardNoticeSchema.safeParse(data)
-  if (notice.success) toast.error(notice.data.message, { id: 'board-limit' })
+  if (notice.success) toast.error(notice.data.message, { id: notice.data.kind })
 }
 
 const EMPTY_STATE: BoardState = {

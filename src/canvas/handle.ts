@@ -12,6 +12,7 @@ import {
   renderPlaintextFromRichText,
   type Editor,
   type TLDefaultColor,
+  type TLNoteShape,
   type TLRichText,
 } from 'tldraw'
 import type { Role } from '../protocol'
@@ -36,6 +37,12 @@ export interface CanvasHandle {
    */
   startPicking(picker: StickyPicker): void
   stopPicking(): void
+  /**
+   * This person's hidden stickies from the server (a private brainstorm), put in or taken out
+   * of the canvas as remote changes: tldraw's sync client never pushes those back. Only valid
+   * note records are taken; returns the ids put.
+   */
+  mergePrivateNotes(puts: readonly unknown[], deletes: readonly string[]): string[]
 }
 
 export function createCanvasHandle(
@@ -60,6 +67,26 @@ export function createCanvasHandle(
     stopPicking() {
       if (editor.getCurrentToolId() === PICK_TOOL_ID) editor.setCurrentTool('select')
       picker.current = null
+    },
+    mergePrivateNotes: (puts, deletes) => {
+      const notes = puts.flatMap((value) => {
+        const record = value as Partial<TLNoteShape> | null
+        if (record?.typeName !== 'shape' || record.type !== 'note') return []
+        try {
+          return [editor.store.schema.types.shape.validate(record) as TLNoteShape]
+        } catch {
+          return []
+        }
+      })
+      const gone = deletes.filter((id) => {
+        const shape = editor.store.get(id as TLNoteShape['id'])
+        return shape?.typeName === 'shape' && shape.type === 'note'
+      }) as TLNoteShape['id'][]
+      editor.store.mergeRemoteChanges(() => {
+        if (notes.length > 0) editor.store.put(notes)
+        if (gone.length > 0) editor.store.remove(gone)
+      })
+      return notes.map((note) => note.id)
     },
   }
 }

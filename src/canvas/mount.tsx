@@ -9,6 +9,7 @@ import { setUserPreferences, getUserPreferences } from 'tldraw'
 import 'tldraw/tldraw.css'
 import './zones.css'
 import './note-badges.css'
+import './frozen.css'
 import { BoardCanvas } from './BoardCanvas'
 import type { CanvasOptions } from './board-state'
 

@@ -7,6 +7,7 @@
  */
 import { NoteShapeUtil, atom, useValue, type SvgExportContext, type TLNoteShape } from 'tldraw'
 import { NOTE_SIZE } from '../board/geometry'
+import { noteAuthor } from '../board/shape-meta'
 
 export interface NoteBadges {
   /** The count shown on each sticky, by id (the vote result on show). */
@@ -53,20 +54,36 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
         shape.id,
       ])
       const marks = JSON.parse(of) as BadgesOf
+      const author = noteAuthor(shape)
       return (
         <>
           {super.component(shape)}
           <BadgeLayer marks={marks} scale={shape.props.scale} />
+          {author && (
+            <AuthorLabel author={author} scale={shape.props.scale} growY={shape.props.growY} />
+          )}
         </>
       )
     }
 
     override toSvg(shape: TLNoteShape, ctx: SvgExportContext) {
       const marks = badgesOf(badges.get(), shape.id)
+      const author = noteAuthor(shape)
       return (
         <>
           {super.toSvg(shape, ctx)}
           {marks.result !== null && <ResultSvg count={marks.result} />}
+          {author && (
+            <text
+              x={10}
+              y={NOTE_SIZE + shape.props.growY - 10}
+              fill="rgba(0, 0, 0, 0.6)"
+              fontSize={12}
+              fontFamily="system-ui, sans-serif"
+            >
+              {author}
+            </text>
+          )}
         </>
       )
     }
@@ -107,6 +124,20 @@ function BadgeLayer({ marks, scale }: { marks: BadgesOf; scale: number }) {
           Only you
         </span>
       )}
+    </div>
+  )
+}
+
+/** Who wrote a sticky revealed from a private brainstorm, small, bottom left. */
+function AuthorLabel({ author, scale, growY }: { author: string; scale: number; growY: number }) {
+  return (
+    <div
+      className="sb-note-badges"
+      style={{ width: NOTE_SIZE * scale, height: (NOTE_SIZE + growY) * scale }}
+    >
+      <span className="sb-note-author" data-testid="note-author" style={{ scale: String(scale) }}>
+        {author}
+      </span>
     </div>
   )
 }

@@ -17,6 +17,8 @@ import {
 import { errorMessage } from '../shared/error-message'
 import { callServer } from '../shared/server-call'
 
+export type PrivateNotesMessage = Extract<FacilitationMessage, { type: 'private-notes' }>
+
 export interface WorkshopEvents {
   /** The facilitator brings everyone to a place (bounds) or a step's focus (a shape id). */
   onSummon(message: Extract<FacilitationMessage, { type: 'summon' }>): void
@@ -39,11 +41,20 @@ export class Workshop {
 
   /** Who hears of summons and reactions: the layer over the canvas, once it is there. */
   private events: WorkshopEvents | null = null
+  /** Who hears of this person's hidden stickies, and what came before it listened. */
+  private privateNotes: ((message: PrivateNotesMessage) => void) | null = null
+  private privateInbox: PrivateNotesMessage[] = []
 
   constructor(private readonly roomId: string) {}
 
   listen(events: WorkshopEvents | null): void {
     this.events = events
+  }
+
+  /** Hands this person's hidden stickies (private-notes messages) to `listener`, or stops. */
+  listenPrivateNotes(listener: ((message: PrivateNotesMessage) => void) | null): void {
+    this.privateNotes = listener
+    if (listener) for (const message of this.privateInbox.splice(0)) listener(message)
   }
 
   /** Now, on the server's clock. */
@@ -78,7 +89,9 @@ export class Workshop {
         this.resultsReceived = true
         return
       case 'private-notes':
-        // Handled with the private brainstorm (its own feature module).
+        // The private brainstorm's (private-brainstorm.ts); kept until it listens.
+        if (this.privateNotes) this.privateNotes(message)
+        else this.privateInbox.push(message)
         return
     }
   }

@@ -225,12 +225,20 @@ export const TOO_FAST_CLOSE_CODE = 4008
 
 /**
  * Custom messages the server sends a client over the sync socket (tldraw's `custom` event):
- * a push refused because the board is at its size limits, said to the writer as a toast.
+ * a push refused because the board is at its size limits, or because it would change what a
+ * frozen frame holds or someone else's hidden sticky, said to the writer as a toast.
  */
 export const boardNoticeSchema = z.strictObject({
-  kind: z.literal('board-limit'),
+  /**
+   * `frozen`: a write into a frozen frame; `private-brainstorm`: an edit of someone's hidden
+   * sticky, or past the hidden-sticky cap.
+   */
+  kind: z.enum(['board-limit', 'frozen', 'private-brainstorm']),
   message: z.string(),
 })
+/** What a participant is told when a write into a frozen frame is refused. */
+export const FROZEN_NOTICE =
+  'This frame is frozen: the facilitator has to unfreeze it before it can change.'
 export type BoardNotice = z.infer<typeof boardNoticeSchema>
 /** A bad frame closes only that socket, with policy-violation / too-big codes. */
 export const BAD_FRAME_CLOSE_CODE = 1008

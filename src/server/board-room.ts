@@ -26,6 +26,7 @@ import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
   FRAME_TOO_BIG_CLOSE_CODE,
+  FROZEN_NOTICE,
   LIMITS,
   ROOM_LIMITS,
   SOCKET_TICKET_PARAM,
@@ -47,6 +48,7 @@ import { FrameGuard, UnfinishedPool } from './frame-guard'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
 import { PresenceThrottle, type ClientMessage } from './presence-throttle'
+import { PrivateNotes } from './private-notes'
 import { RefusalLog } from './refusal-log'
 import { RoleRoster } from './role-roster'
 import { PERMISSIONS, recordRules, type BoardAuth, type SessionMeta } from './roles'
@@ -54,6 +56,7 @@ import { RoomStorage } from './room-storage'
 import { SnapshotStore, type SnapshotEntry } from './snapshot-store'
 import { SocketBudget } from './socket-budget'
 import { SocketTickets, type TicketGrant } from './socket-tickets'
+import type { PrivateScope } from '../protocol/facilitation'
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
@@ -96,6 +99,8 @@ interface Session {
   readonly guard: FrameGuard
   readonly budget: SocketBudget<Frame>
   readonly throttle: PresenceThrottle
+  /** When this socket was last told that a frozen frame refused its write (one a second). */
+  frozenNoticeAt: number
 }
 
 /** Why a socket is turned away: fatal ones stop tldraw's client from retrying. */
@@ -107,10 +112,12 @@ export class BoardRoom implements BoardHost {
   readonly tickets = new SocketTickets()
   /** The workshop's state (step, timer, follow, ready check) beside the sync room. */
   readonly facilitation: Facilitation
+  /** The private brainstorm's hidden stickies, kept out of the room's document (private-notes.ts). */
+  readonly privateNotes: PrivateNotes
   private boardAuth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
-  /** The room's records, read in place (a vote checks its stickies are on the board). */
-  private records: RoomStorage | null = null
+  /** The room's storage, read synchronously by the private brainstorm's rules. */
+  private roomStorage: RoomStorage | null = null
   /** Who is who, told to every client (the role badges in the people list). */
   private roster = new RoleRoster()
   private readonly boardStorage: BoardStorage
@@ -138,13 +145,19 @@ export class BoardRoom implements BoardHost {
     this.people = new People(env.storage)
     this.gate = new AckGate((error) => this.recoverFromFailedWrite(error))
     this.log = new RefusalLog(`[board ${env.roomId}]`)
+    this.privateNotes = new PrivateNotes(env.storage)
     this.facilitation = new Facilitation({
       storage: env.storage,
       now: () => Date.now(),
       agenda: () => this.agenda(),
       // Through the room, so the message follows what the room sent before it (and the gate).
       send: (sessionId, message) => this.room?.sendCustomMessage(sessionId, message),
-      record: (id) => this.records?.get(id),
+      record: (id) => this.roomStorage?.get(id),
+      brainstorm: {
+        view: (who) => this.privateNotes.view(who),
+        start: (scope) => this.startPrivate(scope),
+        reveal: (anonymous) => this.revealPrivate(anonymous),
+      },
     })
   }
 
@@ -297,6 +310,16 @@ export class BoardRoom implements BoardHost {
           // tldraw client must receive first), the socket is on the roster and in the workshop.
           if (this.roster.maybeJoined(room, conn.id)) {
             this.facilitation.join(conn.id, { role, personId, author })
+            // After the room's hydration: a wiped client store gets its hidden stickies back.
+            if (author && this.privateNotes.active) {
+              const puts = this.privateNotes.notesOf(author)
+              room.sendCustomMessage(conn.id, {
+                type: 'private-notes',
+                reset: true,
+                puts,
+                deletes: [],
+              })
+            }
           }
         },
         () => this.saveChanges(),
@@ -317,7 +340,11 @@ export class BoardRoom implements BoardHost {
           this.disconnect(conn)
         },
       ),
-      throttle: new PresenceThrottle(viewer, forward),
+      // Selecting one's hidden sticky must not tell everyone its id through presence.
+      throttle: new PresenceThrottle(viewer, forward, ROOM_LIMITS, undefined, (record) =>
+        this.privateNotes.withoutHiddenSelection(record),
+      ),
+      frozenNoticeAt: 0,
     }
   }
 
@@ -347,15 +374,138 @@ export class BoardRoom implements BoardHost {
         )
         this.disconnect(sender)
         return
-      case 'message':
+      case 'message': {
+        let { data, json } = verdict
+        let echo: (() => void) | null = null
         if (PERMISSIONS[session.role].canEdit) {
-          const refused = this.refuseIfTooBig(verdict.data, sender.id)
-          if (refused) {
-            session.throttle.accept(refused, JSON.stringify(refused))
-            return
-          }
+          const split = this.splitPrivate(data, sender.id, session)
+          if (split) ({ data, json, echo } = split)
+          const refused = this.refuseIfTooBig(data, sender.id)
+          if (refused) ({ data, json } = { data: refused, json: JSON.stringify(refused) })
         }
-        session.throttle.accept(verdict.data, verdict.json)
+        session.throttle.accept(data, json)
+        echo?.()
+      }
+    }
+  }
+
+  /**
+   * Takes a push's private ops out before the room sees it (private-notes.ts): the author's
+   * own are stored (the room's answer waits for that write), someone else's are refused with
+   * a notice. The author's other sockets are sent the change. When an op was refused, the
+   * room will not answer `commit`, and the writer's client rolls back the whole push: `echo`
+   * then sends the writer its own applied changes again, after the room's answer.
+   */
+  private splitPrivate(
+    message: ClientMessage,
+    sessionId: string,
+    session: Session,
+  ): { data: ClientMessage; json: string; echo: (() => void) | null } | null {
+    const room = this.room
+    const board = this.roomStorage
+    if (!room || !board) return null
+    const pusher = {
+      role: session.role,
+      author: session.author,
+      name: this.facilitation.nameOf(sessionId),
+    }
+    const split = this.privateNotes.split(message, pusher, board)
+    if (!split) return null
+    const { write, change, refusals } = split
+    // Whatever the room sends after this (the push's answer included) waits for the write.
+    if (write)
+      this.gate.process(
+        () => {},
+        () => write,
+      )
+    if (refusals.length > 0) {
+      this.log.warn(`refused ${refusals.length} private op(s) from ${sessionId}: ${refusals[0]}`)
+      const notice: BoardNotice = { kind: 'private-brainstorm', message: refusals[0] }
+      room.sendCustomMessage(sessionId, notice)
+    }
+    let echo: (() => void) | null = null
+    if (change) {
+      const message = {
+        type: 'private-notes' as const,
+        reset: false,
+        puts: change.puts,
+        deletes: change.deletes,
+      }
+      for (const [id, other] of this.sessions) {
+        if (id !== sessionId && other.author === change.author) room.sendCustomMessage(id, message)
+      }
+      if (refusals.length > 0) echo = () => room.sendCustomMessage(sessionId, message)
+    }
+    if (split.countsChanged) this.facilitation.refresh()
+    return { data: split.message, json: JSON.stringify(split.message), echo }
+  }
+
+  /** Private mode on, for the board or one frame on it (the facilitator's action). */
+  private async startPrivate(scope: PrivateScope): Promise<ActResult> {
+    if (this.privateNotes.active) {
+      return { ok: false, status: 409, error: 'A private brainstorm is already running.' }
+    }
+    if (scope.kind === 'frame') {
+      const frame = this.roomStorage?.get(scope.frameId)
+      if (frame?.typeName !== 'shape' || frame.type !== 'frame') {
+        return { ok: false, status: 409, error: 'That frame is not on the board.' }
+      }
+    }
+    try {
+      await this.privateNotes.start(scope, Date.now())
+      return { ok: true }
+    } catch (error) {
+      console.error('starting a private brainstorm failed', error)
+      return { ok: false, status: 500, error: 'The private brainstorm could not be started.' }
+    }
+  }
+
+  /**
+   * Puts every hidden sticky on the board at once and ends private mode, answered once both
+   * are durable. Like a restore, it is one storage transaction on the room's storage (the room
+   * sends everyone the diff) through the AckGate; the board's write lands before the hidden
+   * stickies are deleted, so a crash between leaves them on the board and still stored, and
+   * the next load forgets the stored ones (`dropPublished`).
+   */
+  private async revealPrivate(anonymous: boolean): Promise<ActResult> {
+    const room = this.room
+    const storage = this.roomStorage
+    if (!room || !storage) return { ok: false, status: 503, error: 'The board is reloading.' }
+    if (!this.privateNotes.active) {
+      return { ok: false, status: 409, error: 'No private brainstorm is running.' }
+    }
+    const step: { error?: unknown; write?: Promise<void> } = {}
+    this.gate.process(
+      () => {
+        try {
+          const page = firstPage(storage)
+          const notes = this.privateNotes.revealed(anonymous, storage, page)
+          if (notes.length > 0) {
+            storage.transaction((txn) => {
+              for (const note of notes) txn.set(note.id, note)
+            })
+          }
+        } catch (error) {
+          step.error = error
+        }
+      },
+      () => {
+        if (step.error) return null
+        const save = this.saveChanges()
+        const clear = () => this.privateNotes.clear()
+        step.write = save ? save.then(clear) : clear()
+        return step.write
+      },
+    )
+    try {
+      if (step.error) throw step.error
+      await step.write
+      return { ok: true }
+    } catch (error) {
+      console.error('revealing the private brainstorm failed', error)
+      await this.gate.settled()
+      await this.ensureOpen()
+      return { ok: false, status: 500, error: 'The stickies could not be revealed; try again.' }
     }
   }
 
@@ -371,6 +521,19 @@ export class BoardRoom implements BoardHost {
     const notice: BoardNotice = { kind: 'board-limit', message: problem }
     this.room?.sendCustomMessage(sessionId, notice)
     return { ...message, diff: {} }
+  }
+
+  /**
+   * A write into a frozen frame was refused (the room answers the push with "discard"): the
+   * writer hears why, once a second at most (a drag refused sends many pushes).
+   */
+  private tellFrozen(sessionId: string) {
+    const session = this.sessions.get(sessionId)
+    const now = Date.now()
+    if (!session || now - session.frozenNoticeAt < 1000) return
+    session.frozenNoticeAt = now
+    const notice: BoardNotice = { kind: 'frozen', message: FROZEN_NOTICE }
+    this.room?.sendCustomMessage(sessionId, notice)
   }
 
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
@@ -484,7 +647,9 @@ export class BoardRoom implements BoardHost {
           this.loaded = true
           if (this.boardAuth) {
             await this.facilitation.load()
+            await this.privateNotes.load()
             await this.openRoom(await this.boardStorage.load())
+            if (this.roomStorage) await this.privateNotes.dropPublished(this.roomStorage)
           }
           return true
         } catch (error) {
@@ -512,19 +677,21 @@ export class BoardRoom implements BoardHost {
       schema,
       storage,
       // Default-deny: every record type has a rule, which reads the board as it stands.
-      authorizeRecord: recordRules(storage),
+      authorizeRecord: recordRules(storage, {
+        frozenRefused: (sessionId) => this.tellFrozen(sessionId),
+      }),
       log: this.log,
       onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
     })
     this.room = room
-    this.records = storage
+    this.roomStorage = storage
     try {
       // Opening may migrate records to a newer schema; store that before anyone connects.
       await this.saveChanges()
     } catch (error) {
       room.close()
       this.room = null
-      this.records = null
+      this.roomStorage = null
       throw error
     }
   }
@@ -568,7 +735,6 @@ export class BoardRoom implements BoardHost {
     for (const conn of this.env.connections()) conn.close(1011, 'storage write failed')
     this.room?.close()
     this.room = null
-    this.records = null
     for (const [id, session] of this.sessions) this.closeSession(id, session)
     void this.open()
   }
@@ -589,6 +755,16 @@ export class BoardRoom implements BoardHost {
     const ticket = socketTicketSchema.safeParse(query.get(SOCKET_TICKET_PARAM))
     return (ticket.success && this.tickets.redeem(ticket.data)) || forbidden
   }
+}
+
+/** The board's first page: where a revealed sticky whose frame is gone goes. */
+function firstPage(storage: RoomStorage): string {
+  const pages = storage
+    .getSnapshot()
+    .documents.map((d) => d.state as TLRecord)
+    .filter((r) => r.typeName === 'page')
+    .sort((a, b) => (a.index < b.index ? -1 : 1))
+  return pages[0]?.id ?? 'page:page'
 }
 
 /** A frame's size as the budgets count it (UTF-16 units for text, as the frame guard does). */

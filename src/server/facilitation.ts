@@ -14,6 +14,8 @@ import {
   type FacilitationAction,
   type FacilitationMessage,
   type FacilitationView,
+  type PrivateScope,
+  type PrivateView,
 } from '../protocol/facilitation'
 import type { Role } from '../protocol'
 import type { AgendaSection } from '../board/agenda'
@@ -38,8 +40,19 @@ export interface FacilitationHost {
   agenda(): AgendaSection[]
   /** Sends one session a message, after whatever the sync room sent it before. */
   send(sessionId: string, message: FacilitationMessage): void
-  /** A record of the board as it stands (a sticky a vote names), or undefined. */
-  record(id: string): BoardRecord | undefined
+  /** The private brainstorm, which lives beside the sync room (private-notes.ts). */
+  readonly brainstorm?: BrainstormHost
+  /** A record of the board as it stands (a sticky a vote names); none: no board records. */
+  record?(id: string): BoardRecord | undefined
+}
+
+/** What the hub asks of the private brainstorm: its view per session, start and reveal. */
+export interface BrainstormHost {
+  view(who: SessionIdentity): PrivateView | null
+  /** Turns private mode on (durably), or says why not. */
+  start(scope: PrivateScope): Promise<ActResult>
+  /** Publishes every hidden sticky and ends private mode (durably), or says why not. */
+  reveal(anonymous: boolean): Promise<ActResult>
 }
 
 /** The fields of a board record the hub reads (a tldraw record; loosely typed on purpose). */
@@ -80,7 +93,7 @@ export class Facilitation {
   private readonly votes: Votes
 
   constructor(private readonly host: FacilitationHost) {
-    this.votes = new Votes(host.storage, (id) => stickyOnBoard(host.record(id)))
+    this.votes = new Votes(host.storage, (id) => stickyOnBoard(host.record?.(id)))
   }
 
   async load(): Promise<void> {
@@ -106,6 +119,16 @@ export class Facilitation {
     this.sessionByToken.set(token, sessionId)
     this.host.send(sessionId, { type: 'welcome', token, personId: who.personId })
     this.host.send(sessionId, { type: 'vote-results', results: [...this.votes.results] })
+    this.broadcastState()
+  }
+
+  /** The name a session goes by now ('' until it said one). */
+  nameOf(sessionId: string): string {
+    return this.sessions.get(sessionId)?.name ?? ''
+  }
+
+  /** Something a view shows changed outside the hub (a hidden sticky count): tell who sees it. */
+  refresh(): void {
     this.broadcastState()
   }
 
@@ -183,6 +206,9 @@ export class Facilitation {
       case 'vote-end':
       case 'vote-cancel':
         return this.afterVote(await this.votes.act(action, session, now))
+      case 'private-start':
+      case 'private-reveal':
+        return this.brainstormAction(action, now)
     }
     const outcome = applyAction(this.state, action, {
       now,
@@ -217,10 +243,42 @@ export class Facilitation {
     return { ok: true }
   }
 
+  /**
+   * Starts or reveals the private brainstorm (private-notes.ts keeps it); a start with a timer
+   * also starts the workshop's timer, stored like any other timer start.
+   */
+  private async brainstormAction(
+    action: Extract<FacilitationAction, { type: 'private-start' | 'private-reveal' }>,
+    now: number,
+  ): Promise<ActResult> {
+    const brainstorm = this.host.brainstorm
+    if (!brainstorm) return refusal(409, 'This board has no private brainstorm.')
+    if (action.type === 'private-reveal') {
+      const revealed = await brainstorm.reveal(action.anonymous)
+      this.broadcastState()
+      return revealed
+    }
+    const started = await brainstorm.start(action.scope)
+    if (!started.ok) return started
+    if (action.timerMs !== null) {
+      const timer = applyAction(
+        this.state,
+        { type: 'timer-start', durationMs: action.timerMs },
+        { now, actor: { personId: null, name: '' }, agenda: [] },
+      )
+      if (timer.kind === 'changed') {
+        await this.host.storage.put({ [STATE_KEY]: timer.state })
+        this.state = timer.state
+      }
+    }
+    this.broadcastState()
+    return { ok: true }
+  }
+
   /** The state as `session` sees it: what everyone sees, and what is its own. */
   private view(shared: SharedView, session: Session): FacilitationView {
     const vote = this.votes.view(session.author, session.role === 'facilitator')
-    return { ...shared, vote, private: null }
+    return { ...shared, vote, private: this.host.brainstorm?.view(session) ?? null }
   }
 
   /** The part of the state every session sees alike. */

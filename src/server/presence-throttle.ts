@@ -31,7 +31,7 @@ export type ClientMessage = {
   diff?: object
   [k: string]: unknown
 }
-type PresenceRecord = Record<string, unknown>
+export type PresenceRecord = Record<string, unknown>
 
 /** What a viewer's presence keeps; the rest is set to "nothing". */
 const VIEWER_FIELDS = ['id', 'typeName', 'userId', 'userName', 'color', 'currentPageId'] as const
@@ -64,6 +64,8 @@ export class PresenceThrottle {
     private readonly forward: (json: string) => void,
     limits: { presencePerSecond: number; viewerPresencePerSecond: number } = ROOM_LIMITS,
     private readonly now: () => number = () => Date.now(),
+    /** What of the presence record may go to others (hidden stickies' ids may not). */
+    private readonly redact: (record: PresenceRecord) => PresenceRecord = (record) => record,
   ) {
     this.interval = 1000 / (viewer ? limits.viewerPresencePerSecond : limits.presencePerSecond)
   }
@@ -124,7 +126,8 @@ export class PresenceThrottle {
   }
 
   private withLatestPresence(message: ClientMessage): string {
-    const record = this.latest && (this.viewer ? viewerPresence(this.latest) : this.latest)
+    const latest = this.latest && this.redact(this.latest)
+    const record = latest && (this.viewer ? viewerPresence(latest) : latest)
     const text = record && JSON.stringify(record)
     // A viewer's presence goes only when what the people list shows has changed.
     if (!record || (this.viewer && text === this.lastSent)) return withoutPresence(message)

@@ -8,6 +8,7 @@ import type { TLRecordAuthorizer } from '@tldraw/sync-core'
 import type { TLAsset, TLBinding, TLImageAsset, TLRecord, TLShape } from '@tldraw/tlschema'
 import { LIMITS, MAX_TITLE_LENGTH, RECORD_RULES, type Credentials, type Role } from '../protocol'
 import type { FacilitationActionType } from '../protocol/facilitation'
+import { frozenFrameHolding } from '../board/frozen'
 import { isProtectedShape, rawZoneRule } from '../board/shape-meta'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
@@ -99,6 +100,14 @@ function sameHash(a: string, b: string): boolean {
  */
 export interface BoardRecords {
   get(id: string): TLRecord | undefined
+  /** The ids of the shapes marked frozen (kept as an index: the frozen-frame rule's list). */
+  frozenShapeIds(): Iterable<string>
+}
+
+/** What the rules tell the room besides yes or no. */
+export interface RuleHooks {
+  /** A session's write was refused because of a frozen frame (the room tells that socket). */
+  frozenRefused?(sessionId: string): void
 }
 
 /** Every record type a client might name, except presence (which tldraw never authorizes). */
@@ -128,14 +137,15 @@ const refused = () => null
  *   document               title (≤ 120), agenda  -
  *   page                   create, rename, delete -
  *   shape                  any, parent must exist own shapes: not background, locked, frozen,
- *                                                 nor a zone rule; parent must exist
+ *                                                 nor a zone rule, nor in a frozen frame
+ *                                                 (before or after the write); parent must exist
  *   binding                both ends exist        both ends exist, neither locked,
- *                                                 background nor frozen
+ *                                                 background, frozen nor in a frozen frame
  *   asset                  images and videos inline (`data:`) or on our origin, within the
  *                          image limits; bookmarks with such a picture (both roles)
  *   user, session records  - (tldraw's client keeps these to itself)
  */
-export function recordRules(board: BoardRecords): RecordRules {
+export function recordRules(board: BoardRecords, hooks: RuleHooks = {}): RecordRules {
   const may = (write: { session: { meta: SessionMeta } }) => PERMISSIONS[write.session.meta.role]
   return {
     // The document record carries the board title and agenda: only the facilitator changes
@@ -147,8 +157,8 @@ export function recordRules(board: BoardRecords): RecordRules {
     // Pages are the board's structure; a participant deleting `page:page` would hide the
     // whole template from everyone.
     page: (write) => (may(write).canEditPages ? allowed(write) : null),
-    shape: (write) => shapeRule(board, write),
-    binding: (write) => bindingRule(board, write),
+    shape: (write) => shapeRule(board, write, hooks),
+    binding: (write) => bindingRule(board, write, hooks),
     asset: (write) => (may(write).canEdit && assetRule(write) ? allowed(write) : null),
     // Who someone is comes from the server (roles) and their presence, never a stored record.
     user: refused,
@@ -162,15 +172,21 @@ export function recordRules(board: BoardRecords): RecordRules {
 
 /**
  * A shape: its parent must be on the board (a page, or a shape under one), and a participant
- * may not touch protected shapes (background, locked, frozen) nor zone rules.
+ * may not touch protected shapes (background, locked, frozen) nor zone rules, nor what a
+ * frozen frame holds: not as it was (an edit, a move out, a delete) nor as it would be (a new
+ * shape, or a move into it). See `src/board/frozen.ts` for what "holds" means.
  */
-function shapeRule(board: BoardRecords, write: Write<TLShape>): TLShape | null {
+function shapeRule(board: BoardRecords, write: Write<TLShape>, hooks: RuleHooks): TLShape | null {
   const can = PERMISSIONS[write.session.meta.role]
   if (!can.canEdit) return null
   if (write.next && !parentChainIsSound(board, write.next)) return null
   if (can.canEditBackground) return allowed(write)
   const { prev, next } = write
   if ((prev && isProtectedShape(prev)) || (next && isProtectedShape(next))) return null
+  if ((prev && inFrozenFrame(board, prev)) || (next && inFrozenFrame(board, next))) {
+    hooks.frozenRefused?.(write.session.sessionId)
+    return null
+  }
   // A zone rule may not be added, changed or removed, nor its shape deleted.
   if (write.type === 'create' && rawZoneRule(write.next) !== undefined) return null
   if (write.type === 'delete' && rawZoneRule(write.prev) !== undefined) return null
@@ -181,6 +197,10 @@ function shapeRule(board: BoardRecords, write: Write<TLShape>): TLShape | null {
     return null
   }
   return allowed(write)
+}
+
+function inFrozenFrame(board: BoardRecords, shape: TLShape): boolean {
+  return frozenFrameHolding(board, shape, board.frozenShapeIds()) !== null
 }
 
 /** The shape's parents lead to a page on the board, without a cycle, within the depth cap. */
@@ -200,20 +220,32 @@ function parentChainIsSound(board: BoardRecords, shape: TLShape): boolean {
 /**
  * A binding (an arrow stuck to a shape) changes how both its ends are drawn, so both must be
  * shapes on the board, and a participant binds only shapes they could change anyway: not
- * locked, background or frozen (else their arrow would redraw the locked template arrow for
- * everyone). Deleting is allowed once an end is gone (tldraw removes the bindings of a
- * deleted shape), as long as no remaining end is protected.
+ * locked, background, frozen or in a frozen frame (else their arrow would redraw the locked
+ * template arrow for everyone). Deleting is allowed once an end is gone (tldraw removes the
+ * bindings of a deleted shape), as long as no remaining end is protected.
  */
-function bindingRule(board: BoardRecords, write: Write<TLBinding>): TLBinding | null {
+function bindingRule(
+  board: BoardRecords,
+  write: Write<TLBinding>,
+  hooks: RuleHooks,
+): TLBinding | null {
   const can = PERMISSIONS[write.session.meta.role]
   if (!can.canEdit) return null
+  let frozen = false
   const end = (id: string, mustExist: boolean) => {
     const record = board.get(id)
     if (record?.typeName !== 'shape') return !mustExist
-    return can.canEditBackground || !isProtectedShape(record)
+    if (can.canEditBackground) return true
+    if (isProtectedShape(record)) return false
+    frozen = inFrozenFrame(board, record)
+    return !frozen
   }
-  if (write.prev && !(end(write.prev.fromId, false) && end(write.prev.toId, false))) return null
-  if (write.next && !(end(write.next.fromId, true) && end(write.next.toId, true))) return null
+  const refuse = () => {
+    if (frozen) hooks.frozenRefused?.(write.session.sessionId)
+    return null
+  }
+  if (write.prev && !(end(write.prev.fromId, false) && end(write.prev.toId, false))) return refuse()
+  if (write.next && !(end(write.next.fromId, true) && end(write.next.toId, true))) return refuse()
   return allowed(write)
 }
 

@@ -145,15 +145,15 @@ test('during an anonymous vote no socket receives another person’s ballot; res
 
   // On the wire: Quin's dots never reached Pia, Pia's never reached Quin, no one but the
   // facilitator was sent any progress, and no message named a voter.
-  const pias = pia.socket.frames.join('\n')
-  const quins = quin.socket.frames.join('\n')
+  const pias = pia.socket.raw.join('\n')
+  const quins = quin.socket.raw.join('\n')
   expect(pias).not.toMatch(/"shape:(charlie|delta)":\s*\d/)
   expect(quins).not.toMatch(/"shape:(alpha|bravo)":\s*\d/)
   for (const frames of [pias, quins]) {
     expect(frames).not.toMatch(/"progress":\s*\{/)
     expect(frames).not.toContain('"names"')
   }
-  expect(fran.socket.frames.join('\n')).not.toMatch(/"shape:(alpha|bravo|charlie)":\s*\d/)
+  expect(fran.socket.raw.join('\n')).not.toMatch(/"shape:(alpha|bravo|charlie)":\s*\d/)
 
   // The results: totals only, ranked, with the stickies' text.
   const [result] = pia.results()!

@@ -153,6 +153,11 @@ test('a dot vote on a frame: dots, votes left, taking back, progress, end, count
   await fran.evaluate((id) => {
     window.editor.select(id as TLShapeId)
   }, ids.okrs)
+  // The top bar's button opens the dialog too; the shortcut is the other way in.
+  await fran.getByRole('button', { name: 'Start a vote' }).click()
+  await expect(fran.getByTestId('start-vote')).toBeVisible()
+  await fran.keyboard.press('Escape')
+  await expect(fran.getByTestId('start-vote')).toBeHidden()
   const dialog = await startVoteOnFrame(fran, 'Which jobs hurt most?')
   await fran.screenshot({ path: `${SHOTS}/start-dialog-1440.png` })
   await dialog.getByRole('button', { name: 'Start the vote' }).click()

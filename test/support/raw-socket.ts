@@ -28,8 +28,8 @@ export function connectMessage(requestId = 'raw') {
 
 export interface RawSocket {
   messages: { type: string; [key: string]: unknown }[]
-  /** Every frame received, as the text that came over the wire (for privacy checks). */
-  frames: string[]
+  /** Every frame received, as the bytes arrived (privacy tests search these). */
+  raw: string[]
   closed: Promise<{ code: number; reason: string }>
   send(data: string | object): void
   /** Sends tldraw's connect handshake and waits for the server's answer. */
@@ -40,7 +40,7 @@ export interface RawSocket {
 
 /**
  * A one-time socket ticket for a facilitator secret or participant key, as the app gets one;
- * with `personKey`, the socket's session gets that person's author key (their ballot).
+ * with a person key (`X-Switchback-Person`), the socket is that person's (their hidden stickies).
  */
 export async function socketTicket(
   serverUrl: string,
@@ -48,20 +48,16 @@ export async function socketTicket(
   secret: string,
   personKey?: string,
 ) {
-  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${secret}`,
-      ...(personKey ? { [PERSON_KEY_HEADER]: personKey } : {}),
-    },
-  })
+  const headers: Record<string, string> = { Authorization: `Bearer ${secret}` }
+  if (personKey) headers[PERSON_KEY_HEADER] = personKey
+  const answer = await fetch(new URL(ticketsPath(roomId), serverUrl), { method: 'POST', headers })
   if (!answer.ok) throw new Error(`no ticket: ${answer.status} ${await answer.text()}`)
   return socketTicketResponseSchema.parse(await answer.json()).ticket
 }
 
 /**
  * The path a board's socket opens: with a ticket for `secret` (none: a viewer), and any other
- * query (`u=<person id>`); `personKey` goes with the ticket request (see `socketTicket`).
+ * query (`u=<person id>`); `personKey` asks the ticket for that person.
  */
 export async function boardSocketPath(
   serverUrl: string,
@@ -84,10 +80,10 @@ export async function openRawSocket(
   url.protocol = 'ws:'
   const ws = new WebSocket(url, { headers })
   const messages: RawSocket['messages'] = []
-  const frames: string[] = []
+  const raw: string[] = []
   const waiters: (() => void)[] = []
   ws.on('message', (data) => {
-    frames.push(String(data))
+    raw.push(String(data))
     const parsed = JSON.parse(String(data))
     // The server batches events into { type: 'data', data: [...] }.
     for (const message of parsed.type === 'data' ? parsed.data : [parsed]) messages.push(message)
@@ -118,7 +114,7 @@ export async function openRawSocket(
     ws.send(typeof data === 'string' ? data : JSON.stringify(data))
   return {
     messages,
-    frames,
+    raw,
     closed,
     send,
     next,

@@ -20,6 +20,7 @@ import {
   type BoardHost,
   type RestoreOutcome,
 } from '../../src/server/board-routes'
+import { FACILITATION_LIMITS } from '../../src/protocol/facilitation'
 import { People } from '../../src/server/people'
 import { mintBoardAuth } from '../../src/server/roles'
 import { SnapshotStore } from '../../src/server/snapshot-store'
@@ -472,7 +473,10 @@ describe('facilitation actions', () => {
   it('refuses what is not an action before the board sees it', async () => {
     const b = await board()
     expect((await b.send(post('not json', b.facilitator))).status).toBe(400)
-    expect((await b.send(post('x'.repeat(4096), b.facilitator))).status).toBe(413)
+    expect(
+      (await b.send(post('x'.repeat(FACILITATION_LIMITS.maxActionBytes + 1), b.facilitator)))
+        .status,
+    ).toBe(413)
     expect((await b.get(facilitationPath(roomId))).status).toBe(405)
     expect(b.actions).toEqual([])
   })

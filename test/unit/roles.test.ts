@@ -10,6 +10,7 @@ import {
   type TLShape,
 } from '@tldraw/tlschema'
 import { LIMITS, secretSchema, type Role } from '../../src/protocol'
+import { isFrozen } from '../../src/board/shape-meta'
 import {
   hashSecret,
   mintBoardAuth,
@@ -47,7 +48,9 @@ describe('roles', () => {
 /** A board of records by id, and the rules reading it. */
 function boardWith(...records: TLRecord[]) {
   const byId = new Map(records.map((r) => [r.id as string, r]))
-  return { records: byId, rules: recordRules({ get: (id) => byId.get(id) }) }
+  const frozenShapeIds = () =>
+    [...byId.values()].filter((r) => r.typeName === 'shape' && isFrozen(r)).map((r) => r.id)
+  return { records: byId, rules: recordRules({ get: (id) => byId.get(id), frozenShapeIds }) }
 }
 
 type Rule<R extends TLRecord> = TLRecordAuthorizer<R, SessionMeta>

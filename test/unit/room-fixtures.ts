@@ -2,7 +2,7 @@
  * What the unit tests that drive a `BoardRoom` without PartyKit share: a fake socket that keeps
  * what it is sent, tldraw's connect handshake, and a socket ticket got the way the app gets one.
  */
-import { socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
+import { PERSON_KEY_HEADER, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
 import type { RoomConnection } from '../../src/server/board-room'
 import { handleBoardRequest, type BoardHost } from '../../src/server/board-routes'
 import { connectMessage } from '../support/raw-socket'
@@ -37,13 +37,19 @@ export class FakeConnection implements RoomConnection {
   }
 }
 
-/** A socket ticket for the secret, through the board's HTTP route, as the app gets one. */
-export async function roomTicket(room: BoardHost, secret: string): Promise<string> {
+/**
+ * A socket ticket for the secret, through the board's HTTP route, as the app gets one; with a
+ * person key, the ticket carries its author (whose hidden stickies the socket gets).
+ */
+export async function roomTicket(
+  room: BoardHost,
+  secret: string,
+  personKey?: string,
+): Promise<string> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${secret}` }
+  if (personKey) headers[PERSON_KEY_HEADER] = personKey
   const answer = await handleBoardRequest(
-    new Request(`${origin}${ticketsPath(roomId)}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${secret}` },
-    }),
+    new Request(`${origin}${ticketsPath(roomId)}`, { method: 'POST', headers }),
     room,
   )
   return socketTicketResponseSchema.parse(await answer.json()).ticket

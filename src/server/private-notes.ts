@@ -1,0 +1,431 @@
+/**
+ * The private brainstorm's hidden stickies: kept beside the sync room, never in it.
+ *
+ * tldraw's `TLSocketRoom` sends every document record to every session, so a sticky that must
+ * stay its author's cannot enter the room's document until it is revealed. While private mode
+ * is on, `split` takes out of a participant's push every op that is private (a new note in the
+ * scope, by a session with an author key, and any op on an id that is already hidden), applies
+ * the author's own ops here, and refuses ops on someone else's hidden sticky. The rest of the
+ * push goes to the room. When nothing is left, the room gets the push with no diff at all: it
+ * then answers `commit` (the applied diff equals the message's), and the author's client keeps
+ * its sticky as saved. An empty `{}` would be answered `discard`, and the client would drop it.
+ *
+ * A refused op is handed to the room as a `remove` of an id the room does not have: it does
+ * nothing there, but the room's answer then is not `commit`, so the writer's client rolls the
+ * op back instead of believing it saved.
+ *
+ * Storage: each hidden sticky is its own key (`hidden:<author>:<shapeId>`, one note record,
+ * capped well under the 128 KiB value limit), and the mode (scope, start, each author's name
+ * for the facilitator's counts) is one key. Every write is returned, so the board room holds
+ * the push's answer until it is durable (the AckGate).
+ */
+import * as syncCore from '@tldraw/sync-core'
+import { createTLSchema, type TLShape } from '@tldraw/tlschema'
+import type { JsonValue } from '@tldraw/utils'
+import { z } from 'zod'
+import {
+  FACILITATION_LIMITS,
+  privateScopeSchema,
+  type PrivateScope,
+  type PrivateView,
+} from '../protocol/facilitation'
+import type { Role } from '../protocol'
+import { META_KEY } from '../board/shape-meta'
+import { batches, PIECE_CHARS, type KeyValueStorage } from './kv'
+import { recordRules, type BoardRecords } from './roles'
+import type { ClientMessage, PresenceRecord } from './presence-throttle'
+
+// Exported at run time but marked internal in tldraw's published types.
+const { applyObjectDiff } = syncCore as unknown as {
+  applyObjectDiff<T extends object>(object: T, diff: object): T
+}
+
+const schema = createTLSchema()
+const MODE_KEY = 'private-mode'
+const HIDDEN_PREFIX = 'hidden:'
+/** A hidden sticky's record as JSON, at most: a sticky's text is a few words, not a book. */
+export const MAX_HIDDEN_NOTE_CHARS = PIECE_CHARS
+
+const privateModeSchema = z.strictObject({
+  scope: privateScopeSchema,
+  startedAt: z.number(),
+  /** Each author's name when they last wrote a hidden sticky, for the facilitator's counts. */
+  names: z.record(z.string(), z.string()),
+})
+export type PrivateMode = z.infer<typeof privateModeSchema>
+
+type NoteRecord = Extract<TLShape, { type: 'note' }>
+
+interface HiddenNote {
+  author: string
+  record: NoteRecord
+}
+
+/** Who pushed, as the server admitted them (never as the client says). */
+export interface Pusher {
+  role: Role
+  /** The hash of the session's person key; null: this session hides nothing. */
+  author: string | null
+  /** The name the session goes by now (for the counts). */
+  name: string
+}
+
+/** What one author's hidden stickies became through a push. */
+export interface PrivateChange {
+  author: string
+  puts: NoteRecord[]
+  deletes: string[]
+}
+
+export interface SplitOutcome {
+  /** The push as the room gets it: its private ops taken out (refused ones as no-op removes). */
+  message: ClientMessage
+  /** The pusher's hidden stickies that changed (null: none). */
+  change: PrivateChange | null
+  /** Why ops were refused, one line each, for a notice on the pusher's socket. */
+  refusals: string[]
+  /** The storage write for the change, which the push's answer must wait for. */
+  write: Promise<void> | null
+  /** Whether how many hidden stickies someone has changed (the facilitator's counts). */
+  countsChanged: boolean
+}
+
+/** A hidden sticky as the reveal puts it on the board. */
+export interface RevealedNote {
+  record: NoteRecord
+}
+
+const hiddenKey = (author: string, id: string) => `${HIDDEN_PREFIX}${author}:${id}`
+
+export class PrivateNotes {
+  private mode: PrivateMode | null = null
+  private readonly notes = new Map<string, HiddenNote>()
+
+  constructor(private readonly storage: KeyValueStorage) {}
+
+  /** Reads the mode and every hidden sticky (again, after a failed write, from scratch). */
+  async load(): Promise<void> {
+    const [mode, stored] = await Promise.all([
+      this.storage.get(MODE_KEY),
+      this.storage.list<unknown>({ prefix: HIDDEN_PREFIX }),
+    ])
+    this.notes.clear()
+    const parsed = privateModeSchema.safeParse(mode)
+    this.mode = mode === undefined ? null : parsed.success ? parsed.data : null
+    if (mode !== undefined && !parsed.success) console.error('private mode unreadable; ended')
+    for (const [key, value] of stored) {
+      const rest = key.slice(HIDDEN_PREFIX.length)
+      const colon = rest.indexOf(':')
+      const record = asNote(value)
+      if (colon <= 0 || !record || record.id !== rest.slice(colon + 1)) {
+        console.error(`hidden sticky ${key} unreadable; skipped`)
+        continue
+      }
+      this.notes.set(record.id, { author: rest.slice(0, colon), record })
+    }
+  }
+
+  /** The private brainstorm running now, or null. */
+  get active(): PrivateMode | null {
+    return this.mode
+  }
+
+  /** Whether this id is someone's hidden sticky. */
+  isHidden(id: string): boolean {
+    return this.notes.has(id)
+  }
+
+  /**
+   * A presence record without hidden stickies in its selection: tldraw sends each person's
+   * selected shape ids to everyone, and selecting one's hidden sticky would tell its id.
+   */
+  withoutHiddenSelection(record: PresenceRecord): PresenceRecord {
+    const selected = record.selectedShapeIds
+    if (this.notes.size === 0 || !Array.isArray(selected)) return record
+    const kept = selected.filter((id) => typeof id !== 'string' || !this.notes.has(id))
+    return kept.length === selected.length ? record : { ...record, selectedShapeIds: kept }
+  }
+
+  /** The author's hidden stickies (what their sockets are sent on connecting). */
+  notesOf(author: string): NoteRecord[] {
+    return [...this.notes.values()].filter((n) => n.author === author).map((n) => n.record)
+  }
+
+  /** The brainstorm as one session sees it: its own count, and everyone's for a facilitator. */
+  view(who: { role: Role; author: string | null }): PrivateView | null {
+    const mode = this.mode
+    if (!mode) return null
+    const counts = new Map<string, number>()
+    for (const note of this.notes.values()) {
+      counts.set(note.author, (counts.get(note.author) ?? 0) + 1)
+    }
+    return {
+      scope: mode.scope,
+      startedAt: mode.startedAt,
+      mine: who.author ? (counts.get(who.author) ?? 0) : 0,
+      counts:
+        who.role === 'facilitator'
+          ? [...counts]
+              .map(([author, count]) => ({ name: mode.names[author] || 'Someone', count }))
+              .sort((a, b) => a.name.localeCompare(b.name))
+          : null,
+    }
+  }
+
+  /** Turns private mode on, durably (the caller checked the scope and that it was off). */
+  async start(scope: PrivateScope, now: number): Promise<void> {
+    const mode: PrivateMode = { scope, startedAt: now, names: {} }
+    await this.storage.put({ [MODE_KEY]: mode })
+    this.mode = mode
+  }
+
+  /**
+   * Takes the private ops out of a push (see the module comment); null when the push has
+   * none and goes to the room as it is. `board` is the room's document as it stands.
+   */
+  split(message: ClientMessage, pusher: Pusher, board: BoardRecords): SplitOutcome | null {
+    if (message.type !== 'push' || !message.diff || !this.mode) return null
+    const diff = message.diff as Record<string, unknown[]>
+    const rest: Record<string, unknown[]> = {}
+    const puts = new Map<string, NoteRecord>()
+    const deletes = new Set<string>()
+    const refusals: string[] = []
+    let touched = false
+    for (const [id, op] of Object.entries(diff)) {
+      const hidden = this.notes.get(id)
+      if (!hidden && !this.createsHiddenNote(id, op, pusher, board)) {
+        rest[id] = op
+        continue
+      }
+      touched = true
+      const problem = hidden
+        ? this.applyOwnOp(hidden, id, op, pusher, board, puts, deletes)
+        : this.create(id, op[1], pusher, board, puts)
+      if (problem) {
+        refusals.push(problem)
+        // A no-op for the room that keeps it from answering `commit` (see the module comment).
+        rest[id] = ['remove']
+      }
+    }
+    if (!touched) return null
+    const author = pusher.author
+    const before = author ? this.notesOf(author).length : 0
+    const write = author ? this.commit(author, pusher.name, puts, deletes) : null
+    const after = author ? this.notesOf(author).length : 0
+    const { diff: _, ...withoutDiff } = message
+    void _
+    return {
+      message: Object.keys(rest).length > 0 ? { ...withoutDiff, diff: rest } : withoutDiff,
+      change:
+        author && (puts.size > 0 || deletes.size > 0)
+          ? { author, puts: [...puts.values()], deletes: [...deletes] }
+          : null,
+      refusals,
+      write,
+      countsChanged: before !== after,
+    }
+  }
+
+  /**
+   * Every hidden sticky as the reveal puts it on the board: with its author's name in its
+   * meta, or (anonymous) with nothing that says who wrote it; one whose parent is gone goes
+   * to `page`. The store is emptied and private mode ended by `clear`.
+   */
+  revealed(anonymous: boolean, board: BoardRecords, page: string): NoteRecord[] {
+    const names = this.mode?.names ?? {}
+    return [...this.notes.values()].map(({ author, record }) => {
+      const parentGone = !board.get(record.parentId)
+      const ownMeta = { ...((record.meta[META_KEY] as Record<string, JsonValue>) ?? {}) }
+      delete ownMeta.author
+      if (!anonymous) ownMeta.author = names[author] || 'Someone'
+      return {
+        ...record,
+        parentId: parentGone ? (page as NoteRecord['parentId']) : record.parentId,
+        meta: { ...record.meta, [META_KEY]: ownMeta },
+        // tldraw's own "who last edited the text": a user id, which must not survive anonymity.
+        props: {
+          ...record.props,
+          textLastEditedBy: anonymous ? null : record.props.textLastEditedBy,
+        },
+      }
+    })
+  }
+
+  /** Ends private mode and forgets every hidden sticky: memory at once, storage returned. */
+  clear(): Promise<void> {
+    const keys = [
+      MODE_KEY,
+      ...[...this.notes.values()].map((n) => hiddenKey(n.author, n.record.id)),
+    ]
+    this.notes.clear()
+    this.mode = null
+    return Promise.all([...batches(keys)].map((batch) => this.storage.delete(batch))).then(() => {})
+  }
+
+  /** A hidden sticky the room's document has too (a reveal cut short by a crash): forgotten. */
+  dropPublished(board: BoardRecords): Promise<void> | null {
+    const published = [...this.notes.values()].filter((n) => board.get(n.record.id))
+    if (published.length === 0) return null
+    for (const n of published) this.notes.delete(n.record.id)
+    const keys = published.map((n) => hiddenKey(n.author, n.record.id))
+    return Promise.all([...batches(keys)].map((batch) => this.storage.delete(batch))).then(() => {})
+  }
+
+  /** Whether this op makes a new hidden sticky: a new note, in scope, by an author. */
+  private createsHiddenNote(id: string, op: unknown[], pusher: Pusher, board: BoardRecords) {
+    if (op[0] !== 'put' || pusher.role !== 'participant' || !pusher.author) return false
+    const record = op[1] as Partial<TLShape> | undefined
+    if (record?.typeName !== 'shape' || record.type !== 'note') return false
+    // Already on the board: an update of a public sticky, the room's business.
+    if (board.get(id)) return false
+    return this.inScope(record.parentId, board)
+  }
+
+  /** Whether a sticky with this parent is in the brainstorm's scope. */
+  private inScope(parentId: unknown, board: BoardRecords): boolean {
+    const scope = this.mode?.scope
+    if (!scope) return false
+    if (scope.kind === 'board') return true
+    let id = typeof parentId === 'string' ? parentId : ''
+    for (let depth = 0; depth < 32 && id; depth++) {
+      if (id === scope.frameId) return true
+      const parent = board.get(id)
+      if (parent?.typeName !== 'shape') return false
+      id = parent.parentId
+    }
+    return false
+  }
+
+  private create(
+    id: string,
+    value: unknown,
+    pusher: Pusher,
+    board: BoardRecords,
+    puts: Map<string, NoteRecord>,
+  ): string | null {
+    const author = pusher.author!
+    const count =
+      this.notesOf(author).length + [...puts.keys()].filter((k) => !this.notes.has(k)).length
+    if (count >= FACILITATION_LIMITS.maxHiddenPerPerson) {
+      return `You have ${FACILITATION_LIMITS.maxHiddenPerPerson} hidden stickies, the most one person may hold in a private brainstorm: that sticky was not added.`
+    }
+    const record = this.checked(id, value, null, pusher, board)
+    if (typeof record === 'string') return record
+    puts.set(id, record)
+    return null
+  }
+
+  /** An op on an existing hidden sticky: applied when it is the pusher's own, else refused. */
+  private applyOwnOp(
+    hidden: HiddenNote,
+    id: string,
+    op: unknown[],
+    pusher: Pusher,
+    board: BoardRecords,
+    puts: Map<string, NoteRecord>,
+    deletes: Set<string>,
+  ): string | null {
+    if (!pusher.author || hidden.author !== pusher.author) {
+      return 'That sticky is hidden during the private brainstorm: only its author can change it.'
+    }
+    const current = puts.get(id) ?? hidden.record
+    switch (op[0]) {
+      case 'remove':
+        if (!shapeAllowed(pusher.role, board, 'delete', current, null)) {
+          return 'That sticky cannot be deleted.'
+        }
+        puts.delete(id)
+        deletes.add(id)
+        return null
+      case 'put':
+      case 'patch': {
+        let next: unknown
+        try {
+          next = op[0] === 'put' ? op[1] : applyObjectDiff(current, op[1] as object)
+        } catch {
+          return 'That change to your hidden sticky could not be applied.'
+        }
+        const record = this.checked(id, next, current, pusher, board)
+        if (typeof record === 'string') return record
+        deletes.delete(id)
+        puts.set(id, record)
+        return null
+      }
+      default:
+        return 'That change to your hidden sticky is not one the board knows.'
+    }
+  }
+
+  /** The note as it may be kept, or why not: schema-valid, small, and allowed by the rules. */
+  private checked(
+    id: string,
+    value: unknown,
+    prev: NoteRecord | null,
+    pusher: Pusher,
+    board: BoardRecords,
+  ): NoteRecord | string {
+    const record = asNote(value)
+    if (!record || record.id !== id) return 'A hidden sticky must stay a sticky.'
+    if (JSON.stringify(record).length > MAX_HIDDEN_NOTE_CHARS) {
+      return 'That sticky is too long to keep hidden; shorten its text.'
+    }
+    if (!shapeAllowed(pusher.role, board, prev ? 'update' : 'create', prev, record)) {
+      return 'That sticky cannot go there (its frame is gone, frozen or part of the template).'
+    }
+    return record
+  }
+
+  /** Applies a push's changes to the author's stickies and returns their write. */
+  private commit(
+    author: string,
+    name: string,
+    puts: Map<string, NoteRecord>,
+    deletes: Set<string>,
+  ): Promise<void> | null {
+    const entries: Record<string, unknown> = {}
+    for (const [id, record] of puts) {
+      this.notes.set(id, { author, record })
+      entries[hiddenKey(author, id)] = record
+    }
+    for (const id of deletes) this.notes.delete(id)
+    const mode = this.mode
+    if (mode && puts.size > 0 && name && mode.names[author] !== name) {
+      this.mode = { ...mode, names: { ...mode.names, [author]: name } }
+      entries[MODE_KEY] = this.mode
+    }
+    const writes: Promise<unknown>[] = []
+    for (const batch of batches(Object.entries(entries))) {
+      writes.push(this.storage.put(Object.fromEntries(batch)))
+    }
+    for (const batch of batches([...deletes].map((id) => hiddenKey(author, id)))) {
+      writes.push(this.storage.delete(batch))
+    }
+    return writes.length > 0 ? Promise.all(writes).then(() => {}) : null
+  }
+}
+
+/** The value as a tldraw note record, if tldraw's schema says it is one. */
+function asNote(value: unknown): NoteRecord | null {
+  if (!value || typeof value !== 'object') return null
+  const record = value as Partial<TLShape>
+  if (record.typeName !== 'shape' || record.type !== 'note') return null
+  try {
+    return schema.types.shape.validate(record) as NoteRecord
+  } catch {
+    return null
+  }
+}
+
+/** The board's own shape rule (roles.ts): parent on the board, nothing protected touched. */
+function shapeAllowed(
+  role: Role,
+  board: BoardRecords,
+  type: 'create' | 'update' | 'delete',
+  prev: NoteRecord | null,
+  next: NoteRecord | null,
+): boolean {
+  const rule = recordRules(board).shape
+  const session = { sessionId: '', isReadonly: false, meta: { role } }
+  const write = { session, type, prev, next } as unknown as Parameters<typeof rule>[0]
+  return rule(write) !== null
+}

@@ -1,0 +1,262 @@
+/**
+ * Freezing a frame: the server's rule tried as an attacker would (a participant's socket
+ * speaking tldraw's sync protocol directly), then the feature as people use it (a facilitator
+ * and a participant in their own browsers) on the four framework jobs template, whose frames
+ * are locked background, so the stickies on them sit on the page, over the frame.
+ */
+import type { Page } from '@playwright/test'
+import { boardSocketPath, openRawSocket } from '../support/raw-socket'
+import { arrow, arrowBinding, note } from '../support/raw-records'
+import { joinByLink, shareLink, waitForSync } from './board-helpers'
+import { expect, test } from './fixtures'
+
+type StoredRecord = {
+  id: string
+  typeName: string
+  type?: string
+  x?: number
+  y?: number
+  meta?: { switchback?: { element?: string; frozen?: boolean } }
+}
+
+const freshId = () =>
+  `f${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
+
+async function storedBoard(serverUrl: string, roomId: string) {
+  const response = await fetch(`${serverUrl}/parties/board/${roomId}`)
+  return ((await response.json()) as { store: Record<string, StoredRecord> }).store
+}
+
+const frameOf = (board: Record<string, StoredRecord>, element: string) =>
+  Object.values(board).find((r) => r.type === 'frame' && r.meta?.switchback?.element === element)!
+
+/** A raw socket past the handshake, and a push that resolves to the server's answer. */
+async function writer(serverUrl: string, path: string) {
+  const socket = await openRawSocket(serverUrl, path)
+  expect(await socket.handshake()).toMatchObject({ type: 'connect', isReadonly: false })
+  let clock = 0
+  const push = async (diff: Record<string, unknown[]>) => {
+    socket.send({ type: 'push', clientClock: ++clock, diff })
+    const answer = await socket.next('push_result')
+    expect(answer.clientClock).toBe(clock)
+    return answer.action
+  }
+  return { socket, push }
+}
+
+const put = (record: { id: string }) => ({ [record.id]: ['put', record] })
+const patch = (id: string, fields: Record<string, unknown>) => ({
+  [id]: ['patch', Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, ['put', v]]))],
+})
+/** Switchback's meta of a shape replaced, as tldraw's client sends it. */
+const patchSwitchback = (id: string, switchback: unknown) => ({
+  [id]: ['patch', { meta: ['patch', { switchback: ['put', switchback] }] }],
+})
+
+test('a participant’s raw writes into, in and out of a frozen frame are refused and change nothing', async ({
+  server,
+}) => {
+  const roomId = freshId()
+  const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ templateId: 'four-framework-jobs' }),
+  })
+  expect(created.status).toBe(201)
+  const { facilitatorSecret, participantKey } = (await created.json()) as Record<string, string>
+  const jobs = frameOf(await storedBoard(server.url, roomId), 'jobs')
+  const at = (dx: number, dy: number) => [jobs.x! + dx, jobs.y! + dy] as const
+
+  const facilitator = await writer(
+    server.url,
+    await boardSocketPath(server.url, roomId, facilitatorSecret),
+  )
+  const participant = await writer(
+    server.url,
+    await boardSocketPath(server.url, roomId, participantKey),
+  )
+  // Before the freeze: a sticky over the frame (on the page: the frame is locked background),
+  // one outside it, and an arrow of the participant's.
+  expect(await participant.push(put(note('shape:in', ...at(700, 300))))).toBe('commit')
+  expect(await participant.push(put(note('shape:out', ...at(2200, 1400))))).toBe('commit')
+  expect(await participant.push(put(arrow('shape:my-arrow', ...at(2200, 1800))))).toBe('commit')
+
+  const frozen = { ...jobs.meta!.switchback, frozen: true }
+  expect(await facilitator.push(patchSwitchback(jobs.id, frozen))).toBe('commit')
+  const before = await storedBoard(server.url, roomId)
+  expect(before[jobs.id].meta?.switchback?.frozen).toBe(true)
+
+  const attacks: [string, Record<string, unknown[]>][] = [
+    ['add a sticky over the frozen frame', put(note('shape:new', ...at(300, 300)))],
+    ['add a sticky inside the frozen frame', put(note('shape:child', 300, 300, jobs.id))],
+    // A child of the frame is in it wherever it is placed (tldraw clips it to the frame).
+    ['add a sticky to the frozen frame, off its edge', put(note('shape:off', 4000, 0, jobs.id))],
+    ['edit a sticky in it', patch('shape:in', { meta: { edited: true } })],
+    ['nudge a sticky in it', patch('shape:in', { x: at(720, 0)[0] })],
+    ['move a sticky out of it', patch('shape:in', { x: at(2600, 0)[0], y: at(0, 1400)[1] })],
+    ['move a sticky into it', patch('shape:out', { x: at(400, 0)[0], y: at(0, 400)[1] })],
+    ['delete a sticky in it', { 'shape:in': ['remove'] }],
+    [
+      'bind an arrow to a sticky in it',
+      put(arrowBinding('binding:b', 'shape:my-arrow', 'shape:in')),
+    ],
+    ['unfreeze the frame', patchSwitchback(jobs.id, jobs.meta!.switchback)],
+  ]
+  for (const [attack, diff] of attacks) {
+    expect(await participant.push(diff), attack).toBe('discard')
+  }
+  // The participant's socket was told why (once a second at most), and is still there.
+  const notices = participant.socket.messages.filter((m) => m.type === 'custom')
+  expect(notices.map((m) => m.data)).toContainEqual({
+    kind: 'frozen',
+    message: expect.stringContaining('This frame is frozen'),
+  })
+  expect(await participant.push(patch('shape:out', { x: at(2300, 0)[0] }))).toBe('commit')
+  const after = await storedBoard(server.url, roomId)
+  expect({ ...after, 'shape:out': before['shape:out'] }).toEqual(before)
+
+  // The facilitator may change the frozen frame's stickies, and unfreeze it; then the
+  // participant may again.
+  expect(await facilitator.push(patch('shape:in', { x: at(760, 0)[0] }))).toBe('commit')
+  expect(await facilitator.push(patchSwitchback(jobs.id, jobs.meta!.switchback))).toBe('commit')
+  expect(await participant.push(patch('shape:in', { x: at(2600, 0)[0] }))).toBe('commit')
+  expect(await participant.push(put(note('shape:new', ...at(300, 300))))).toBe('commit')
+  for (const s of [facilitator.socket, participant.socket]) s.close()
+})
+
+/** Shapes as the server has them, by id. */
+async function serverRecord(serverUrl: string, roomId: string, id: string) {
+  return (await storedBoard(serverUrl, roomId))[id]
+}
+
+/** Where a page point is in the browser window (for the mouse). */
+const onScreen = (page: Page, point: { x: number; y: number }) =>
+  page.evaluate((p) => window.editor.pageToScreen(p), point)
+
+test('the facilitator freezes a step’s frame: participants see it locked and cannot change it; unfreeze restores editing', async ({
+  people,
+  server,
+}) => {
+  test.setTimeout(120_000)
+  const fran = await people.join('Fran')
+  await fran.goto(`${server.url}/new?template=four-framework-jobs`)
+  await fran.waitForURL(/\/b\//)
+  await waitForSync(fran)
+  const roomId = new URL(fran.url()).pathname.split('/')[2]
+  const pia = await joinByLink(people, 'Pia', await shareLink(fran, 'participant'))
+
+  const jobs = frameOf(await storedBoard(server.url, roomId), 'jobs')
+  const inFrame = { x: jobs.x! + 700, y: jobs.y! + 300 }
+  // Pia puts a sticky on the frame (it sits on the page, over the locked frame).
+  await pia.evaluate((p) => {
+    window.editor.createShape({ id: 'shape:pia-sticky' as never, type: 'note', ...p })
+  }, inFrame)
+  await expect.poll(() => serverRecord(server.url, roomId, 'shape:pia-sticky')).toBeTruthy()
+
+  // Fran freezes the frame from the context menu, right-clicking on it.
+  for (const page of [fran, pia]) {
+    await page.evaluate(() => {
+      window.editor.zoomToFit()
+    })
+  }
+  const spot = await onScreen(fran, { x: jobs.x! + 1000, y: jobs.y! + 150 })
+  await fran.mouse.click(spot.x, spot.y, { button: 'right' })
+  if (process.env.FROZEN_SCREENSHOTS) {
+    await fran.screenshot({ path: 'test-results/frozen-menu.png' })
+  }
+  await fran.getByRole('menuitem', { name: 'Freeze frame' }).click()
+  await expect
+    .poll(async () => (await serverRecord(server.url, roomId, jobs.id)).meta?.switchback?.frozen)
+    .toBe(true)
+
+  // Everyone sees the badge, and the lock on Pia's sticky.
+  for (const page of [fran, pia]) {
+    await expect(page.getByTestId('frozen-badge')).toHaveAccessibleName(
+      /four framework jobs.*frozen/i,
+    )
+    await expect(
+      page.locator('[data-testid="frozen-note"][data-note="shape:pia-sticky"]'),
+    ).toHaveCount(1)
+  }
+
+  if (process.env.FROZEN_SCREENSHOTS) {
+    await pia.setViewportSize({ width: 1440, height: 900 })
+    await pia.evaluate(() => {
+      window.editor.zoomToFit()
+    })
+    await pia.screenshot({ path: 'test-results/frozen-participant.png' })
+    await pia.setViewportSize({ width: 390, height: 844 })
+    await pia.evaluate(() => {
+      const editor = window.editor
+      const sticky = editor.getShapePageBounds('shape:pia-sticky' as never)!
+      editor.setCamera({ x: 0, y: 0, z: 0.6 })
+      editor.centerOnPoint({ x: sticky.center.x + 80, y: sticky.center.y - 40 })
+    })
+    await pia.screenshot({ path: 'test-results/frozen-phone.png' })
+    await pia.setViewportSize({ width: 1280, height: 800 })
+    await pia.evaluate(() => {
+      window.editor.zoomToFit()
+    })
+  }
+
+  // Pia cannot move it (with the mouse or the editor), edit it, delete it, nor add one.
+  const stored = await serverRecord(server.url, roomId, 'shape:pia-sticky')
+  const sticky = await onScreen(pia, { x: inFrame.x + 100, y: inFrame.y + 100 })
+  await pia.mouse.move(sticky.x, sticky.y)
+  await pia.mouse.down()
+  await pia.mouse.move(sticky.x + 300, sticky.y + 200, { steps: 8 })
+  await pia.mouse.up()
+  await pia.evaluate(() => {
+    const editor = window.editor
+    editor.updateShape({ id: 'shape:pia-sticky' as never, type: 'note', x: -3000 })
+    editor.deleteShapes(['shape:pia-sticky' as never])
+    editor.createShape({ id: 'shape:pia-new' as never, type: 'note', x: 300, y: 300 })
+  })
+  await expect(pia.getByText(/This frame is frozen/)).toBeVisible()
+  expect(
+    await pia.evaluate(() => ({
+      sticky: window.editor.getShape('shape:pia-sticky' as never) !== undefined,
+      added: window.editor.getShape('shape:pia-new' as never) !== undefined,
+      editable: window.editor.canEditShape('shape:pia-sticky' as never),
+    })),
+  ).toEqual({ sticky: true, added: false, editable: false })
+  await pia.waitForTimeout(500)
+  expect(await serverRecord(server.url, roomId, 'shape:pia-sticky')).toEqual(stored)
+  expect(await serverRecord(server.url, roomId, 'shape:pia-new')).toBeUndefined()
+
+  // Fran can still move it.
+  await fran.evaluate((x) => {
+    window.editor.updateShape({ id: 'shape:pia-sticky' as never, type: 'note', x })
+  }, inFrame.x + 40)
+  await expect
+    .poll(async () => (await serverRecord(server.url, roomId, 'shape:pia-sticky')).x)
+    .toBe(inFrame.x + 40)
+
+  // Alt+Shift+L with the sticky selected unfreezes its frame; Pia edits again.
+  await fran.evaluate(() => {
+    window.editor.select('shape:pia-sticky' as never)
+  })
+  await fran.keyboard.press('Alt+Shift+L')
+  await expect(pia.getByTestId('frozen-badge')).toHaveCount(0)
+  await expect(pia.getByTestId('frozen-note')).toHaveCount(0)
+  await pia.evaluate(() => {
+    window.editor.updateShape({ id: 'shape:pia-sticky' as never, type: 'note', x: -3000 })
+  })
+  await expect
+    .poll(async () => (await serverRecord(server.url, roomId, 'shape:pia-sticky')).x)
+    .toBe(-3000)
+
+  // Once the workshop is on a step, the step bar freezes and unfreezes the step's frame (the
+  // first step's focus is a zone in the frame).
+  await fran.getByTestId('step-bar').getByRole('button', { name: /Start/ }).click()
+  const freezeStep = fran.getByTestId('freeze-step-frame')
+  await expect(freezeStep).toHaveAttribute('aria-pressed', 'false')
+  await freezeStep.click()
+  await expect(freezeStep).toHaveAttribute('aria-pressed', 'true')
+  await expect(pia.getByTestId('frozen-badge')).toBeVisible()
+  if (process.env.FROZEN_SCREENSHOTS) {
+    await fran.screenshot({ path: 'test-results/frozen-step-bar.png' })
+  }
+  await freezeStep.click()
+  await expect(pia.getByTestId('frozen-badge')).toHaveCount(0)
+})

@@ -1,0 +1,283 @@
+/**
+ * The private brainstorm against the real PartyKit server: through raw sockets, that a hidden
+ * sticky's bytes reach only its author's sockets, that nobody else can change it and that only
+ * the facilitator starts and reveals; in browsers, a facilitator and two participants who each
+ * see only their own stickies until the reveal; and a `kill -9` in the middle of it.
+ */
+import type { Page } from '@playwright/test'
+import { InstancePresenceRecordType } from '@tldraw/tlschema'
+import { facilitationPath } from '../../src/protocol'
+import { boardSocketPath, openRawSocket, type RawSocket } from '../support/raw-socket'
+import { note } from '../support/raw-records'
+import { createBoardAsFacilitator, joinByLink, shareLink, waitForSync } from './board-helpers'
+import { expect, test } from './fixtures'
+
+test.afterEach(async ({ server }) => server.ensureRunning())
+
+/** A person key, as each browser keeps one (43 base64url characters). */
+const personKey = (letter: string) => letter.repeat(43)
+
+const richText = (words: string) => ({
+  type: 'doc',
+  content: [{ type: 'paragraph', content: [{ type: 'text', text: words }] }],
+})
+
+/** A raw socket of `secret` for the person with `key`, past the handshake, and its token. */
+async function rawPerson(serverUrl: string, roomId: string, secret: string, key: string) {
+  const path = await boardSocketPath(
+    serverUrl,
+    roomId,
+    secret,
+    { u: `person-${key.slice(0, 8)}` },
+    key,
+  )
+  const socket = await openRawSocket(serverUrl, path)
+  await socket.handshake()
+  let token = ''
+  await expect
+    .poll(() => {
+      const welcome = socket.messages.find(
+        (m) => m.type === 'custom' && (m.data as { type: string }).type === 'welcome',
+      )
+      token = (welcome?.data as { token?: string } | undefined)?.token ?? ''
+      return token
+    })
+    .not.toBe('')
+  const act = (action: object) =>
+    fetch(`${serverUrl}${facilitationPath(roomId)}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify(action),
+    })
+  return { socket, act }
+}
+
+const customs = (socket: RawSocket, type: string) =>
+  socket.messages
+    .filter((m) => m.type === 'custom')
+    .map((m) => m.data as { type?: string; kind?: string; [k: string]: unknown })
+    .filter((d) => d.type === type || d.kind === type)
+
+const allBytes = (socket: RawSocket) => socket.raw.join('\n')
+
+async function secretsOf(page: Page, roomId: string) {
+  const facilitator = await page.evaluate(
+    (id) => (JSON.parse(localStorage.getItem('switchback:boards')!)[id] as { f: string }).f,
+    roomId,
+  )
+  const participant = new URL(await shareLink(page, 'participant')).hash.replace('#k=', '')
+  return { facilitator, participant }
+}
+
+test('a hidden sticky reaches only its author’s sockets, and only the facilitator reveals it', async ({
+  people,
+  server,
+}) => {
+  const fran = await people.join('Fran')
+  const roomId = await createBoardAsFacilitator(fran, server.url)
+  const secrets = await secretsOf(fran, roomId)
+  const f = await rawPerson(server.url, roomId, secrets.facilitator, personKey('F'))
+  const a1 = await rawPerson(server.url, roomId, secrets.participant, personKey('A'))
+  const a2 = await rawPerson(server.url, roomId, secrets.participant, personKey('A'))
+  const b = await rawPerson(server.url, roomId, secrets.participant, personKey('B'))
+  await a1.act({ type: 'name', name: 'Ana' })
+
+  // Only the facilitator starts and reveals.
+  const start = { type: 'private-start', scope: { kind: 'board' }, timerMs: null }
+  expect((await b.act(start)).status).toBe(403)
+  expect((await f.act(start)).status).toBe(200)
+  expect((await f.act(start)).status).toBe(409)
+  expect((await b.act({ type: 'private-reveal', anonymous: false })).status).toBe(403)
+
+  const id = 'shape:hiddenAna01'
+  const words = 'ultra-secret-idea-from-Ana'
+  a1.socket.send({
+    type: 'push',
+    clientClock: 1,
+    diff: {
+      [id]: ['put', { ...note(id), props: { ...note(id).props, richText: richText(words) } }],
+    },
+  })
+  expect(await a1.socket.next('push_result')).toMatchObject({ action: 'commit' })
+  // Ana's other socket gets it; Ben's and the facilitator's (sent to at the same moment, had
+  // the room broadcast it) get none of its bytes; the facilitator gets a count instead.
+  await expect.poll(() => allBytes(a2.socket)).toContain(words)
+  for (const other of [b, f]) {
+    expect(allBytes(other.socket)).not.toContain('hiddenAna01')
+    expect(allBytes(other.socket)).not.toContain(words)
+  }
+  await expect
+    .poll(() => JSON.stringify(customs(f.socket, 'state').at(-1)))
+    .toContain('{"name":"Ana","count":1}')
+
+  // Ana selects it: tldraw's presence tells everyone her selection, but not this id.
+  const presence = InstancePresenceRecordType.create({
+    id: InstancePresenceRecordType.createId('ana'),
+    currentPageId: 'page:page' as never,
+    userId: 'user:ana' as never,
+    userName: 'Ana',
+    color: '#1971c2',
+    lastActivityTimestamp: Date.now(),
+    selectedShapeIds: [id as never],
+  })
+  a1.socket.send({ type: 'push', clientClock: 2, presence: ['put', presence] })
+  await expect.poll(() => allBytes(b.socket)).toContain('"userName":"Ana"')
+
+  // Ben guesses the id: his edit, delete and overwrite are refused, and change nothing.
+  b.socket.send({ type: 'push', clientClock: 1, diff: { [id]: ['patch', { x: ['put', 999] }] } })
+  b.socket.send({ type: 'push', clientClock: 2, diff: { [id]: ['remove'] } })
+  b.socket.send({
+    type: 'push',
+    clientClock: 3,
+    diff: {
+      [id]: [
+        'put',
+        { ...note(id), props: { ...note(id).props, richText: richText('Ben was here') } },
+      ],
+    },
+  })
+  for (let i = 0; i < 3; i++) {
+    expect((await b.socket.next('push_result')).action).not.toBe('commit')
+  }
+  expect(customs(b.socket, 'private-brainstorm')[0]?.message).toMatch(/only its author/)
+
+  // Nothing of it reached Ben's or the facilitator's socket, nor the board's backup.
+  for (const other of [b, f]) {
+    expect(allBytes(other.socket)).not.toContain('hiddenAna01')
+    expect(allBytes(other.socket)).not.toContain(words)
+  }
+  expect(await (await fetch(`${server.url}/parties/board/${roomId}`)).text()).not.toContain(words)
+
+  // The reveal: everyone has it at once, as Ana wrote it, with her name.
+  expect((await f.act({ type: 'private-reveal', anonymous: false })).status).toBe(200)
+  for (const who of [b, f]) await expect.poll(() => allBytes(who.socket)).toContain(words)
+  const board = (await (await fetch(`${server.url}/parties/board/${roomId}`)).json()) as {
+    store: Record<string, { x: number; meta: { switchback?: { author?: string } } }>
+  }
+  expect(board.store[id]).toMatchObject({ x: 100, meta: { switchback: { author: 'Ana' } } })
+  expect(JSON.stringify(board.store)).not.toContain('Ben was here')
+  for (const who of [f, a1, a2, b]) who.socket.close()
+})
+
+/** Creates a sticky with this text the way a person does, through the editor. */
+async function addSticky(page: Page, words: string, x: number) {
+  await page.evaluate(
+    ({ x, richText }) => {
+      window.editor.createShape({ type: 'note', x, y: 200, props: { richText } })
+    },
+    { x, richText: richText(words) },
+  )
+}
+
+const stickyTexts = (page: Page) =>
+  page.evaluate(() =>
+    window.editor
+      .getCurrentPageShapes()
+      .filter((s) => s.type === 'note')
+      .map((s) => window.editor.getShapeUtil(s).getText(s) ?? '')
+      .sort(),
+  )
+
+async function brainstorm(
+  people: Parameters<Parameters<typeof test>[2]>[0]['people'],
+  url: string,
+) {
+  const fran = await people.join('Fran')
+  const roomId = await createBoardAsFacilitator(fran, url)
+  const link = await shareLink(fran, 'participant')
+  const ana = await joinByLink(people, 'Ana', link)
+  const ben = await joinByLink(people, 'Ben', link)
+  await fran.keyboard.press('Alt+Shift+I')
+  const dialog = fran.getByTestId('private-dialog')
+  await expect(dialog).toBeVisible()
+  await dialog.getByRole('button', { name: 'Start' }).click()
+  await expect(fran.getByTestId('private-bar')).toContainText('Private brainstorm')
+  for (const page of [ana, ben]) {
+    await expect(page.getByTestId('private-bar')).toContainText('visible only to you')
+  }
+  return { fran, ana, ben, roomId }
+}
+
+test('each participant sees only their own stickies until the facilitator reveals them', async ({
+  people,
+  server,
+}) => {
+  test.setTimeout(120_000)
+  const { fran, ana, ben } = await brainstorm(people, server.url)
+
+  await addSticky(ana, 'Ana one', 100)
+  await addSticky(ana, 'Ana two', 350)
+  await addSticky(ben, 'Ben one', 600)
+  await expect.poll(() => stickyTexts(ana)).toEqual(['Ana one', 'Ana two'])
+  await expect.poll(() => stickyTexts(ben)).toEqual(['Ben one'])
+  await expect(ana.getByTestId('hidden-badge')).toHaveCount(2)
+  await expect(fran.getByTestId('private-count')).toHaveText(['Ana: 2', 'Ben: 1'])
+  await expect(fran.getByTestId('private-total')).toHaveText('3 stickies hidden')
+  await expect(ana.getByTestId('private-mine')).toContainText('2 hidden')
+  expect(await stickyTexts(fran)).toEqual([])
+  expect(await stickyTexts(ben)).toEqual(['Ben one'])
+
+  // A reload keeps Ana's, still hers alone, still marked.
+  await ana.reload()
+  await waitForSync(ana)
+  await expect.poll(() => stickyTexts(ana)).toEqual(['Ana one', 'Ana two'])
+  await expect(ana.getByTestId('hidden-badge')).toHaveCount(2)
+  // She edits one; nobody else sees that either.
+  await ana.evaluate(() => {
+    const mine = window.editor.getCurrentPageShapes().find((s) => s.type === 'note')!
+    window.editor.updateShape({ id: mine.id, type: 'note', x: mine.x + 40 })
+  })
+
+  // Reveal anonymously: everyone has all three, nobody's name on them.
+  await fran.getByTestId('private-bar').getByRole('button', { name: 'Reveal anonymously' }).click()
+  const all = ['Ana one', 'Ana two', 'Ben one']
+  for (const page of [fran, ana, ben]) {
+    await expect.poll(() => stickyTexts(page)).toEqual(all)
+    await expect(page.getByTestId('private-bar')).toHaveCount(0)
+    await expect(page.getByTestId('hidden-badge')).toHaveCount(0)
+    await expect(page.getByTestId('note-author')).toHaveCount(0)
+  }
+  // Over: a new sticky is everyone's at once.
+  await addSticky(ben, 'Ben after', 900)
+  await expect.poll(() => stickyTexts(ana)).toContain('Ben after')
+})
+
+test('a reveal with names shows each sticky’s author', async ({ people, server }) => {
+  const { fran, ana, ben } = await brainstorm(people, server.url)
+  await addSticky(ana, 'Ana named', 100)
+  await expect(fran.getByTestId('private-count')).toHaveText(['Ana: 1'])
+  await fran.keyboard.press('Alt+Shift+I')
+  await fran
+    .getByTestId('private-dialog')
+    .getByRole('button', { name: 'Reveal', exact: true })
+    .click()
+  await expect.poll(() => stickyTexts(ben)).toEqual(['Ana named'])
+  await expect(ben.getByTestId('note-author')).toHaveText('Ana')
+})
+
+test('kill -9 mid-brainstorm: the hidden stickies and the mode come back, still hidden', async ({
+  people,
+  server,
+}) => {
+  test.setTimeout(120_000)
+  const { fran, ana, ben, roomId } = await brainstorm(people, server.url)
+  await addSticky(ana, 'Ana survives', 100)
+  // The count reaches the facilitator only once the sticky is on disk.
+  await expect(fran.getByTestId('private-count')).toHaveText(['Ana: 1'])
+  await server.crash()
+  await server.restart()
+  for (const page of [fran, ana, ben]) {
+    await expect(page.getByTestId('connection')).toHaveText(/Saved/, { timeout: 30_000 })
+  }
+  await expect(fran.getByTestId('private-count')).toHaveText(['Ana: 1'])
+  await expect(ben.getByTestId('private-bar')).toContainText('visible only to you')
+  await ana.reload()
+  await waitForSync(ana)
+  await expect.poll(() => stickyTexts(ana)).toEqual(['Ana survives'])
+  const late = await people.join('Lou')
+  await late.goto(`${server.url}/b/${roomId}`)
+  await waitForSync(late)
+  expect(await stickyTexts(late)).toEqual([])
+  expect(await stickyTexts(ben)).toEqual([])
+  expect(await stickyTexts(fran)).toEqual([])
+})

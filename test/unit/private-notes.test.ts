@@ -1,0 +1,361 @@
+/**
+ * The private brainstorm on the server: a participant's new stickies are taken out of their
+ * pushes before tldraw's room sees them, kept for their author alone (other sockets receive
+ * none of their bytes), refused to anyone else, durable before acknowledged, and put on the
+ * board for everyone by the facilitator's reveal.
+ */
+import { describe, expect, it } from 'vitest'
+import { boardPath } from '../../src/protocol'
+import { BoardRoom } from '../../src/server/board-room'
+import { initialBoard } from '../../src/server/initial-board'
+import { PrivateNotes } from '../../src/server/private-notes'
+import { mintBoardAuth, mintSecret } from '../../src/server/roles'
+import { note } from '../support/raw-records'
+import { pushNewShape } from '../support/raw-socket'
+import { MemoryStorage } from './memory-storage'
+import { FakeConnection, connectFrame, roomTicket, type Message } from './room-fixtures'
+import { origin, roomId } from './snapshot-fixtures'
+
+/** Memory storage whose writes can be held back, as a slow disk would. */
+class SlowStorage extends MemoryStorage {
+  private held: Promise<void> | null = null
+  private releaseHeld = () => {}
+  hold() {
+    this.held = new Promise((resolve) => (this.releaseHeld = resolve))
+  }
+  release() {
+    this.held = null
+    this.releaseHeld()
+  }
+  override async put<T>(entries: Record<string, T>) {
+    await this.held
+    return super.put(entries)
+  }
+}
+
+async function until(condition: () => unknown, what: string, ms = 5_000) {
+  const deadline = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+const text = (words: string) => ({
+  type: 'doc',
+  content: [{ type: 'paragraph', content: [{ type: 'text', text: words }] }],
+})
+const sticky = (id: string, words: string, parentId = 'page:page') => ({
+  ...note(id, 100, 100, parentId),
+  props: { ...note(id).props, richText: text(words), textLastEditedBy: 'user:ana-device' },
+})
+const push = (clientClock: number, diff: Record<string, unknown[]>) =>
+  JSON.stringify({ type: 'push', clientClock, diff })
+const customOf = (conn: FakeConnection, type: string) =>
+  conn
+    .of('custom')
+    .map((m) => m.data as Message)
+    .filter((d) => d.type === type || d.kind === type)
+
+async function board(storage = new SlowStorage()) {
+  const connections: FakeConnection[] = []
+  const env = {
+    roomId,
+    storage,
+    connections: () => connections.filter((c) => c.readyState === 1),
+    exclusive: <T>(task: () => Promise<T>) => task(),
+  }
+  const { auth, facilitatorSecret, participantKey } = await mintBoardAuth()
+  await new BoardRoom(env).create(initialBoard('Brainstorm', undefined, 'inst0001'), auth)
+  let room = new BoardRoom(env)
+  await room.start()
+  let count = 0
+  const join = async (secret: string, personKey: string | undefined) => {
+    const conn = new FakeConnection(`conn-${++count}`)
+    connections.push(conn)
+    const url = new URL(`${origin}${boardPath(roomId)}`)
+    url.searchParams.set('t', await roomTicket(room, secret, personKey))
+    await room.connect(conn, url)
+    room.message(connectFrame, conn)
+    await until(() => customOf(conn, 'welcome').length > 0, 'the welcome')
+    const token = customOf(conn, 'welcome')[0].token as string
+    const act = (action: object) => room.facilitate(token, action)
+    const send = async (frame: string) => {
+      room.message(frame, conn)
+      await room.settled()
+    }
+    const lastView = () => customOf(conn, 'state').at(-1)?.view as Record<string, unknown>
+    return { conn, act, send, lastView }
+  }
+  const restart = async () => {
+    for (const c of connections) room.disconnect(c)
+    connections.length = 0
+    room = new BoardRoom(env)
+    await room.start()
+    return room
+  }
+  return {
+    storage,
+    room: () => room,
+    join,
+    restart,
+    facilitatorSecret,
+    participantKey,
+    ana: mintSecret(),
+    ben: mintSecret(),
+    fran: mintSecret(),
+  }
+}
+
+/** Everything a socket received, as the bytes it would have read. */
+const bytesOf = (conn: FakeConnection) => JSON.stringify(conn.received)
+
+describe('private brainstorm: the server', () => {
+  it('keeps a participant’s new sticky out of the room: only its author’s sockets get it', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    const ana = await b.join(b.participantKey, b.ana)
+    const ana2 = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    expect(
+      await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null }),
+    ).toEqual({ ok: true })
+
+    await ana.send(push(1, { 'shape:ana1': ['put', sticky('shape:ana1', 'secret idea')] }))
+    await until(() => ana.conn.of('push_result').length > 0, 'the push result')
+    // The room was given the push without a diff, so it answers commit: the client keeps it.
+    expect(ana.conn.of('push_result')[0]).toMatchObject({ clientClock: 1, action: 'commit' })
+    expect(b.room().backup()?.store).not.toHaveProperty('shape:ana1')
+    await until(() => customOf(ana2.conn, 'private-notes').length > 0, 'the second socket')
+    expect(customOf(ana2.conn, 'private-notes').at(-1)).toMatchObject({
+      reset: false,
+      puts: [{ id: 'shape:ana1' }],
+    })
+    for (const other of [ben, fran]) {
+      expect(bytesOf(other.conn)).not.toContain('shape:ana1')
+      expect(bytesOf(other.conn)).not.toContain('secret idea')
+    }
+    // Counts: the facilitator sees Ana's (once she has a name), Ana her own, Ben none.
+    await ana.act({ type: 'name', name: 'Ana' })
+    await ana.send(push(2, { 'shape:ana2': ['put', sticky('shape:ana2', 'another')] }))
+    expect(fran.lastView().private).toMatchObject({ mine: 0, counts: [{ name: 'Ana', count: 2 }] })
+    expect(ana.lastView().private).toMatchObject({ mine: 2, counts: null })
+    expect(ben.lastView().private).toMatchObject({ mine: 0, counts: null })
+  })
+
+  it('lets the author edit, move and delete a hidden sticky; the room never sees it', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    const ana = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    await ana.send(push(1, { 'shape:a': ['put', sticky('shape:a', 'first')] }))
+    // One push: a move of the hidden sticky and a new rectangle, which the room commits.
+    await ana.send(
+      push(2, {
+        'shape:a': ['patch', { x: ['put', 640] }],
+        'shape:pub': ['put', (pushNewShape('shape:pub').diff['shape:pub'] as unknown[])[1]],
+      }),
+    )
+    await until(() => ana.conn.of('push_result').length === 2, 'both results')
+    expect(ana.conn.of('push_result').map((m) => m.action)).toEqual(['commit', 'commit'])
+    expect(b.room().privateNotes.notesOf(await hashOf(b.ana))[0]).toMatchObject({ x: 640 })
+    // Ben sees the public note, not the hidden one.
+    await until(() => bytesOf(ben.conn).includes('shape:pub'), 'the public note')
+    expect(bytesOf(ben.conn)).not.toContain('shape:a"')
+    await ana.send(push(3, { 'shape:a': ['remove'] }))
+    expect(b.room().privateNotes.isHidden('shape:a')).toBe(false)
+    expect([...b.storage.data.keys()].filter((k) => k.startsWith('hidden:'))).toEqual([])
+  })
+
+  it('refuses an edit or delete of someone else’s hidden sticky, and changes nothing', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    const ana = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    await ana.send(push(1, { 'shape:a': ['put', sticky('shape:a', 'ana-only-words')] }))
+    const stored = JSON.stringify([...b.storage.data])
+
+    await ben.send(push(1, { 'shape:a': ['patch', { x: ['put', 9] }] }))
+    await ben.send(push(2, { 'shape:a': ['remove'] }))
+    await ben.send(push(3, { 'shape:a': ['put', sticky('shape:a', 'overwritten')] }))
+    await fran.send(push(1, { 'shape:a': ['remove'] }))
+    await until(() => ben.conn.of('push_result').length === 3, 'Ben’s results')
+    // Not committed: Ben's client rolls each back; he is told why.
+    expect(ben.conn.of('push_result').map((m) => m.action)).not.toContain('commit')
+    expect(fran.conn.of('push_result')[0].action).not.toBe('commit')
+    expect(customOf(ben.conn, 'private-brainstorm')[0].message).toMatch(/only its author/)
+    expect(JSON.stringify([...b.storage.data])).toBe(stored)
+    expect(b.room().backup()?.store).not.toHaveProperty('shape:a')
+    expect(bytesOf(ben.conn)).not.toContain('ana-only-words')
+  })
+
+  it('acknowledges a hidden sticky only once it is on storage, and keeps it across a restart', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    const ana = await b.join(b.participantKey, b.ana)
+    b.storage.hold()
+    b.room().message(push(1, { 'shape:a': ['put', sticky('shape:a', 'kept')] }), ana.conn)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(ana.conn.of('push_result')).toEqual([])
+    b.storage.release()
+    await b.room().settled()
+    await until(() => ana.conn.of('push_result').length > 0, 'the result')
+
+    await b.restart()
+    const back = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    // The author's socket gets all its hidden stickies on connecting; nobody else does.
+    expect(customOf(back.conn, 'private-notes')[0]).toMatchObject({
+      reset: true,
+      puts: [{ id: 'shape:a' }],
+    })
+    expect(back.lastView().private).toMatchObject({ mine: 1, scope: { kind: 'board' } })
+    expect(bytesOf(ben.conn)).not.toContain('shape:a')
+  })
+
+  it('hides only in the frame’s scope, and caps each person', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    const frame = {
+      ...note('shape:frame'),
+      type: 'frame',
+      props: { w: 800, h: 600, name: 'Ideas', color: 'black' },
+    }
+    await fran.send(push(1, { 'shape:frame': ['put', frame] }))
+    expect(
+      await fran.act({
+        type: 'private-start',
+        scope: { kind: 'frame', frameId: 'shape:nope', label: 'Nope' },
+        timerMs: null,
+      }),
+    ).toMatchObject({ ok: false, status: 409 })
+    const start = {
+      type: 'private-start',
+      scope: { kind: 'frame', frameId: 'shape:frame', label: 'Ideas' },
+      timerMs: 300_000,
+    }
+    expect(await fran.act(start)).toEqual({ ok: true })
+    expect(await fran.act(start)).toMatchObject({ ok: false, status: 409 })
+    expect(fran.lastView().timer).toMatchObject({ status: 'running', durationMs: 300_000 })
+    const ana = await b.join(b.participantKey, b.ana)
+    await ana.send(push(1, { 'shape:in': ['put', sticky('shape:in', 'in', 'shape:frame')] }))
+    await ana.send(push(2, { 'shape:out': ['put', sticky('shape:out', 'out')] }))
+    expect(b.room().privateNotes.isHidden('shape:in')).toBe(true)
+    expect(b.room().backup()?.store).toHaveProperty('shape:out')
+  })
+
+  it('lets only the facilitator start or reveal', async () => {
+    const b = await board()
+    const ana = await b.join(b.participantKey, b.ana)
+    expect(
+      await ana.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null }),
+    ).toMatchObject({ ok: false, status: 403 })
+    expect(await ana.act({ type: 'private-reveal', anonymous: false })).toMatchObject({
+      ok: false,
+      status: 403,
+    })
+    expect(b.room().privateNotes.active).toBeNull()
+  })
+
+  it('reveals every hidden sticky at once, with its author’s name or anonymously', async () => {
+    for (const anonymous of [false, true]) {
+      const b = await board()
+      const fran = await b.join(b.facilitatorSecret, b.fran)
+      const ana = await b.join(b.participantKey, b.ana)
+      const ben = await b.join(b.participantKey, b.ben)
+      await ana.act({ type: 'name', name: 'Ana' })
+      await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+      await ana.send(push(1, { 'shape:a': ['put', sticky('shape:a', 'from Ana')] }))
+      // Its frame will be gone by the reveal: it goes to the page.
+      const frame = {
+        ...note('shape:f'),
+        type: 'frame',
+        props: { w: 500, h: 500, name: 'F', color: 'black' },
+      }
+      await fran.send(push(1, { 'shape:f': ['put', frame] }))
+      await ana.send(push(2, { 'shape:b': ['put', sticky('shape:b', 'in a frame', 'shape:f')] }))
+      await fran.send(push(2, { 'shape:f': ['remove'] }))
+
+      expect(await fran.act({ type: 'private-reveal', anonymous })).toEqual({ ok: true })
+      const store = b.room().backup()?.store as Record<
+        string,
+        { meta: object; parentId: string; props: { textLastEditedBy: unknown } }
+      >
+      expect(store['shape:a']).toBeDefined()
+      expect(store['shape:b'].parentId).toBe('page:page')
+      if (anonymous) {
+        expect(JSON.stringify(store['shape:a'].meta)).not.toContain('Ana')
+        expect(store['shape:a'].props.textLastEditedBy).toBeNull()
+      } else {
+        expect(store['shape:a'].meta).toMatchObject({ switchback: { author: 'Ana' } })
+      }
+      expect(
+        [...b.storage.data.keys()].filter((k) => k.startsWith('hidden:') || k === 'private-mode'),
+      ).toEqual([])
+      await until(() => bytesOf(ben.conn).includes('from Ana'), 'the reveal on Ben’s socket')
+      expect(fran.lastView().private).toBeNull()
+      // Over: a new sticky is public again.
+      await ana.send(push(3, { 'shape:c': ['put', sticky('shape:c', 'after')] }))
+      expect(b.room().backup()?.store).toHaveProperty('shape:c')
+    }
+  })
+})
+
+describe('private brainstorm: splitting a push', () => {
+  const page = { id: 'page:page', typeName: 'page' }
+  const board = {
+    get: (id: string) => (id === 'page:page' ? (page as never) : undefined),
+    frozenShapeIds: () => [],
+  }
+  const ana = { role: 'participant' as const, author: 'a'.repeat(64), name: 'Ana' }
+  const ben = { role: 'participant' as const, author: 'b'.repeat(64), name: 'Ben' }
+  const message = (diff: object) => ({ type: 'push', clientClock: 1, diff })
+
+  it('gives the room no diff when nothing is left, so that it answers commit', async () => {
+    const notes = new PrivateNotes(new MemoryStorage())
+    expect(
+      notes.split(message({ 'shape:a': ['put', sticky('shape:a', 'x')] }), ana, board),
+    ).toBeNull()
+    await notes.start({ kind: 'board' }, 1)
+    const split = notes.split(message({ 'shape:a': ['put', sticky('shape:a', 'x')] }), ana, board)
+    expect(split?.message).toEqual({ type: 'push', clientClock: 1 })
+    expect(split?.message).not.toHaveProperty('diff')
+    expect(split?.countsChanged).toBe(true)
+  })
+
+  it('leaves the facilitator’s, a keyless session’s and other records’ ops to the room', async () => {
+    const notes = new PrivateNotes(new MemoryStorage())
+    await notes.start({ kind: 'board' }, 1)
+    const put = message({ 'shape:a': ['put', sticky('shape:a', 'x')] })
+    expect(notes.split(put, { ...ana, role: 'facilitator' }, board)).toBeNull()
+    expect(notes.split(put, { ...ana, author: null }, board)).toBeNull()
+    const rect = { ...note('shape:r'), type: 'geo' }
+    expect(notes.split(message({ 'shape:r': ['put', rect] }), ana, board)).toBeNull()
+  })
+
+  it('turns a refused op into a no-op remove for the room, and caps each person', async () => {
+    const notes = new PrivateNotes(new MemoryStorage())
+    await notes.start({ kind: 'board' }, 1)
+    notes.split(message({ 'shape:a': ['put', sticky('shape:a', 'x')] }), ana, board)
+    const split = notes.split(message({ 'shape:a': ['patch', { x: ['put', 5] }] }), ben, board)
+    expect(split?.message).toEqual(message({ 'shape:a': ['remove'] }))
+    expect(split?.refusals[0]).toMatch(/only its author/)
+    expect(notes.notesOf(ana.author)[0].x).toBe(100)
+    // A sticky that is not a valid note record is refused, not stored.
+    const bad = notes.split(message({ 'shape:a': ['patch', { type: ['put', 'geo'] }] }), ana, board)
+    expect(bad?.refusals).toHaveLength(1)
+    const diff: Record<string, unknown[]> = {}
+    for (let i = 0; i < 205; i++) diff[`shape:n${i}`] = ['put', sticky(`shape:n${i}`, 'x')]
+    const many = notes.split(message(diff), ana, board)
+    expect(notes.notesOf(ana.author)).toHaveLength(200)
+    expect(many?.refusals[0]).toMatch(/200 hidden stickies/)
+  })
+})
+
+async function hashOf(key: string) {
+  const { hashSecret } = await import('../../src/server/roles')
+  return hashSecret(key)
+}

@@ -19,6 +19,12 @@
  * its presence is throttled (presence-throttle.ts), unfinished chunked messages are capped for
  * the room, and a push that would make the board too big is refused (board-size.ts). Every
  * per-socket piece is dropped when its socket closes.
+ *
+ * Features that live beside the sync room get a narrow way in rather than code here: the
+ * workshop (facilitation.ts: steps, timer, votes) sends through the room, and the private
+ * brainstorm (private-brainstorm-room.ts) sees each editor's push before the room does and
+ * writes through the AckGate. A write refused in a frozen frame is told to its writer
+ * (frozen-notices.ts).
  */
 import { TLSocketRoom, TLSyncErrorCloseEventReason, type RoomSnapshot } from '@tldraw/sync-core'
 import { createTLSchema, type TLRecord, type TLStoreSnapshot } from '@tldraw/tlschema'
@@ -26,7 +32,6 @@ import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
   FRAME_TOO_BIG_CLOSE_CODE,
-  FROZEN_NOTICE,
   LIMITS,
   ROOM_LIMITS,
   SOCKET_TICKET_PARAM,
@@ -45,10 +50,11 @@ import { BoardStorage } from './board-storage'
 import { ConnectionCounter, type ConnectionLimits } from './connection-limits'
 import { Facilitation, type ActResult } from './facilitation'
 import { FrameGuard, UnfinishedPool } from './frame-guard'
+import { FrozenNotices } from './frozen-notices'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
 import { PresenceThrottle, type ClientMessage } from './presence-throttle'
-import { PrivateNotes } from './private-notes'
+import { PrivateBrainstormRoom } from './private-brainstorm-room'
 import { RefusalLog } from './refusal-log'
 import { RoleRoster } from './role-roster'
 import { PERMISSIONS, recordRules, type BoardAuth, type SessionMeta } from './roles'
@@ -56,7 +62,6 @@ import { RoomStorage } from './room-storage'
 import { SnapshotStore, type SnapshotEntry } from './snapshot-store'
 import { SocketBudget } from './socket-budget'
 import { SocketTickets, type TicketGrant } from './socket-tickets'
-import type { PrivateScope } from '../protocol/facilitation'
 
 const AUTH_KEY = 'auth'
 const schema = createTLSchema()
@@ -99,8 +104,6 @@ interface Session {
   readonly guard: FrameGuard
   readonly budget: SocketBudget<Frame>
   readonly throttle: PresenceThrottle
-  /** When this socket was last told that a frozen frame refused its write (one a second). */
-  frozenNoticeAt: number
 }
 
 /** Why a socket is turned away: fatal ones stop tldraw's client from retrying. */
@@ -112,11 +115,11 @@ export class BoardRoom implements BoardHost {
   readonly tickets = new SocketTickets()
   /** The workshop's state (step, timer, follow, ready check) beside the sync room. */
   readonly facilitation: Facilitation
-  /** The private brainstorm's hidden stickies, kept out of the room's document (private-notes.ts). */
-  readonly privateNotes: PrivateNotes
+  /** The private brainstorm: hidden stickies kept out of the room's document, and its glue. */
+  readonly brainstorm: PrivateBrainstormRoom
   private boardAuth: BoardAuth | null = null
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
-  /** The room's storage, read synchronously by the private brainstorm's rules. */
+  /** The room's storage, read synchronously by the record rules and the private brainstorm. */
   private roomStorage: RoomStorage | null = null
   /** Who is who, told to every client (the role badges in the people list). */
   private roster = new RoleRoster()
@@ -136,6 +139,9 @@ export class BoardRoom implements BoardHost {
   private readonly counter: ConnectionCounter
   private readonly unfinished = new UnfinishedPool()
   private readonly size: BoardSize
+  private readonly frozenNotices = new FrozenNotices((sessionId, notice) =>
+    this.room?.sendCustomMessage(sessionId, notice),
+  )
 
   constructor(private readonly env: RoomEnvironment) {
     this.counter = new ConnectionCounter(env.connectionLimits)
@@ -145,7 +151,16 @@ export class BoardRoom implements BoardHost {
     this.people = new People(env.storage)
     this.gate = new AckGate((error) => this.recoverFromFailedWrite(error))
     this.log = new RefusalLog(`[board ${env.roomId}]`)
-    this.privateNotes = new PrivateNotes(env.storage)
+    this.brainstorm = new PrivateBrainstormRoom(env.storage, {
+      gate: this.gate,
+      log: this.log,
+      current: () =>
+        this.room && this.roomStorage ? { room: this.room, storage: this.roomStorage } : null,
+      sessionsOf: (author) => this.sessionsOf(author),
+      save: () => this.saveChanges(),
+      ensureOpen: () => this.ensureOpen(),
+      countsChanged: () => this.facilitation.refresh(),
+    })
     this.facilitation = new Facilitation({
       storage: env.storage,
       now: () => Date.now(),
@@ -153,11 +168,7 @@ export class BoardRoom implements BoardHost {
       // Through the room, so the message follows what the room sent before it (and the gate).
       send: (sessionId, message) => this.room?.sendCustomMessage(sessionId, message),
       record: (id) => this.roomStorage?.get(id),
-      brainstorm: {
-        view: (who) => this.privateNotes.view(who),
-        start: (scope) => this.startPrivate(scope),
-        reveal: (anonymous) => this.revealPrivate(anonymous),
-      },
+      brainstorm: this.brainstorm,
     })
   }
 
@@ -310,16 +321,7 @@ export class BoardRoom implements BoardHost {
           // tldraw client must receive first), the socket is on the roster and in the workshop.
           if (this.roster.maybeJoined(room, conn.id)) {
             this.facilitation.join(conn.id, { role, personId, author })
-            // After the room's hydration: a wiped client store gets its hidden stickies back.
-            if (author && this.privateNotes.active) {
-              const puts = this.privateNotes.notesOf(author)
-              room.sendCustomMessage(conn.id, {
-                type: 'private-notes',
-                reset: true,
-                puts,
-                deletes: [],
-              })
-            }
+            this.brainstorm.joined(conn.id, author)
           }
         },
         () => this.saveChanges(),
@@ -342,9 +344,8 @@ export class BoardRoom implements BoardHost {
       ),
       // Selecting one's hidden sticky must not tell everyone its id through presence.
       throttle: new PresenceThrottle(viewer, forward, ROOM_LIMITS, undefined, (record) =>
-        this.privateNotes.withoutHiddenSelection(record),
+        this.brainstorm.withoutHiddenSelection(record),
       ),
-      frozenNoticeAt: 0,
     }
   }
 
@@ -354,6 +355,7 @@ export class BoardRoom implements BoardHost {
     session.budget.dispose()
     session.throttle.dispose()
     this.counter.leave(id)
+    this.frozenNotices.leave(id)
     this.facilitation.leave(id)
   }
 
@@ -378,7 +380,12 @@ export class BoardRoom implements BoardHost {
         let { data, json } = verdict
         let echo: (() => void) | null = null
         if (PERMISSIONS[session.role].canEdit) {
-          const split = this.splitPrivate(data, sender.id, session)
+          const pusher = {
+            role: session.role,
+            author: session.author,
+            name: this.facilitation.nameOf(sender.id),
+          }
+          const split = this.brainstorm.split(data, sender.id, pusher)
           if (split) ({ data, json, echo } = split)
           const refused = this.refuseIfTooBig(data, sender.id)
           if (refused) ({ data, json } = { data: refused, json: JSON.stringify(refused) })
@@ -389,124 +396,9 @@ export class BoardRoom implements BoardHost {
     }
   }
 
-  /**
-   * Takes a push's private ops out before the room sees it (private-notes.ts): the author's
-   * own are stored (the room's answer waits for that write), someone else's are refused with
-   * a notice. The author's other sockets are sent the change. When an op was refused, the
-   * room will not answer `commit`, and the writer's client rolls back the whole push: `echo`
-   * then sends the writer its own applied changes again, after the room's answer.
-   */
-  private splitPrivate(
-    message: ClientMessage,
-    sessionId: string,
-    session: Session,
-  ): { data: ClientMessage; json: string; echo: (() => void) | null } | null {
-    const room = this.room
-    const board = this.roomStorage
-    if (!room || !board) return null
-    const pusher = {
-      role: session.role,
-      author: session.author,
-      name: this.facilitation.nameOf(sessionId),
-    }
-    const split = this.privateNotes.split(message, pusher, board)
-    if (!split) return null
-    const { write, change, refusals } = split
-    // Whatever the room sends after this (the push's answer included) waits for the write.
-    if (write)
-      this.gate.process(
-        () => {},
-        () => write,
-      )
-    if (refusals.length > 0) {
-      this.log.warn(`refused ${refusals.length} private op(s) from ${sessionId}: ${refusals[0]}`)
-      const notice: BoardNotice = { kind: 'private-brainstorm', message: refusals[0] }
-      room.sendCustomMessage(sessionId, notice)
-    }
-    let echo: (() => void) | null = null
-    if (change) {
-      const message = {
-        type: 'private-notes' as const,
-        reset: false,
-        puts: change.puts,
-        deletes: change.deletes,
-      }
-      for (const [id, other] of this.sessions) {
-        if (id !== sessionId && other.author === change.author) room.sendCustomMessage(id, message)
-      }
-      if (refusals.length > 0) echo = () => room.sendCustomMessage(sessionId, message)
-    }
-    if (split.countsChanged) this.facilitation.refresh()
-    return { data: split.message, json: JSON.stringify(split.message), echo }
-  }
-
-  /** Private mode on, for the board or one frame on it (the facilitator's action). */
-  private async startPrivate(scope: PrivateScope): Promise<ActResult> {
-    if (this.privateNotes.active) {
-      return { ok: false, status: 409, error: 'A private brainstorm is already running.' }
-    }
-    if (scope.kind === 'frame') {
-      const frame = this.roomStorage?.get(scope.frameId)
-      if (frame?.typeName !== 'shape' || frame.type !== 'frame') {
-        return { ok: false, status: 409, error: 'That frame is not on the board.' }
-      }
-    }
-    try {
-      await this.privateNotes.start(scope, Date.now())
-      return { ok: true }
-    } catch (error) {
-      console.error('starting a private brainstorm failed', error)
-      return { ok: false, status: 500, error: 'The private brainstorm could not be started.' }
-    }
-  }
-
-  /**
-   * Puts every hidden sticky on the board at once and ends private mode, answered once both
-   * are durable. Like a restore, it is one storage transaction on the room's storage (the room
-   * sends everyone the diff) through the AckGate; the board's write lands before the hidden
-   * stickies are deleted, so a crash between leaves them on the board and still stored, and
-   * the next load forgets the stored ones (`dropPublished`).
-   */
-  private async revealPrivate(anonymous: boolean): Promise<ActResult> {
-    const room = this.room
-    const storage = this.roomStorage
-    if (!room || !storage) return { ok: false, status: 503, error: 'The board is reloading.' }
-    if (!this.privateNotes.active) {
-      return { ok: false, status: 409, error: 'No private brainstorm is running.' }
-    }
-    const step: { error?: unknown; write?: Promise<void> } = {}
-    this.gate.process(
-      () => {
-        try {
-          const page = firstPage(storage)
-          const notes = this.privateNotes.revealed(anonymous, storage, page)
-          if (notes.length > 0) {
-            storage.transaction((txn) => {
-              for (const note of notes) txn.set(note.id, note)
-            })
-          }
-        } catch (error) {
-          step.error = error
-        }
-      },
-      () => {
-        if (step.error) return null
-        const save = this.saveChanges()
-        const clear = () => this.privateNotes.clear()
-        step.write = save ? save.then(clear) : clear()
-        return step.write
-      },
-    )
-    try {
-      if (step.error) throw step.error
-      await step.write
-      return { ok: true }
-    } catch (error) {
-      console.error('revealing the private brainstorm failed', error)
-      await this.gate.settled()
-      await this.ensureOpen()
-      return { ok: false, status: 500, error: 'The stickies could not be revealed; try again.' }
-    }
+  /** The sessions admitted with this author key. */
+  private *sessionsOf(author: string): Iterable<string> {
+    for (const [id, session] of this.sessions) if (session.author === author) yield id
   }
 
   /**
@@ -521,19 +413,6 @@ export class BoardRoom implements BoardHost {
     const notice: BoardNotice = { kind: 'board-limit', message: problem }
     this.room?.sendCustomMessage(sessionId, notice)
     return { ...message, diff: {} }
-  }
-
-  /**
-   * A write into a frozen frame was refused (the room answers the push with "discard"): the
-   * writer hears why, once a second at most (a drag refused sends many pushes).
-   */
-  private tellFrozen(sessionId: string) {
-    const session = this.sessions.get(sessionId)
-    const now = Date.now()
-    if (!session || now - session.frozenNoticeAt < 1000) return
-    session.frozenNoticeAt = now
-    const notice: BoardNotice = { kind: 'frozen', message: FROZEN_NOTICE }
-    this.room?.sendCustomMessage(sessionId, notice)
   }
 
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
@@ -647,9 +526,9 @@ export class BoardRoom implements BoardHost {
           this.loaded = true
           if (this.boardAuth) {
             await this.facilitation.load()
-            await this.privateNotes.load()
+            await this.brainstorm.load()
             await this.openRoom(await this.boardStorage.load())
-            if (this.roomStorage) await this.privateNotes.dropPublished(this.roomStorage)
+            await this.brainstorm.opened()
           }
           return true
         } catch (error) {
@@ -678,7 +557,9 @@ export class BoardRoom implements BoardHost {
       storage,
       // Default-deny: every record type has a rule, which reads the board as it stands.
       authorizeRecord: recordRules(storage, {
-        frozenRefused: (sessionId) => this.tellFrozen(sessionId),
+        frozenRefused: (sessionId) => {
+          if (this.sessions.has(sessionId)) this.frozenNotices.refused(sessionId)
+        },
       }),
       log: this.log,
       onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
@@ -755,16 +636,6 @@ export class BoardRoom implements BoardHost {
     const ticket = socketTicketSchema.safeParse(query.get(SOCKET_TICKET_PARAM))
     return (ticket.success && this.tickets.redeem(ticket.data)) || forbidden
   }
-}
-
-/** The board's first page: where a revealed sticky whose frame is gone goes. */
-function firstPage(storage: RoomStorage): string {
-  const pages = storage
-    .getSnapshot()
-    .documents.map((d) => d.state as TLRecord)
-    .filter((r) => r.typeName === 'page')
-    .sort((a, b) => (a.index < b.index ? -1 : 1))
-  return pages[0]?.id ?? 'page:page'
 }
 
 /** A frame's size as the budgets count it (UTF-16 units for text, as the frame guard does). */

@@ -57,7 +57,7 @@ const stickyTexts = (page: Page) =>
       .sort(),
   )
 
-const stickyId = (page: Page, text: string) =>
+const stickyId = (page: Page, text: string): Promise<string> =>
   page.evaluate((wanted) => {
     const editor = window.editor
     return editor

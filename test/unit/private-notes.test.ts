@@ -159,12 +159,12 @@ describe('private brainstorm: the server', () => {
     )
     await until(() => ana.conn.of('push_result').length === 2, 'both results')
     expect(ana.conn.of('push_result').map((m) => m.action)).toEqual(['commit', 'commit'])
-    expect(b.room().privateNotes.notesOf(await hashOf(b.ana))[0]).toMatchObject({ x: 640 })
+    expect(b.room().brainstorm.notes.notesOf(await hashOf(b.ana))[0]).toMatchObject({ x: 640 })
     // Ben sees the public note, not the hidden one.
     await until(() => bytesOf(ben.conn).includes('shape:pub'), 'the public note')
     expect(bytesOf(ben.conn)).not.toContain('shape:a"')
     await ana.send(push(3, { 'shape:a': ['remove'] }))
-    expect(b.room().privateNotes.isHidden('shape:a')).toBe(false)
+    expect(b.room().brainstorm.notes.isHidden('shape:a')).toBe(false)
     expect([...b.storage.data.keys()].filter((k) => k.startsWith('hidden:'))).toEqual([])
   })
 
@@ -243,7 +243,7 @@ describe('private brainstorm: the server', () => {
     const ana = await b.join(b.participantKey, b.ana)
     await ana.send(push(1, { 'shape:in': ['put', sticky('shape:in', 'in', 'shape:frame')] }))
     await ana.send(push(2, { 'shape:out': ['put', sticky('shape:out', 'out')] }))
-    expect(b.room().privateNotes.isHidden('shape:in')).toBe(true)
+    expect(b.room().brainstorm.notes.isHidden('shape:in')).toBe(true)
     expect(b.room().backup()?.store).toHaveProperty('shape:out')
   })
 
@@ -257,7 +257,7 @@ describe('private brainstorm: the server', () => {
       ok: false,
       status: 403,
     })
-    expect(b.room().privateNotes.active).toBeNull()
+    expect(b.room().brainstorm.notes.active).toBeNull()
   })
 
   it('reveals every hidden sticky at once, with its author’s name or anonymously', async () => {

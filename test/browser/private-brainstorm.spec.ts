@@ -6,9 +6,9 @@
  */
 import type { Page } from '@playwright/test'
 import { InstancePresenceRecordType } from '@tldraw/tlschema'
-import { facilitationPath } from '../../src/protocol'
-import { boardSocketPath, openRawSocket, type RawSocket } from '../support/raw-socket'
+import type { RawSocket } from '../support/raw-socket'
 import { note } from '../support/raw-records'
+import { workshopMember } from '../support/raw-workshop'
 import { createBoardAsFacilitator, joinByLink, shareLink, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
 
@@ -24,32 +24,10 @@ const richText = (words: string) => ({
 
 /** A raw socket of `secret` for the person with `key`, past the handshake, and its token. */
 async function rawPerson(serverUrl: string, roomId: string, secret: string, key: string) {
-  const path = await boardSocketPath(
-    serverUrl,
-    roomId,
-    secret,
-    { u: `person-${key.slice(0, 8)}` },
-    key,
-  )
-  const socket = await openRawSocket(serverUrl, path)
-  await socket.handshake()
-  let token = ''
-  await expect
-    .poll(() => {
-      const welcome = socket.messages.find(
-        (m) => m.type === 'custom' && (m.data as { type: string }).type === 'welcome',
-      )
-      token = (welcome?.data as { token?: string } | undefined)?.token ?? ''
-      return token
-    })
-    .not.toBe('')
-  const act = (action: object) =>
-    fetch(`${serverUrl}${facilitationPath(roomId)}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}` },
-      body: JSON.stringify(action),
-    })
-  return { socket, act }
+  const member = await workshopMember(serverUrl, roomId, secret, key, {
+    u: `person-${key.slice(0, 8)}`,
+  })
+  return { ...member, act: member.post }
 }
 
 const customs = (socket: RawSocket, type: string) =>

@@ -5,12 +5,9 @@
  * votes, and `kill -9` in the middle of a vote and after it.
  */
 import { facilitationPath } from '../../src/protocol'
-import type {
-  FacilitationAction,
-  FacilitationView,
-  VoteResult,
-} from '../../src/protocol/facilitation'
-import { boardSocketPath, openRawSocket, type RawSocket } from '../support/raw-socket'
+import type { FacilitationView, VoteResult } from '../../src/protocol/facilitation'
+import { boardSocketPath, openRawSocket } from '../support/raw-socket'
+import { workshopMember, type WorkshopMember } from '../support/raw-workshop'
 import { note } from '../support/raw-records'
 import { expect, test } from './fixtures'
 
@@ -58,9 +55,7 @@ async function boardWithStickies(serverUrl: string) {
   return { roomId, ...secrets }
 }
 
-interface Member {
-  socket: RawSocket
-  post(action: FacilitationAction | object): Promise<{ status: number; error?: string }>
+interface Member extends WorkshopMember {
   /** The latest workshop view this socket was sent. */
   view(): FacilitationView | null
   results(): VoteResult[] | null
@@ -74,33 +69,12 @@ async function member(
   key: string | undefined,
   personId: string,
 ): Promise<Member> {
-  const socket = await openRawSocket(
-    serverUrl,
-    await boardSocketPath(serverUrl, roomId, secret, { u: personId }, key),
-  )
-  await socket.handshake()
-  const custom = () =>
-    socket.messages.flatMap((m) =>
-      m.type === 'custom'
-        ? [(m as unknown as { data: { type: string } & Record<string, unknown> }).data]
-        : [],
-    )
-  await expect.poll(() => custom().some((d) => d.type === 'welcome')).toBe(true)
-  const token = custom().find((d) => d.type === 'welcome')!.token as string
+  const joined = await workshopMember(serverUrl, roomId, secret, key, { u: personId })
+  const latest = (type: string) => joined.customs().findLast((d) => d.type === type)
   return {
-    socket,
-    async post(action) {
-      const answer = await fetch(`${serverUrl}${facilitationPath(roomId)}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}` },
-        body: JSON.stringify(action),
-      })
-      const body = (await answer.json()) as { error?: string }
-      return { status: answer.status, error: body.error }
-    },
-    view: () => (custom().findLast((d) => d.type === 'state')?.view as FacilitationView) ?? null,
-    results: () =>
-      (custom().findLast((d) => d.type === 'vote-results')?.results as VoteResult[]) ?? null,
+    ...joined,
+    view: () => (latest('state')?.view as FacilitationView) ?? null,
+    results: () => (latest('vote-results')?.results as VoteResult[]) ?? null,
   }
 }
 

@@ -5,42 +5,18 @@
  * the voting UI.
  */
 import { nanoid } from 'nanoid'
-import { facilitationPath } from '../../src/protocol'
-import { facilitationMessageSchema, type FacilitationAction } from '../../src/protocol/facilitation'
-import { boardSocketPath, openRawSocket, type RawSocket } from './raw-socket'
+import { workshopMember } from './raw-workshop'
 
-export interface FacilitationSession {
-  socket: RawSocket
-  /** Posts an action with this session's token; throws with the server's answer if refused. */
-  act(action: FacilitationAction): Promise<void>
-}
-
-/** Opens a board socket for `secret` with a fresh person key and waits for its welcome. */
-export async function facilitationSession(
+/** A raw workshop socket for `secret` with a fresh person key, named `name` when given. */
+async function facilitationSession(
   serverUrl: string,
   roomId: string,
   secret: string,
   name?: string,
-): Promise<FacilitationSession> {
-  const path = await boardSocketPath(serverUrl, roomId, secret, {}, nanoid(43))
-  const socket = await openRawSocket(serverUrl, path)
-  const connected = await socket.handshake()
-  if (connected.type !== 'connect') throw new Error(`not connected: ${JSON.stringify(connected)}`)
-  let token: string | null = null
-  while (!token) {
-    const message = facilitationMessageSchema.safeParse((await socket.next('custom')).data)
-    if (message.success && message.data.type === 'welcome') token = message.data.token
-  }
-  const act = async (action: FacilitationAction) => {
-    const answer = await fetch(new URL(facilitationPath(roomId), serverUrl), {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}` },
-      body: JSON.stringify(action),
-    })
-    if (!answer.ok) throw new Error(`${action.type}: ${answer.status} ${await answer.text()}`)
-  }
-  if (name) await act({ type: 'name', name })
-  return { socket, act }
+) {
+  const member = await workshopMember(serverUrl, roomId, secret, nanoid(43))
+  if (name) await member.act({ type: 'name', name })
+  return member
 }
 
 export interface RawVote {

@@ -5,7 +5,7 @@
  * are locked background, so the stickies on them sit on the page, over the frame.
  */
 import type { Page } from '@playwright/test'
-import { boardSocketPath, openRawSocket } from '../support/raw-socket'
+import { boardSocketPath, rawWriter, storedBoard } from '../support/raw-socket'
 import { arrow, arrowBinding, note } from '../support/raw-records'
 import { joinByLink, shareLink, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
@@ -22,27 +22,8 @@ type StoredRecord = {
 const freshId = () =>
   `f${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
 
-async function storedBoard(serverUrl: string, roomId: string) {
-  const response = await fetch(`${serverUrl}/parties/board/${roomId}`)
-  return ((await response.json()) as { store: Record<string, StoredRecord> }).store
-}
-
 const frameOf = (board: Record<string, StoredRecord>, element: string) =>
   Object.values(board).find((r) => r.type === 'frame' && r.meta?.switchback?.element === element)!
-
-/** A raw socket past the handshake, and a push that resolves to the server's answer. */
-async function writer(serverUrl: string, path: string) {
-  const socket = await openRawSocket(serverUrl, path)
-  expect(await socket.handshake()).toMatchObject({ type: 'connect', isReadonly: false })
-  let clock = 0
-  const push = async (diff: Record<string, unknown[]>) => {
-    socket.send({ type: 'push', clientClock: ++clock, diff })
-    const answer = await socket.next('push_result')
-    expect(answer.clientClock).toBe(clock)
-    return answer.action
-  }
-  return { socket, push }
-}
 
 const put = (record: { id: string }) => ({ [record.id]: ['put', record] })
 const patch = (id: string, fields: Record<string, unknown>) => ({
@@ -64,14 +45,14 @@ test('a participant’s raw writes into, in and out of a frozen frame are refuse
   })
   expect(created.status).toBe(201)
   const { facilitatorSecret, participantKey } = (await created.json()) as Record<string, string>
-  const jobs = frameOf(await storedBoard(server.url, roomId), 'jobs')
+  const jobs = frameOf(await storedBoard<StoredRecord>(server.url, roomId), 'jobs')
   const at = (dx: number, dy: number) => [jobs.x! + dx, jobs.y! + dy] as const
 
-  const facilitator = await writer(
+  const facilitator = await rawWriter(
     server.url,
     await boardSocketPath(server.url, roomId, facilitatorSecret),
   )
-  const participant = await writer(
+  const participant = await rawWriter(
     server.url,
     await boardSocketPath(server.url, roomId, participantKey),
   )
@@ -83,7 +64,7 @@ test('a participant’s raw writes into, in and out of a frozen frame are refuse
 
   const frozen = { ...jobs.meta!.switchback, frozen: true }
   expect(await facilitator.push(patchSwitchback(jobs.id, frozen))).toBe('commit')
-  const before = await storedBoard(server.url, roomId)
+  const before = await storedBoard<StoredRecord>(server.url, roomId)
   expect(before[jobs.id].meta?.switchback?.frozen).toBe(true)
 
   const attacks: [string, Record<string, unknown[]>][] = [
@@ -112,7 +93,7 @@ test('a participant’s raw writes into, in and out of a frozen frame are refuse
     message: expect.stringContaining('This frame is frozen'),
   })
   expect(await participant.push(patch('shape:out', { x: at(2300, 0)[0] }))).toBe('commit')
-  const after = await storedBoard(server.url, roomId)
+  const after = await storedBoard<StoredRecord>(server.url, roomId)
   expect({ ...after, 'shape:out': before['shape:out'] }).toEqual(before)
 
   // The facilitator may change the frozen frame's stickies, and unfreeze it; then the
@@ -126,7 +107,7 @@ test('a participant’s raw writes into, in and out of a frozen frame are refuse
 
 /** Shapes as the server has them, by id. */
 async function serverRecord(serverUrl: string, roomId: string, id: string) {
-  return (await storedBoard(serverUrl, roomId))[id]
+  return (await storedBoard<StoredRecord>(serverUrl, roomId))[id]
 }
 
 /** Where a page point is in the browser window (for the mouse). */
@@ -145,7 +126,7 @@ test('the facilitator freezes a step’s frame: participants see it locked and c
   const roomId = new URL(fran.url()).pathname.split('/')[2]
   const pia = await joinByLink(people, 'Pia', await shareLink(fran, 'participant'))
 
-  const jobs = frameOf(await storedBoard(server.url, roomId), 'jobs')
+  const jobs = frameOf(await storedBoard<StoredRecord>(server.url, roomId), 'jobs')
   const inFrame = { x: jobs.x! + 700, y: jobs.y! + 300 }
   // Pia puts a sticky on the frame (it sits on the page, over the locked frame).
   await pia.evaluate((p) => {

@@ -5,7 +5,7 @@
  * kept) and leave the stored board exactly as it was; the facilitator, and a participant
  * within their rights, can still do each legitimate thing.
  */
-import { boardSocketPath, openRawSocket } from '../support/raw-socket'
+import { boardSocketPath, rawWriter, storedBoard } from '../support/raw-socket'
 import { TINY_PNG, arrow, arrowBinding, imageAsset, note, page, user } from '../support/raw-records'
 import { expect, test } from './fixtures'
 
@@ -40,46 +40,26 @@ async function templateBoard(serverUrl: string) {
   return { roomId, facilitatorSecret, participantKey }
 }
 
-/** The whole stored board, by record id, through the backup endpoint. */
-async function storedBoard(serverUrl: string, roomId: string) {
-  const response = await fetch(`${serverUrl}/parties/board/${roomId}`)
-  return ((await response.json()) as { store: Record<string, StoredRecord> }).store
-}
-
-/** A raw socket past the handshake, and a push that resolves to the server's answer. */
-async function writer(serverUrl: string, path: string) {
-  const socket = await openRawSocket(serverUrl, path)
-  expect(await socket.handshake()).toMatchObject({ type: 'connect', isReadonly: false })
-  let clock = 0
-  const push = async (diff: Record<string, unknown[]>) => {
-    socket.send({ type: 'push', clientClock: ++clock, diff })
-    const answer = await socket.next('push_result')
-    expect(answer.clientClock).toBe(clock)
-    return answer.action
-  }
-  return { socket, push }
-}
-
 const put = (record: { id: string }) => ({ [record.id]: ['put', record] })
 
 test('a participant’s raw pushes that break a record rule are refused and change nothing', async ({
   server,
 }) => {
   const { roomId, participantKey } = await templateBoard(server.url)
-  const board = await storedBoard(server.url, roomId)
+  const board = await storedBoard<StoredRecord>(server.url, roomId)
   const lockedArrow = Object.values(board).find((r) => r.type === 'arrow' && r.isLocked)!
   const zone = findZone(board)
   expect(lockedArrow, 'the template has a locked arrow').toBeTruthy()
   expect(zone, 'the template has a zone').toBeTruthy()
 
-  const { socket, push } = await writer(
+  const { socket, push } = await rawWriter(
     server.url,
     await boardSocketPath(server.url, roomId, participantKey),
   )
   // Their own sticky and arrow, which they may write: the attacks below build on them.
   expect(await push(put(note('shape:mine')))).toBe('commit')
   expect(await push(put(arrow('shape:my-arrow')))).toBe('commit')
-  const before = await storedBoard(server.url, roomId)
+  const before = await storedBoard<StoredRecord>(server.url, roomId)
   expect(before['shape:mine']).toBeTruthy()
 
   const attacks: [string, Record<string, unknown[]>][] = [
@@ -127,7 +107,7 @@ test('a participant’s raw pushes that break a record rule are refused and chan
   }
   // Refused, not thrown out: the socket is still there, and the board is exactly as it was.
   expect(await push(put(note('shape:after', 300, 100)))).toBe('commit')
-  const after = await storedBoard(server.url, roomId)
+  const after = await storedBoard<StoredRecord>(server.url, roomId)
   expect(after['shape:after']).toBeTruthy()
   delete after['shape:after']
   expect(after).toEqual(before)
@@ -138,10 +118,10 @@ test('the facilitator renames and adds pages and sets zone rules; a participant 
   server,
 }) => {
   const { roomId, facilitatorSecret, participantKey } = await templateBoard(server.url)
-  const board = await storedBoard(server.url, roomId)
+  const board = await storedBoard<StoredRecord>(server.url, roomId)
   const zone = findZone(board)
 
-  const facilitator = await writer(
+  const facilitator = await rawWriter(
     server.url,
     await boardSocketPath(server.url, roomId, facilitatorSecret),
   )
@@ -156,7 +136,7 @@ test('the facilitator renames and adds pages and sets zone rules; a participant 
     }),
   ).toBe('commit')
 
-  const participant = await writer(
+  const participant = await rawWriter(
     server.url,
     await boardSocketPath(server.url, roomId, participantKey),
   )
@@ -172,7 +152,7 @@ test('the facilitator renames and adds pages and sets zone rules; a participant 
   ).toBe('commit')
   expect(await participant.push(put(imageAsset('asset:photo', TINY_PNG)))).toBe('commit')
 
-  const after = await storedBoard(server.url, roomId)
+  const after = await storedBoard<StoredRecord>(server.url, roomId)
   expect(after['page:page']).toMatchObject({ name: 'Day one' })
   expect(after['page:two']).toMatchObject({ name: 'Day two' })
   expect(after[zone.id].meta).toEqual({ switchback: rule })

@@ -170,3 +170,31 @@ export function pushNewShape(id: string, clientClock = 1) {
     },
   }
 }
+
+/** A raw socket past the handshake (it must be allowed to edit), and a push that resolves to the server's answer. */
+export async function rawWriter(serverUrl: string, path: string) {
+  const socket = await openRawSocket(serverUrl, path)
+  const connected = await socket.handshake()
+  if (connected.type !== 'connect' || connected.isReadonly !== false) {
+    throw new Error(`not connected as an editor: ${JSON.stringify(connected)}`)
+  }
+  let clock = 0
+  const push = async (diff: Record<string, unknown[]>) => {
+    socket.send({ type: 'push', clientClock: ++clock, diff })
+    const answer = await socket.next('push_result')
+    if (answer.clientClock !== clock) {
+      throw new Error(`answer for push ${String(answer.clientClock)}, expected ${clock}`)
+    }
+    return answer.action
+  }
+  return { socket, push }
+}
+
+/** The whole stored board, by record id, through the backup endpoint. */
+export async function storedBoard<R = { id: string; typeName: string }>(
+  serverUrl: string,
+  roomId: string,
+): Promise<Record<string, R>> {
+  const response = await fetch(new URL(boardPath(roomId), serverUrl))
+  return ((await response.json()) as { store: Record<string, R> }).store
+}

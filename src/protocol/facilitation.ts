@@ -20,6 +20,13 @@ export const FACILITATION_LIMITS = {
   /** Reactions one session may send in `reactionWindowMs`; more are refused. */
   reactionsPerWindow: 5,
   reactionWindowMs: 10 * 1000,
+  /**
+   * Actions one session may post: a burst of `actionBurst`, then `actionsPerSecond` (a token
+   * bucket). Every vote is a storage write, so a script toggling a dot must not write
+   * thousands a second; a person clicking dots fast makes a few a second.
+   */
+  actionBurst: 30,
+  actionsPerSecond: 10,
   /** An action's body is a few fields (a vote's sticky list the longest): anything bigger is not one. */
   maxActionBytes: 24 * 1024,
   /** Stickies one vote may cover. */

@@ -39,6 +39,13 @@ export const FACILITATION_LIMITS = {
   maxResultTextLength: 200,
   /** Hidden stickies one person may hold in a private brainstorm. */
   maxHiddenPerPerson: 200,
+  /**
+   * Hidden stickies the whole board may hold, and their record JSON in characters: a person
+   * is only a key a browser makes up, so the per-person cap alone bounds nothing (they are
+   * kept in memory, and the reveal puts them all on the board). 50 people × 40 stickies fit.
+   */
+  maxHiddenPerBoard: 2_000,
+  maxHiddenBoardChars: 4 * 1024 * 1024,
   maxTitleLength: 80,
 } as const
 

@@ -20,6 +20,13 @@ export const FACILITATION_LIMITS = {
   /** Reactions one session may send in `reactionWindowMs`; more are refused. */
   reactionsPerWindow: 5,
   reactionWindowMs: 10 * 1000,
+  /**
+   * Actions one session may post: a burst of `actionBurst`, then `actionsPerSecond` (a token
+   * bucket). Every vote is a storage write, so a script toggling a dot must not write
+   * thousands a second; a person clicking dots fast makes a few a second.
+   */
+  actionBurst: 30,
+  actionsPerSecond: 10,
   /** An action's body is a few fields (a vote's sticky list the longest): anything bigger is not one. */
   maxActionBytes: 24 * 1024,
   /** Stickies one vote may cover. */
@@ -32,6 +39,13 @@ export const FACILITATION_LIMITS = {
   maxResultTextLength: 200,
   /** Hidden stickies one person may hold in a private brainstorm. */
   maxHiddenPerPerson: 200,
+  /**
+   * Hidden stickies the whole board may hold, and their record JSON in characters: a person
+   * is only a key a browser makes up, so the per-person cap alone bounds nothing (they are
+   * kept in memory, and the reveal puts them all on the board). 50 people × 40 stickies fit.
+   */
+  maxHiddenPerBoard: 2_000,
+  maxHiddenBoardChars: 4 * 1024 * 1024,
   maxTitleLength: 80,
 } as const
 

@@ -77,6 +77,9 @@ interface Session extends SessionIdentity {
   following: boolean
   /** When this session's recent reactions were sent, for the rate limit. */
   reactions: number[]
+  /** The actions this session may still post now (a token bucket), and when it was filled. */
+  allowance: number
+  allowanceAt: number
   /** The view last sent to this session (as JSON), so an unchanged one is not sent again. */
   lastView: string
 }
@@ -114,6 +117,8 @@ export class Facilitation {
       token,
       following: false,
       reactions: [],
+      allowance: FACILITATION_LIMITS.actionBurst,
+      allowanceAt: this.host.now(),
       lastView: '',
     })
     this.sessionByToken.set(token, sessionId)
@@ -146,6 +151,11 @@ export class Facilitation {
     const session = sessionId ? this.sessions.get(sessionId) : undefined
     if (!sessionId || !session) {
       return Promise.resolve(refusal(401, 'This session is not connected to the board; reload.'))
+    }
+    if (!takeAllowance(session, this.host.now())) {
+      return Promise.resolve(
+        refusal(429, 'Too many actions at once from this tab: wait a second and try again.'),
+      )
     }
     const parsed = facilitationActionSchema.safeParse(body)
     if (!parsed.success) {
@@ -339,6 +349,17 @@ function stickyOnBoard(record: BoardRecord | undefined): { text: string } | null
   if (isBackground({ meta: record.meta })) return null
   const props = record.props as { richText?: Parameters<typeof fromRichText>[0] } | undefined
   return { text: fromRichText(props?.richText).replace(/\s+/g, ' ').trim() }
+}
+
+/** Whether the session may act now (one action from its token bucket; see FACILITATION_LIMITS). */
+function takeAllowance(session: Session, now: number): boolean {
+  const { actionBurst, actionsPerSecond } = FACILITATION_LIMITS
+  const refill = (Math.max(0, now - session.allowanceAt) / 1000) * actionsPerSecond
+  session.allowance = Math.min(actionBurst, session.allowance + refill)
+  session.allowanceAt = now
+  if (session.allowance < 1) return false
+  session.allowance -= 1
+  return true
 }
 
 function refusal(status: number, error: string): ActResult {

@@ -59,6 +59,16 @@ type NoteRecord = Extract<TLShape, { type: 'note' }>
 interface HiddenNote {
   author: string
   record: NoteRecord
+  /** Its record's JSON length, for the board's cap. */
+  chars: number
+}
+
+/** What the hidden stickies add up to, as a push's ops are checked one by one. */
+interface Tally {
+  /** Hidden stickies on the board, and the pusher's own. */
+  count: number
+  mine: number
+  chars: number
 }
 
 /** Who pushed, as the server admitted them (never as the client says). */
@@ -95,11 +105,17 @@ export interface RevealedNote {
   record: NoteRecord
 }
 
+const BOARD_FULL =
+  'The board holds as many hidden stickies as a private brainstorm may: that sticky was not kept. Ask the facilitator to reveal.'
+
 const hiddenKey = (author: string, id: string) => `${HIDDEN_PREFIX}${author}:${id}`
 
 export class PrivateNotes {
   private mode: PrivateMode | null = null
   private readonly notes = new Map<string, HiddenNote>()
+  /** How many hidden stickies each author has, and all their records' JSON length. */
+  private readonly perAuthor = new Map<string, number>()
+  private chars = 0
 
   constructor(private readonly storage: KeyValueStorage) {}
 
@@ -109,7 +125,7 @@ export class PrivateNotes {
       this.storage.get(MODE_KEY),
       this.storage.list<unknown>({ prefix: HIDDEN_PREFIX }),
     ])
-    this.notes.clear()
+    this.forgetAll()
     const parsed = privateModeSchema.safeParse(mode)
     this.mode = mode === undefined ? null : parsed.success ? parsed.data : null
     if (mode !== undefined && !parsed.success) console.error('private mode unreadable; ended')
@@ -121,7 +137,7 @@ export class PrivateNotes {
         console.error(`hidden sticky ${key} unreadable; skipped`)
         continue
       }
-      this.notes.set(record.id, { author: rest.slice(0, colon), record })
+      this.keep(rest.slice(0, colon), record)
     }
   }
 
@@ -155,10 +171,7 @@ export class PrivateNotes {
   view(who: { role: Role; author: string | null }): PrivateView | null {
     const mode = this.mode
     if (!mode) return null
-    const counts = new Map<string, number>()
-    for (const note of this.notes.values()) {
-      counts.set(note.author, (counts.get(note.author) ?? 0) + 1)
-    }
+    const counts = this.perAuthor
     return {
       scope: mode.scope,
       startedAt: mode.startedAt,
@@ -190,6 +203,9 @@ export class PrivateNotes {
     const puts = new Map<string, NoteRecord>()
     const deletes = new Set<string>()
     const refusals: string[] = []
+    const author = pusher.author
+    const before = author ? (this.perAuthor.get(author) ?? 0) : 0
+    const tally: Tally = { count: this.notes.size, mine: before, chars: this.chars }
     let touched = false
     for (const [id, op] of Object.entries(diff)) {
       const hidden = this.notes.get(id)
@@ -199,8 +215,8 @@ export class PrivateNotes {
       }
       touched = true
       const problem = hidden
-        ? this.applyOwnOp(hidden, id, op, pusher, board, puts, deletes)
-        : this.create(id, op[1], pusher, board, puts)
+        ? this.applyOwnOp(hidden, id, op, pusher, board, puts, deletes, tally)
+        : this.create(id, op[1], pusher, board, puts, tally)
       if (problem) {
         refusals.push(problem)
         // A no-op for the room that keeps it from answering `commit` (see the module comment).
@@ -208,10 +224,8 @@ export class PrivateNotes {
       }
     }
     if (!touched) return null
-    const author = pusher.author
-    const before = author ? this.notesOf(author).length : 0
     const write = author ? this.commit(author, pusher.name, puts, deletes) : null
-    const after = author ? this.notesOf(author).length : 0
+    const after = author ? (this.perAuthor.get(author) ?? 0) : 0
     const { diff: _, ...withoutDiff } = message
     void _
     return {
@@ -257,7 +271,7 @@ export class PrivateNotes {
       MODE_KEY,
       ...[...this.notes.values()].map((n) => hiddenKey(n.author, n.record.id)),
     ]
-    this.notes.clear()
+    this.forgetAll()
     this.mode = null
     return Promise.all([...batches(keys)].map((batch) => this.storage.delete(batch))).then(() => {})
   }
@@ -266,7 +280,7 @@ export class PrivateNotes {
   dropPublished(board: BoardRecords): Promise<void> | null {
     const published = [...this.notes.values()].filter((n) => board.get(n.record.id))
     if (published.length === 0) return null
-    for (const n of published) this.notes.delete(n.record.id)
+    for (const n of published) this.forget(n.record.id)
     const keys = published.map((n) => hiddenKey(n.author, n.record.id))
     return Promise.all([...batches(keys)].map((batch) => this.storage.delete(batch))).then(() => {})
   }
@@ -302,16 +316,21 @@ export class PrivateNotes {
     pusher: Pusher,
     board: BoardRecords,
     puts: Map<string, NoteRecord>,
+    tally: Tally,
   ): string | null {
-    const author = pusher.author!
-    const count =
-      this.notesOf(author).length + [...puts.keys()].filter((k) => !this.notes.has(k)).length
-    if (count >= FACILITATION_LIMITS.maxHiddenPerPerson) {
-      return `You have ${FACILITATION_LIMITS.maxHiddenPerPerson} hidden stickies, the most one person may hold in a private brainstorm: that sticky was not added.`
+    const { maxHiddenPerPerson, maxHiddenPerBoard } = FACILITATION_LIMITS
+    if (tally.mine >= maxHiddenPerPerson) {
+      return `You have ${maxHiddenPerPerson} hidden stickies, the most one person may hold in a private brainstorm: that sticky was not added.`
     }
+    if (tally.count >= maxHiddenPerBoard) return BOARD_FULL
     const record = this.checked(id, value, null, pusher, board)
     if (typeof record === 'string') return record
+    const chars = JSON.stringify(record).length
+    if (tally.chars + chars > FACILITATION_LIMITS.maxHiddenBoardChars) return BOARD_FULL
     puts.set(id, record)
+    tally.count++
+    tally.mine++
+    tally.chars += chars
     return null
   }
 
@@ -324,6 +343,7 @@ export class PrivateNotes {
     board: BoardRecords,
     puts: Map<string, NoteRecord>,
     deletes: Set<string>,
+    tally: Tally,
   ): string | null {
     if (!pusher.author || hidden.author !== pusher.author) {
       return 'That sticky is hidden during the private brainstorm: only its author can change it.'
@@ -336,6 +356,9 @@ export class PrivateNotes {
         }
         puts.delete(id)
         deletes.add(id)
+        tally.count--
+        tally.mine--
+        tally.chars -= hidden.chars
         return null
       case 'put':
       case 'patch': {
@@ -347,6 +370,14 @@ export class PrivateNotes {
         }
         const record = this.checked(id, next, current, pusher, board)
         if (typeof record === 'string') return record
+        const chars = JSON.stringify(record).length
+        if (
+          chars > hidden.chars &&
+          tally.chars + chars - hidden.chars > FACILITATION_LIMITS.maxHiddenBoardChars
+        ) {
+          return BOARD_FULL
+        }
+        tally.chars += chars - hidden.chars
         deletes.delete(id)
         puts.set(id, record)
         return null
@@ -375,6 +406,31 @@ export class PrivateNotes {
     return record
   }
 
+  /** Holds a hidden sticky (in place of the one with its id), counted for the caps. */
+  private keep(author: string, record: NoteRecord) {
+    this.forget(record.id)
+    const chars = JSON.stringify(record).length
+    this.notes.set(record.id, { author, record, chars })
+    this.perAuthor.set(author, (this.perAuthor.get(author) ?? 0) + 1)
+    this.chars += chars
+  }
+
+  private forget(id: string) {
+    const note = this.notes.get(id)
+    if (!note) return
+    this.notes.delete(id)
+    const left = (this.perAuthor.get(note.author) ?? 1) - 1
+    if (left > 0) this.perAuthor.set(note.author, left)
+    else this.perAuthor.delete(note.author)
+    this.chars -= note.chars
+  }
+
+  private forgetAll() {
+    this.notes.clear()
+    this.perAuthor.clear()
+    this.chars = 0
+  }
+
   /** Applies a push's changes to the author's stickies and returns their write. */
   private commit(
     author: string,
@@ -384,10 +440,10 @@ export class PrivateNotes {
   ): Promise<void> | null {
     const entries: Record<string, unknown> = {}
     for (const [id, record] of puts) {
-      this.notes.set(id, { author, record })
+      this.keep(author, record)
       entries[hiddenKey(author, id)] = record
     }
-    for (const id of deletes) this.notes.delete(id)
+    for (const id of deletes) this.forget(id)
     const mode = this.mode
     if (mode && puts.size > 0 && name && mode.names[author] !== name) {
       this.mode = { ...mode, names: { ...mode.names, [author]: name } }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AgendaSection } from '../../src/board/agenda'
-import type { FacilitationMessage } from '../../src/protocol/facilitation'
+import { FACILITATION_LIMITS, type FacilitationMessage } from '../../src/protocol/facilitation'
 import type { Role } from '../../src/protocol'
 import { Facilitation } from '../../src/server/facilitation'
 import { INITIAL_STATE, applyAction, timeLeft } from '../../src/server/facilitation-state'
@@ -177,6 +177,41 @@ describe('facilitation hub', () => {
     expect(await react()).toMatchObject({ ok: false, status: 429 })
     h.tick(10_001)
     expect(await react()).toEqual({ ok: true })
+  })
+
+  it('rate-limits every action per session with 429, leaving the others free to act', async () => {
+    const h = hub()
+    const fran = h.join('s-f', 'facilitator', 'person-f1')
+    const pat = h.join('s-p', 'participant', 'person-p1')
+    const follow = (token: string, following: boolean) =>
+      h.facilitation.act(token, { type: 'following', following })
+    const { actionBurst, actionsPerSecond } = FACILITATION_LIMITS
+    // A script toggling as fast as it can: the burst passes, then it is refused, unwritten.
+    const answers = await Promise.all(
+      Array.from({ length: 1_000 }, (_, i) => follow(pat, i % 2 === 0)),
+    )
+    expect(answers.filter((a) => a.ok)).toHaveLength(actionBurst)
+    expect(answers.at(-1)).toEqual({
+      ok: false,
+      status: 429,
+      error: expect.stringMatching(/Too many actions/),
+    })
+    // Everyone else carries on.
+    expect(await h.facilitation.act(fran, { type: 'timer-start', durationMs: 60_000 })).toEqual({
+      ok: true,
+    })
+    // A second later the session has that second's actions again.
+    h.tick(1_000)
+    for (let i = 0; i < actionsPerSecond; i++) expect(await follow(pat, true)).toEqual({ ok: true })
+    expect(await follow(pat, true)).toMatchObject({ status: 429 })
+    // The voting benchmark's pace (5 votes each in one second) is well within it.
+    h.tick(10_000)
+    const voters = Array.from({ length: 50 }, (_, i) => h.join(`s-${i}`, 'participant', `p-${i}`))
+    for (let round = 0; round < 5; round++) {
+      h.tick(200)
+      for (const token of voters) expect(await follow(token, round % 2 === 0)).toEqual({ ok: true })
+    }
+    expect(actionBurst).toBeGreaterThanOrEqual(5 * 4)
   })
 
   it('survives a restart: the stored state comes back', async () => {

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { boardPath } from '../../src/protocol'
+import { FACILITATION_LIMITS } from '../../src/protocol/facilitation'
 import { BoardRoom } from '../../src/server/board-room'
 import { initialBoard } from '../../src/server/initial-board'
 import { PrivateNotes } from '../../src/server/private-notes'
@@ -352,6 +353,84 @@ describe('private brainstorm: splitting a push', () => {
     const many = notes.split(message(diff), ana, board)
     expect(notes.notesOf(ana.author)).toHaveLength(200)
     expect(many?.refusals[0]).toMatch(/200 hidden stickies/)
+  })
+})
+
+describe('private brainstorm: the board’s cap', () => {
+  const page = { id: 'page:page', typeName: 'page' }
+  const board = {
+    get: (id: string) => (id === 'page:page' ? (page as never) : undefined),
+    frozenShapeIds: () => [],
+  }
+  const message = (diff: object) => ({ type: 'push', clientClock: 1, diff })
+  const person = (i: number) => ({
+    role: 'participant' as const,
+    author: i.toString(16).padStart(64, '0'),
+    name: `P${i}`,
+  })
+  const full = (i: number, words: (n: number) => string, count: number) => {
+    const diff: Record<string, unknown[]> = {}
+    for (let n = 0; n < count; n++) {
+      const id = `shape:p${i}-${n}`
+      diff[id] = ['put', sticky(id, words(n))]
+    }
+    return message(diff)
+  }
+  const hiddenCount = (notes: PrivateNotes, people: number) =>
+    Array.from({ length: people }, (_, i) => notes.notesOf(person(i).author).length).reduce(
+      (a, b) => a + b,
+      0,
+    )
+
+  it('holds at most maxHiddenPerBoard stickies, whatever person keys a client makes up', async () => {
+    const { maxHiddenPerBoard, maxHiddenPerPerson } = FACILITATION_LIMITS
+    const notes = new PrivateNotes(new MemoryStorage())
+    await notes.start({ kind: 'board' }, 1)
+    const people = Math.ceil(maxHiddenPerBoard / maxHiddenPerPerson) + 3
+    let refusals: string[] = []
+    for (let i = 0; i < people; i++) {
+      refusals = notes.split(
+        full(i, (n) => `idea ${n}`, maxHiddenPerPerson),
+        person(i),
+        board,
+      )!.refusals
+    }
+    expect(hiddenCount(notes, people)).toBe(maxHiddenPerBoard)
+    expect(refusals[0]).toMatch(/as many hidden stickies as a private brainstorm may/)
+    // Deleting one frees a place.
+    const first = person(0)
+    notes.split(message({ 'shape:p0-0': ['remove'] }), first, board)
+    const again = notes.split(
+      full(people, () => 'late', 1),
+      person(people),
+      board,
+    )
+    expect(again?.refusals).toEqual([])
+  })
+
+  it('holds at most maxHiddenBoardChars of records, created or grown', async () => {
+    const { maxHiddenBoardChars, maxHiddenPerPerson } = FACILITATION_LIMITS
+    const notes = new PrivateNotes(new MemoryStorage())
+    await notes.start({ kind: 'board' }, 1)
+    const long = (n: number) => `${n} ${'x'.repeat(30_000)}`
+    for (let i = 0; i < 20; i++) notes.split(full(i, long, maxHiddenPerPerson), person(i), board)
+    const kept = hiddenCount(notes, 20)
+    expect(kept).toBeGreaterThan(0)
+    expect(kept * 30_000).toBeLessThanOrEqual(maxHiddenBoardChars)
+    expect(kept).toBeLessThan(20 * maxHiddenPerPerson)
+    // A short one that fits is kept; then growing it past the cap is refused.
+    notes.split(
+      full(99, () => 'short', 1),
+      person(99),
+      board,
+    )
+    expect(notes.notesOf(person(99).author)).toHaveLength(1)
+    const grow = notes.split(
+      message({ 'shape:p99-0': ['put', sticky('shape:p99-0', long(0))] }),
+      person(99),
+      board,
+    )
+    expect(grow?.refusals[0]).toMatch(/as many hidden stickies/)
   })
 })
 

@@ -96,9 +96,10 @@ function hub(storage = new MemoryStorage()) {
     // A template's prompt sticky: background, not an idea to vote on.
     ['shape:prompt', { ...note('What do we use?'), meta: { switchback: { background: true } } }],
   ])
+  let now = 1_000
   const facilitation = new Facilitation({
     storage,
-    now: () => 1_000,
+    now: () => now,
     agenda: () => [],
     send: (sessionId, message) => sent.push({ sessionId, message }),
     record: (id) => board.get(id),
@@ -127,7 +128,20 @@ function hub(storage = new MemoryStorage()) {
     const last = messages.at(-1)?.message
     return last?.type === 'vote-results' ? last.results : undefined
   }
-  return { storage, sent, board, facilitation, join, act, vote, lastView, received, lastResults }
+  const tick = (ms: number) => (now += ms)
+  return {
+    storage,
+    sent,
+    board,
+    facilitation,
+    join,
+    act,
+    vote,
+    lastView,
+    received,
+    lastResults,
+    tick,
+  }
 }
 
 /** A facilitator, two participants (Pat with two tabs), and a viewer. */
@@ -339,6 +353,7 @@ describe('votes in the facilitation hub', () => {
   it('keeps at most 50 results, dropping the oldest from storage', async () => {
     const h = workshop()
     for (let i = 0; i < 52; i++) {
+      h.tick(1_000) // within the facilitator's action rate
       await h.act('fran', { ...START, title: `Vote ${i}` })
       await h.act('fran', { type: 'vote-end' })
     }

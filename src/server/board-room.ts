@@ -160,6 +160,8 @@ export class BoardRoom implements BoardHost {
       save: () => this.saveChanges(),
       ensureOpen: () => this.ensureOpen(),
       countsChanged: () => this.facilitation.refresh(),
+      sizeRefusal: (records) =>
+        this.size.refusal(Object.fromEntries(records.map((r) => [r.id, ['put', r]]))),
     })
     this.facilitation = new Facilitation({
       storage: env.storage,

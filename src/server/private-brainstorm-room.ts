@@ -37,6 +37,8 @@ export interface BrainstormRoomHost {
   ensureOpen(): Promise<boolean>
   /** Someone's count of hidden stickies changed: the workshop state goes out again. */
   countsChanged(): void
+  /** Why putting these records on the board would take it past its size limits, or null. */
+  sizeRefusal(records: readonly { id: string }[]): string | null
 }
 
 /** A push as the room gets it, and what to send the writer after the room's answer. */
@@ -170,13 +172,15 @@ export class PrivateBrainstormRoom implements BrainstormHost {
       return { ok: false, status: 409, error: 'No private brainstorm is running.' }
     }
     const { storage } = current
-    const step: { error?: unknown; write?: Promise<void> } = {}
+    const step: { error?: unknown; full?: string; write?: Promise<void> } = {}
     this.host.gate.process(
       () => {
         try {
           const page = firstPage(storage)
           const notes = this.notes.revealed(anonymous, storage, page)
-          if (notes.length > 0) {
+          // The reveal is everyone's stickies at once: the board's limits hold for it too.
+          step.full = this.host.sizeRefusal(notes) ?? undefined
+          if (notes.length > 0 && !step.full) {
             storage.transaction((txn) => {
               for (const note of notes) txn.set(note.id, note)
             })
@@ -186,13 +190,20 @@ export class PrivateBrainstormRoom implements BrainstormHost {
         }
       },
       () => {
-        if (step.error) return null
+        if (step.error || step.full) return null
         const save = this.host.save()
         const clear = () => this.notes.clear()
         step.write = save ? save.then(clear) : clear()
         return step.write
       },
     )
+    if (step.full) {
+      return {
+        ok: false,
+        status: 409,
+        error: `The hidden stickies do not fit on the board: ${step.full}`,
+      }
+    }
     try {
       if (step.error) throw step.error
       await step.write

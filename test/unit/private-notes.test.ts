@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { boardPath } from '../../src/protocol'
 import { FACILITATION_LIMITS } from '../../src/protocol/facilitation'
 import { BoardRoom } from '../../src/server/board-room'
+import type { SizeLimits } from '../../src/server/board-size'
 import { initialBoard } from '../../src/server/initial-board'
 import { PrivateNotes } from '../../src/server/private-notes'
 import { mintBoardAuth, mintSecret } from '../../src/server/roles'
@@ -58,11 +59,12 @@ const customOf = (conn: FakeConnection, type: string) =>
     .map((m) => m.data as Message)
     .filter((d) => d.type === type || d.kind === type)
 
-async function board(storage = new SlowStorage()) {
+async function board(storage = new SlowStorage(), sizeLimits?: SizeLimits) {
   const connections: FakeConnection[] = []
   const env = {
     roomId,
     storage,
+    sizeLimits,
     connections: () => connections.filter((c) => c.readyState === 1),
     exclusive: <T>(task: () => Promise<T>) => task(),
   }
@@ -302,6 +304,27 @@ describe('private brainstorm: the server', () => {
       await ana.send(push(3, { 'shape:c': ['put', sticky('shape:c', 'after')] }))
       expect(b.room().backup()?.store).toHaveProperty('shape:c')
     }
+  })
+})
+
+describe('private brainstorm: the reveal and the board’s limits', () => {
+  it('refuses a reveal that would take the board past its limits, and keeps them hidden', async () => {
+    // The blank board's document and page, and room for one more record.
+    const b = await board(undefined, { maxRecords: 3, maxBoardBytes: 2 ** 30 })
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    const ana = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    await ana.send(push(1, { 'shape:a': ['put', sticky('shape:a', 'first idea')] }))
+    await ana.send(push(2, { 'shape:b': ['put', sticky('shape:b', 'second idea')] }))
+
+    const reveal = await fran.act({ type: 'private-reveal', anonymous: false })
+    expect(reveal).toMatchObject({ ok: false, status: 409 })
+    expect(reveal.ok || reveal.error).toMatch(/do not fit on the board/)
+    expect(b.room().backup()?.store).not.toHaveProperty('shape:a')
+    expect(bytesOf(ben.conn)).not.toContain('first idea')
+    expect([...b.storage.data.keys()].filter((k) => k.startsWith('hidden:'))).toHaveLength(2)
+    expect(fran.lastView().private).not.toBeNull()
   })
 })
 

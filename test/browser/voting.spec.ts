@@ -3,8 +3,10 @@
  * vote on a frame of the four-framework-jobs board, two participants click stickies (their
  * count of votes left follows; a second click takes a dot back; a sticky outside the vote
  * does nothing; no votes left says so), the facilitator watches the progress and ends it, and
- * everyone sees the counts on the stickies. Then the same on a phone, by touch.
+ * everyone sees the counts on the stickies. Then the same with the keyboard only, from the
+ * list ballot, and on a phone, by touch and from the list.
  */
+import AxeBuilder from '@axe-core/playwright'
 import type { BrowserContextOptions, Page } from '@playwright/test'
 import type { TLShapeId } from 'tldraw'
 import { shareLink, waitForSync } from './board-helpers'
@@ -135,6 +137,27 @@ async function startVoteOnFrame(fran: Page, title: string) {
   return dialog
 }
 
+/**
+ * Presses Tab (or Shift+Tab) until the button named `name` has the focus, as a keyboard user
+ * would; fails if it never does.
+ */
+async function tabTo(page: Page, name: string, backwards = false) {
+  const target = page.getByRole('button', { name, exact: true })
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab')
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return
+  }
+  throw new Error(`Tab never reached the button "${name}"`)
+}
+
+/** axe-core's serious and critical violations on the page, outside tldraw's canvas. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).exclude('.tl-container').analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))
+}
+
 test('a dot vote on a frame: dots, votes left, taking back, progress, end, counts for all', async ({
   people,
   server,
@@ -231,6 +254,100 @@ test('a dot vote on a frame: dots, votes left, taking back, progress, end, count
     .toEqual([ids.trees])
 })
 
+test('voting from the list with the keyboard only: add, take back, progress, axe', async ({
+  people,
+  server,
+}) => {
+  test.setTimeout(120_000)
+  const { fran, others } = await workshop(people, server.url, [['Pia']])
+  const [pia] = others
+  const ids: Stickies = await addStickies(fran)
+  await hasStickies(pia, ids)
+  // One sticky with no text: the list says so.
+  await fran.evaluate((id) => {
+    window.editor.updateShape({
+      id: id as TLShapeId,
+      type: 'note',
+      props: { richText: { type: 'doc', content: [] } },
+    })
+  }, ids.trees)
+  await expect
+    .poll(() =>
+      pia.evaluate(
+        (id) =>
+          (window.editor.getShape(id as TLShapeId)?.props as { richText: { content: unknown[] } })
+            .richText.content.length,
+        ids.trees,
+      ),
+    )
+    .toBe(0)
+  const start = await startVoteOnFrame(fran, 'Which jobs hurt most?')
+  await start.getByRole('button', { name: 'Start the vote' }).click()
+  await expect(pia.getByTestId('votes-left')).toHaveText('3 of 3 votes left')
+
+  // From nowhere in particular, Tab to the list and open it with Enter.
+  await pia.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+  await tabTo(pia, 'Vote from a list')
+  await pia.keyboard.press('Enter')
+  const list = pia.getByTestId('vote-list')
+  await expect(list).toBeVisible()
+  await expect(list.getByRole('heading', { name: 'Vote: Which jobs hurt most?' })).toBeVisible()
+  const left = list.getByRole('status')
+  await expect(left).toHaveText('3 of 3 votes left')
+  await expect(list.getByTestId('vote-list-row')).toHaveCount(4)
+  await expect(list.getByTestId('vote-list-row').filter({ hasText: '(empty sticky)' })).toHaveCount(
+    1,
+  )
+  // Nothing to take back yet.
+  await expect(list.getByRole('button', { name: 'Take a vote back from “OKRs”' })).toBeDisabled()
+
+  await tabTo(pia, 'Add a vote to “OKRs”')
+  await pia.keyboard.press('Enter')
+  await expect(left).toHaveText('2 of 3 votes left')
+  const okrsRow = list.getByTestId('vote-list-row').filter({ hasText: 'OKRs' })
+  await expect(okrsRow.getByTestId('vote-list-mine')).toHaveText('1 of your votes')
+  // One per sticky: no second vote on it; the focus stays where it was.
+  const addOkrs = list.getByRole('button', { name: 'Add a vote to “OKRs”' })
+  await expect(addOkrs).toBeDisabled()
+  await expect(addOkrs).toBeFocused()
+  await pia.keyboard.press('Enter')
+  await expect(left).toHaveText('2 of 3 votes left')
+
+  await tabTo(pia, 'Add a vote to “Scrum”')
+  await pia.keyboard.press('Space')
+  await expect(left).toHaveText('1 of 3 votes left')
+  await tabTo(pia, 'Add a vote to the empty sticky')
+  await pia.keyboard.press('Enter')
+  await expect(left).toHaveText('0 of 3 votes left')
+  await expect(list.getByRole('button', { name: 'Add a vote to “PRD template”' })).toBeDisabled()
+  // The vote bar and the stickies follow, and the server has them: the facilitator sees them.
+  await expect(pia.getByTestId('votes-left')).toHaveText('0 of 3 votes left')
+  await expect(dotsOn(pia, ids.scrum)).toHaveCount(1)
+  await expect(fran.getByTestId('vote-progress')).toHaveText('1 person voted · 3 votes')
+  await pia.screenshot({ path: `${SHOTS}/vote-list-1440.png` })
+  expect(await seriousViolations(pia)).toEqual([])
+
+  // Take one back, going backwards.
+  await tabTo(pia, 'Take a vote back from “OKRs”', true)
+  await pia.keyboard.press('Enter')
+  await expect(left).toHaveText('1 of 3 votes left')
+  await expect(okrsRow.getByTestId('vote-list-mine')).toHaveText('None of your votes')
+  await expect(fran.getByTestId('vote-progress')).toHaveText('1 person voted · 2 votes')
+  await expect(dotsOn(pia, ids.okrs)).toHaveCount(0)
+
+  // Escape closes it, and the focus goes back to the button that opened it.
+  await pia.keyboard.press('Escape')
+  await expect(list).toBeHidden()
+  await expect(pia.getByRole('button', { name: 'Vote from a list' })).toBeFocused()
+  await expect(pia.getByTestId('vote-bar')).toBeVisible()
+  await expect(pia.getByTestId('votes-left')).toHaveText('1 of 3 votes left')
+
+  await fran.keyboard.press('Alt+Shift+V')
+  await expect(countOn(fran, ids.scrum)).toHaveText('1')
+  await expect(countOn(fran, ids.trees)).toHaveText('1')
+  await expect(countOn(fran, ids.okrs)).toHaveCount(0)
+})
+
 test('voting on a phone: the banner fits, taps vote and take back', async ({ people, server }) => {
   test.setTimeout(120_000)
   const { fran, others } = await workshop(people, server.url, [['Pia', PHONE]])
@@ -270,6 +387,24 @@ test('voting on a phone: the banner fits, taps vote and take back', async ({ peo
   await pia.touchscreen.tap(okrs.x, okrs.y)
   await expect(pia.getByTestId('votes-left')).toHaveText('1 of 2 votes left')
   await expect(fran.getByTestId('vote-progress')).toHaveText('1 person voted · 1 vote')
+
+  // The list: the easy way to vote on a phone. It fits the screen; its buttons are thumb-sized.
+  await pia.getByRole('button', { name: 'Vote from a list' }).tap()
+  const list = pia.getByTestId('vote-list')
+  await expect(list).toBeVisible()
+  const listBox = (await list.boundingBox())!
+  expect(listBox.x).toBeGreaterThanOrEqual(0)
+  expect(listBox.x + listBox.width).toBeLessThanOrEqual(390)
+  expect(listBox.y + listBox.height).toBeLessThanOrEqual(844)
+  const add = list.getByRole('button', { name: 'Add a vote to “Opportunity trees”' })
+  expect((await add.boundingBox())!.height).toBeGreaterThanOrEqual(44)
+  await add.tap()
+  await expect(list.getByRole('status')).toHaveText('0 of 2 votes left')
+  await pia.screenshot({ path: `${SHOTS}/vote-list-390.png` })
+  await list.getByRole('button', { name: 'Done' }).tap()
+  await expect(list).toBeHidden()
+  await expect(pia.getByTestId('votes-left')).toHaveText('0 of 2 votes left')
+  await expect(fran.getByTestId('vote-progress')).toHaveText('1 person voted · 2 votes')
 
   await fran.keyboard.press('Alt+Shift+V')
   await expect(countOn(pia, ids.scrum)).toHaveText('1')

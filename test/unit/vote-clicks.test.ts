@@ -6,6 +6,8 @@ import {
   applyChange,
   clickChange,
   leftLabel,
+  listChanges,
+  mineLabel,
   progressLabel,
   resultCounts,
   sameDots,
@@ -48,5 +50,28 @@ describe('clicks during a vote', () => {
     const totals = [{ stickyId: 'a', text: 'A', count: 2 }]
     expect(resultCounts({ totals } as never)).toEqual({ a: 2 })
     expect(resultCounts(undefined)).toEqual({})
+  })
+})
+
+describe('the list ballot', () => {
+  const onePerSticky = { votesPerPerson: 2, maxPerSticky: 1 }
+  const several = { votesPerPerson: 3, maxPerSticky: 2 }
+
+  it('adds while votes are left and the sticky is under the limit', () => {
+    expect(listChanges(onePerSticky, {}, 'a')).toEqual({ add: true, takeBack: false })
+    expect(listChanges(onePerSticky, { a: 1 }, 'a')).toEqual({ add: false, takeBack: true })
+    expect(listChanges(several, { a: 1 }, 'a')).toEqual({ add: true, takeBack: true })
+    expect(listChanges(several, { a: 2 }, 'a')).toEqual({ add: false, takeBack: true })
+  })
+
+  it('adds nothing with no votes left, and takes back only my own dots', () => {
+    expect(listChanges(onePerSticky, { a: 1, b: 1 }, 'c')).toEqual({ add: false, takeBack: false })
+    expect(listChanges(onePerSticky, { a: 1, b: 1 }, 'a')).toEqual({ add: false, takeBack: true })
+  })
+
+  it('says how many of my votes are on a sticky', () => {
+    expect(mineLabel(0)).toBe('None of your votes')
+    expect(mineLabel(1)).toBe('1 of your votes')
+    expect(mineLabel(2)).toBe('2 of your votes')
   })
 })

@@ -46,6 +46,24 @@ export function clickChange(
   return 1
 }
 
+/**
+ * What the list ballot's buttons may do for one sticky: add a dot (votes left, and under the
+ * per-sticky limit) or take one back (one of mine is on it). The server decides for real.
+ */
+export function listChanges(
+  vote: Pick<VoteView, 'votesPerPerson' | 'maxPerSticky'>,
+  mine: Dots,
+  stickyId: string,
+): { add: boolean; takeBack: boolean } {
+  const here = mine[stickyId] ?? 0
+  return { add: votesLeft(vote, mine) > 0 && here < vote.maxPerSticky, takeBack: here > 0 }
+}
+
+/** "2 of your votes" on a sticky in the list ballot. */
+export function mineLabel(count: number): string {
+  return count === 0 ? 'None of your votes' : `${count} of your votes`
+}
+
 /** "2 of 3 votes left". */
 export function leftLabel(vote: Pick<VoteView, 'votesPerPerson'>, mine: Dots): string {
   const left = votesLeft(vote, mine)

@@ -166,8 +166,8 @@ export const facilitationPersonSchema = z.strictObject({
   name: z.string(),
 })
 
-/** A dot vote under way, as one session sees it. */
-export const voteViewSchema = z.strictObject({
+/** A dot vote's settings, as the server keeps them and every session sees them. */
+export const voteSettingsSchema = z.strictObject({
   id: z.string(),
   title: z.string(),
   scopeLabel: z.string(),
@@ -176,6 +176,11 @@ export const voteViewSchema = z.strictObject({
   maxPerSticky: z.number().int(),
   anonymous: z.boolean(),
   startedAt: z.number(),
+})
+
+/** A dot vote under way, as one session sees it. */
+export const voteViewSchema = z.strictObject({
+  ...voteSettingsSchema.shape,
   /** This person's own dots, by sticky id (never anyone else's). */
   mine: z.record(z.string(), z.number().int()),
   /** For the facilitator only: how many people have voted and how many dots are cast. */

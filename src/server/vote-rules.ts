@@ -10,22 +10,14 @@
 import { z } from 'zod'
 import {
   FACILITATION_LIMITS,
+  voteSettingsSchema,
   type FacilitationAction,
   type VoteResult,
   type VoteView,
 } from '../protocol/facilitation'
 
 /** A vote under way as stored (the `vote` key): its settings, not its ballots. */
-export const voteConfigSchema = z.strictObject({
-  id: z.string(),
-  title: z.string(),
-  scopeLabel: z.string(),
-  stickyIds: z.array(z.string()),
-  votesPerPerson: z.number().int(),
-  maxPerSticky: z.number().int(),
-  anonymous: z.boolean(),
-  startedAt: z.number(),
-})
+export const voteConfigSchema = voteSettingsSchema
 export type VoteConfig = z.infer<typeof voteConfigSchema>
 
 /** One person's dots (a `ballot:<vote>:<author>` key). `name` only in an open vote. */

@@ -122,9 +122,11 @@ export class Facilitation {
       lastView: '',
     })
     this.sessionByToken.set(token, sessionId)
+    // The view goes before the results: a client that has results always knows whether a vote
+    // is running, so it never shows a finished vote's counts over a running one's ballot.
     this.host.send(sessionId, { type: 'welcome', token, personId: who.personId })
-    this.host.send(sessionId, { type: 'vote-results', results: [...this.votes.results] })
     this.broadcastState()
+    this.host.send(sessionId, { type: 'vote-results', results: [...this.votes.results] })
   }
 
   /** The name a session goes by now ('' until it said one). */

@@ -106,6 +106,14 @@ describe('facilitation hub', () => {
     return { storage, sent, facilitation, join, lastState, tick: (ms: number) => (now += ms) }
   }
 
+  it('greets a newcomer with its token, then its view, then the vote results', () => {
+    // A client that has results must already know whether a vote runs (issue 21's flake).
+    const h = hub()
+    h.join('s-p', 'participant', 'person-p1')
+    const types = h.sent.filter((s) => s.sessionId === 's-p').map((s) => s.message.type)
+    expect(types).toEqual(['welcome', 'state', 'vote-results'])
+  })
+
   it('lets only the facilitator run the workshop; a participant’s token is refused', async () => {
     const h = hub()
     const fran = h.join('s-f', 'facilitator', 'person-f1')

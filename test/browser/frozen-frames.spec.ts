@@ -194,8 +194,9 @@ test('the facilitator freezes a step’s frame: participants see it locked and c
     editor.createShape({ id: 'shape:pia-new' as never, type: 'note', x: 300, y: 300 })
   })
   await expect(pia.getByText(/This frame is frozen/)).toBeVisible()
-  // The notice comes before the server's answers, which roll Pia's screen back: her screen
-  // as the server has it means every push was answered, so the server is read after that.
+  // Pia's screen as the server has it: her client kept the edits back, or sent them and the
+  // server's refusals rolled them back. Either way nothing is in flight when the server is
+  // read below (rather than after a fixed wait); an edit the server kept would fail here.
   await expect
     .poll(() =>
       pia.evaluate(() => {

@@ -84,8 +84,12 @@ test('team library: create it, publish a board as a template, and start a new bo
     origin: server.url,
   })
   await library.getByRole('button', { name: 'Copy link' }).click()
-  const readLink = await fran.evaluate(() => navigator.clipboard.readText())
-  expect(readLink).toMatch(new RegExp(`^${server.url}/\\?library=[A-Za-z0-9_-]{22,64}$`))
+  // The click starts the copy; the clipboard has the link once it is done.
+  const clipboard = () => fran.evaluate(() => navigator.clipboard.readText())
+  await expect
+    .poll(clipboard)
+    .toMatch(new RegExp(`^${server.url}/\\?library=[A-Za-z0-9_-]{22,64}$`))
+  const readLink = await clipboard()
 
   const sam = await people.join('Sam')
   const id = new URL(readLink).searchParams.get('library')!

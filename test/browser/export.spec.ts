@@ -492,8 +492,12 @@ test('snapshots: taken from the panel, served at a stable link, restored for eve
     .toBe(4064)
 
   await item.getByRole('button', { name: /Copy the image link/ }).click()
-  const url = await facilitator.evaluate(() => navigator.clipboard.readText())
-  expect(url).toMatch(new RegExp(`/parties/board/${roomId}/snapshots/[\\w-]+\\.png$`))
+  // The click starts the copy; the clipboard has the link once it is done.
+  const clipboard = () => facilitator.evaluate(() => navigator.clipboard.readText())
+  await expect
+    .poll(clipboard)
+    .toMatch(new RegExp(`/parties/board/${roomId}/snapshots/[\\w-]+\\.png$`))
+  const url = await clipboard()
   const served = await fetch(url)
   expect(served.status).toBe(200)
   expect(served.headers.get('content-type')).toBe('image/png')

@@ -194,14 +194,22 @@ test('the facilitator freezes a step’s frame: participants see it locked and c
     editor.createShape({ id: 'shape:pia-new' as never, type: 'note', x: 300, y: 300 })
   })
   await expect(pia.getByText(/This frame is frozen/)).toBeVisible()
-  expect(
-    await pia.evaluate(() => ({
-      sticky: window.editor.getShape('shape:pia-sticky' as never) !== undefined,
-      added: window.editor.getShape('shape:pia-new' as never) !== undefined,
-      editable: window.editor.canEditShape('shape:pia-sticky' as never),
-    })),
-  ).toEqual({ sticky: true, added: false, editable: false })
-  await pia.waitForTimeout(500)
+  // Pia's screen as the server has it: her client kept the edits back, or sent them and the
+  // server's refusals rolled them back. Either way nothing is in flight when the server is
+  // read below (rather than after a fixed wait); an edit the server kept would fail here.
+  await expect
+    .poll(() =>
+      pia.evaluate(() => {
+        const shape = window.editor.getShape('shape:pia-sticky' as never)
+        return {
+          sticky: shape !== undefined,
+          at: shape && { x: shape.x, y: shape.y },
+          added: window.editor.getShape('shape:pia-new' as never) !== undefined,
+          editable: window.editor.canEditShape('shape:pia-sticky' as never),
+        }
+      }),
+    )
+    .toEqual({ sticky: true, at: { x: stored.x, y: stored.y }, added: false, editable: false })
   expect(await serverRecord(server.url, roomId, 'shape:pia-sticky')).toEqual(stored)
   expect(await serverRecord(server.url, roomId, 'shape:pia-new')).toBeUndefined()
 

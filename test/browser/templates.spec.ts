@@ -119,6 +119,8 @@ for (const { id } of FROM_THE_BEAUTIFUL_MESS) {
       )
 
     // Through the UI: select the zone by clicking it and press Delete: it stays.
+    const before = await serverShape(server.url, roomId, onScreen.id)
+    expect(before).toMatchObject({ isLocked: true })
     await participant.getByTestId('tools.select').click()
     await participant.mouse.click(onScreen.x + 20, onScreen.y + onScreen.h - 20)
     await participant.keyboard.press('Delete')
@@ -127,8 +129,17 @@ for (const { id } of FROM_THE_BEAUTIFUL_MESS) {
       window.editor.deleteShapes([shapeId as never])
       window.editor.updateShape({ id: shapeId as never, type: 'geo', x: 9999 })
     }, onScreen.id)
-    const before = await serverShape(server.url, roomId, onScreen.id)
-    expect(before).toMatchObject({ isLocked: true })
+    // On the participant's screen where it was (kept back there, or rolled back by the
+    // server's answer), so nothing is in flight when the server is read.
+    const placed = (page: Page, id: string) =>
+      page.evaluate((id) => {
+        const s = window.editor.getShape(id as never)
+        return s && { x: s.x, y: s.y, rotation: s.rotation }
+      }, id)
+    await expect
+      .poll(() => placed(participant, onScreen.id))
+      .toEqual({ x: before!.x, y: before!.y, rotation: before!.rotation })
+    expect(await serverShape(server.url, roomId, onScreen.id)).toEqual(before)
 
     // Through the raw sync protocol, as a modified client would: delete, move and unlock.
     const socket = await openRawSocket(
@@ -231,6 +242,11 @@ test('the facilitator unlocks the background, moves a zone, and locks it again',
   await participant.evaluate((id) => {
     window.editor.updateShape({ id: id as never, type: 'geo', y: 500 })
   }, zone.id)
+  // Back at 240 on the participant's screen (kept back there, or rolled back by the server's
+  // answer): nothing of that move is in flight when the server is read below.
+  await expect
+    .poll(() => participant.evaluate((id) => window.editor.getShape(id as never)?.y, zone.id))
+    .toBe(240)
   await facilitator.getByTestId('templates-menu').click()
   await facilitator.getByRole('menuitem', { name: /Lock the background/ }).click()
   await expect

@@ -162,7 +162,10 @@ test('after a vote: the panel opens for everyone, ranks, copies, shows and hides
 
   // Copy as text: the ranked list, as a person would paste it.
   await participant.getByRole('button', { name: 'Copy “Which framework first?” as text' }).click()
-  const copied = await participant.evaluate(() => navigator.clipboard.readText())
+  // The click starts the copy; the clipboard has the text once it is done.
+  const clipboard = () => participant.evaluate(() => navigator.clipboard.readText())
+  await expect.poll(clipboard).toMatch(/^Vote: Which framework first\?\n/)
+  const copied = await clipboard()
   expect(copied.split('\n')).toEqual([
     'Vote: Which framework first?',
     expect.stringMatching(/^Selection: 4 stickies · ended .+ · 2 people voted · anonymous$/),
@@ -180,6 +183,11 @@ test('after a vote: the panel opens for everyone, ranks, copies, shows and hides
   // Hidden stays hidden after a reload, and the panel does not open again for an old vote.
   await participant.reload()
   await waitForSync(participant)
+  // Checked once the results have reached the page again (the exporter's API says when):
+  // before that, nothing would show anyway.
+  await expect
+    .poll(() => participant.evaluate(async () => (await window.switchbackExport!.ready()).votes))
+    .toBe(1)
   await expect(participant.getByTestId('vote-results')).toBeHidden()
   expect(await countsOnScreen(participant)).toEqual({})
   await participant.keyboard.press('Alt+Shift+R')

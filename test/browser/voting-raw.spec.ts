@@ -116,6 +116,8 @@ test('during an anonymous vote no socket receives another person’s ballot; res
   expect(await fran.post({ type: 'vote-end' })).toEqual({ status: 200 })
   await expect.poll(() => quin.results()?.length).toBe(1)
   await expect.poll(() => pia.results()?.length).toBe(1)
+  // The facilitator's frames too are checked only once the vote's end has reached them.
+  await expect.poll(() => fran.results()?.length).toBe(1)
 
   // On the wire: Quin's dots never reached Pia, Pia's never reached Quin, no one but the
   // facilitator was sent any progress, and no message named a voter.

@@ -115,7 +115,28 @@ test('a whole workshop: silent brainstorm, reveal, dot vote, results, a frozen f
   await expect.poll(() => stickyTexts(ana)).toEqual(['OKRs', 'Scrum'])
   await expect.poll(() => stickyTexts(ben)).toEqual(['Opportunity trees', 'PRD template'])
   await expect(fran.getByTestId('private-count')).toHaveText(['Ana: 2', 'Ben: 2'])
+  // The counts leave before the room sees the pushes: Fran's screen is checked once it has a
+  // rectangle each participant drew after their stickies (it goes through the room, as a
+  // leaked sticky would). They are gone again before the screenshots.
+  const markers = [
+    [ana, 'shape:ana-marker'],
+    [ben, 'shape:ben-marker'],
+  ] as const
+  const onFran = (id: string) =>
+    fran.evaluate((id) => window.editor.getShape(id as TLShapeId) !== undefined, id)
+  for (const [page, id] of markers) {
+    await page.evaluate((id) => {
+      window.editor.createShape({ id: id as TLShapeId, type: 'geo', x: 0, y: -2000 })
+    }, id)
+  }
+  for (const [, id] of markers) await expect.poll(() => onFran(id)).toBe(true)
   expect(await stickyTexts(fran)).toEqual([])
+  for (const [page, id] of markers) {
+    await page.evaluate((id) => {
+      window.editor.deleteShapes([id as TLShapeId])
+    }, id)
+  }
+  for (const [, id] of markers) await expect.poll(() => onFran(id)).toBe(false)
   for (const [page, name] of [
     [fran, '1-brainstorm-facilitator'],
     [ana, '1-brainstorm-ana'],

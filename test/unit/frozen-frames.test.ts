@@ -64,9 +64,9 @@ describe('what a frozen frame holds', () => {
     const jobs = frame('shape:jobs', true)
     const open = frame('shape:open', false, { x: 2000 })
     const inside = note('shape:in', 100, 100)
-    // A sticky's centre decides: this one hangs over the right edge with its centre inside.
-    const edge = note('shape:edge', 850, 100)
-    const outside = note('shape:out', 950, 100)
+    // A sticky over the edge is in it, one touching the edge from outside is not.
+    const edge = note('shape:edge', 950, 100)
+    const outside = note('shape:out', 1000, 100)
     const child = note('shape:child', 5000, 5000, 'shape:jobs')
     const group = shape('shape:group', { type: 'group', x: -500, y: -500, props: {} })
     const inGroup = frame('shape:ingroup', true, { parentId: 'shape:group', x: 3000 })

@@ -6,7 +6,15 @@
  */
 import type { Page } from '@playwright/test'
 import { boardSocketPath, rawWriter, storedBoard } from '../support/raw-socket'
-import { arrow, arrowBinding, note } from '../support/raw-records'
+import {
+  arrow,
+  arrowBinding,
+  group,
+  note,
+  penStroke,
+  rectangle,
+  text,
+} from '../support/raw-records'
 import { joinByLink, shareLink, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
 
@@ -17,6 +25,7 @@ type StoredRecord = {
   x?: number
   y?: number
   meta?: { switchback?: { element?: string; frozen?: boolean } }
+  props?: { w?: number; h?: number }
 }
 
 const freshId = () =>
@@ -102,6 +111,136 @@ test('a participant’s raw writes into, in and out of a frozen frame are refuse
   expect(await facilitator.push(patchSwitchback(jobs.id, jobs.meta!.switchback))).toBe('commit')
   expect(await participant.push(patch('shape:in', { x: at(2600, 0)[0] }))).toBe('commit')
   expect(await participant.push(put(note('shape:new', ...at(300, 300))))).toBe('commit')
+  for (const s of [facilitator.socket, participant.socket]) s.close()
+})
+
+test('a raw write is judged by every shape it carries, where it ends up: groups moved, made or deleted, and shapes that overlap a frozen frame', async ({
+  server,
+}) => {
+  const roomId = freshId()
+  const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ templateId: 'four-framework-jobs' }),
+  })
+  const { facilitatorSecret, participantKey } = (await created.json()) as Record<string, string>
+  const jobs = frameOf(await storedBoard<StoredRecord>(server.url, roomId), 'jobs')
+  const at = (dx: number, dy: number) => [jobs.x! + dx, jobs.y! + dy] as const
+  const below = jobs.props!.h! + 600
+  const facilitator = await rawWriter(
+    server.url,
+    await boardSocketPath(server.url, roomId, facilitatorSecret),
+  )
+  const participant = await rawWriter(
+    server.url,
+    await boardSocketPath(server.url, roomId, participantKey),
+  )
+  // Before the freeze, two groups with their origins left of the frame: one holds a sticky over
+  // the frame, the other a sticky below it. tldraw lists children before their new parent.
+  const holding = {
+    ...put(note('shape:held', 1200, 0, 'shape:g-holding')),
+    ...put(group('shape:g-holding', ...at(-500, 300))),
+  }
+  const beside = {
+    ...put(note('shape:beside', 1200, 0, 'shape:g-beside')),
+    ...put(group('shape:g-beside', ...at(-500, below))),
+  }
+  expect(await participant.push(holding)).toBe('commit')
+  expect(await participant.push(beside)).toBe('commit')
+  const frozen = { ...jobs.meta!.switchback, frozen: true }
+  expect(await facilitator.push(patchSwitchback(jobs.id, frozen))).toBe('commit')
+  const before = await storedBoard<StoredRecord>(server.url, roomId)
+
+  const [leftX, topY] = at(-300, 100)
+  const attacks: [string, Record<string, unknown[]>][] = [
+    [
+      'move a group that carries its sticky out',
+      patch('shape:g-holding', { x: at(-500, 0)[0] + 3000 }),
+    ],
+    ['rotate a group that carries its sticky out', patch('shape:g-holding', { rotation: Math.PI })],
+    ['move a group that carries its sticky in', patch('shape:g-beside', { y: at(0, 300)[1] })],
+    [
+      'make a group that brings a new sticky in, the group first',
+      {
+        ...put(group('shape:g-new', ...at(-500, 300))),
+        ...put(note('shape:smuggled', 1200, 0, 'shape:g-new')),
+      },
+    ],
+    [
+      'make a group that brings a new sticky in, the sticky first',
+      {
+        ...put(note('shape:smuggled', 1200, 0, 'shape:g-new')),
+        ...put(group('shape:g-new', ...at(-500, 300))),
+      },
+    ],
+    ['delete the group holding a frozen sticky, leaving it', { 'shape:g-holding': ['remove'] }],
+    [
+      'delete the group and its frozen sticky',
+      { 'shape:g-holding': ['remove'], 'shape:held': ['remove'] },
+    ],
+    [
+      'add a rectangle that starts left of the frame and overlaps it',
+      put(rectangle('shape:r', leftX, topY, 400, 200)),
+    ],
+    [
+      'add a text that starts left of the frame and runs into it',
+      put(text('shape:t', leftX, topY, 500, 'Over the frame')),
+    ],
+    [
+      'add a pen stroke that starts left of the frame and crosses it',
+      put(
+        penStroke('shape:p', leftX, topY, [
+          { x: 0, y: 0 },
+          { x: 300, y: 40 },
+          { x: 600, y: 0 },
+        ]),
+      ),
+    ],
+  ]
+  for (const [attack, diff] of attacks) {
+    expect.soft(await participant.push(diff), attack).toBe('discard')
+  }
+  expect(
+    participant.socket.messages.filter((m) => m.type === 'custom').map((m) => m.data),
+  ).toContainEqual({
+    kind: 'frozen',
+    message: expect.stringContaining('This frame is frozen'),
+  })
+  expect(await storedBoard<StoredRecord>(server.url, roomId)).toEqual(before)
+
+  // Away from the frame all of it is allowed: the group beside it moves further down, a new
+  // group with its sticky (listed first) is made, and the same rectangle, text and stroke.
+  const [farX, farY] = at(-300, below + 2000)
+  const allowed: [string, Record<string, unknown[]>][] = [
+    [
+      'move the group beside the frame further away',
+      patch('shape:g-beside', { y: at(0, below + 400)[1] }),
+    ],
+    [
+      'make a group with a sticky, away from the frame',
+      {
+        ...put(note('shape:fine', 0, 0, 'shape:g-fine')),
+        ...put(group('shape:g-fine', farX, farY)),
+      },
+    ],
+    ['add a rectangle away from it', put(rectangle('shape:r', farX, farY + 400, 400, 200))],
+    ['add a text away from it', put(text('shape:t', farX, farY + 800, 500, 'Away'))],
+    [
+      'add a stroke away from it',
+      put(
+        penStroke('shape:p', farX, farY + 1200, [
+          { x: 0, y: 0 },
+          { x: 600, y: 0 },
+        ]),
+      ),
+    ],
+  ]
+  for (const [change, diff] of allowed) {
+    expect(await participant.push(diff), change).toBe('commit')
+  }
+  const after = await storedBoard<StoredRecord>(server.url, roomId)
+  expect(after['shape:fine']).toMatchObject({ parentId: 'shape:g-fine' })
+  expect(after['shape:held']).toEqual(before['shape:held'])
   for (const s of [facilitator.socket, participant.socket]) s.close()
 })
 

@@ -1,7 +1,8 @@
 /**
  * Who may do what on a board. This is the one server-side place that decides it: the board
  * party asks `resolveRole` when a socket connects and hands `recordRules` to the sync room,
- * which runs them on every write a client pushes. Every record type has a rule (the compiler
+ * which runs them on every write a client pushes (after the board room has run them on the
+ * push as a whole, `push-board.ts`). Every record type has a rule (the compiler
  * insists), so nothing is written that was not decided here.
  */
 import type { TLRecordAuthorizer } from '@tldraw/sync-core'

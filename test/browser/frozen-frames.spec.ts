@@ -15,6 +15,7 @@ import {
   rectangle,
   text,
 } from '../support/raw-records'
+import { boardPagePath } from '../../src/protocol'
 import { joinByLink, shareLink, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
 
@@ -26,6 +27,7 @@ type StoredRecord = {
   y?: number
   meta?: { switchback?: { element?: string; frozen?: boolean } }
   props?: { w?: number; h?: number }
+  parentId?: string
 }
 
 const freshId = () =>
@@ -242,6 +244,80 @@ test('a raw write is judged by every shape it carries, where it ends up: groups 
   expect(after['shape:fine']).toMatchObject({ parentId: 'shape:g-fine' })
   expect(after['shape:held']).toEqual(before['shape:held'])
   for (const s of [facilitator.socket, participant.socket]) s.close()
+})
+
+test('a participant’s editor refuses at once a group that carries a frozen sticky, and a rectangle over the frame', async ({
+  people,
+  server,
+}) => {
+  const roomId = freshId()
+  const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ templateId: 'four-framework-jobs' }),
+  })
+  const { facilitatorSecret, participantKey } = (await created.json()) as Record<string, string>
+  const jobs = frameOf(await storedBoard<StoredRecord>(server.url, roomId), 'jobs')
+  const corner = { x: jobs.x!, y: jobs.y! }
+  const link = `${server.url}${boardPagePath(roomId)}#k=${participantKey}`
+  const pia = await joinByLink(people, 'Pia', link)
+  // Pia groups a sticky over the frame with one left of it: the group's origin is outside.
+  await pia.evaluate(({ x, y }) => {
+    const editor = window.editor
+    editor.createShapes([
+      { id: 'shape:pia-over' as never, type: 'note', x: x + 700, y: y + 300 },
+      { id: 'shape:pia-left' as never, type: 'note', x: x - 600, y: y + 300 },
+    ])
+    editor.groupShapes(['shape:pia-over' as never, 'shape:pia-left' as never], {
+      groupId: 'shape:pia-group' as never,
+    })
+    editor.zoomToFit()
+  }, corner)
+  await expect
+    .poll(async () => (await serverRecord(server.url, roomId, 'shape:pia-over'))?.parentId)
+    .toBe('shape:pia-group')
+  const facilitator = await rawWriter(
+    server.url,
+    await boardSocketPath(server.url, roomId, facilitatorSecret),
+  )
+  const frozen = { ...jobs.meta!.switchback, frozen: true }
+  expect(await facilitator.push(patchSwitchback(jobs.id, frozen))).toBe('commit')
+  await expect(pia.locator('[data-testid="frozen-note"][data-note="shape:pia-over"]')).toHaveCount(
+    1,
+  )
+  const before = await storedBoard<StoredRecord>(server.url, roomId)
+
+  // Moving or turning the group would carry the frozen sticky out; the rectangle starts left
+  // of the frame and overlaps it.
+  await pia.evaluate(({ x, y }) => {
+    const editor = window.editor
+    editor.updateShape({ id: 'shape:pia-group' as never, type: 'group', x: x - 3000 })
+    editor.rotateShapesBy(['shape:pia-group' as never], Math.PI / 2)
+    editor.createShape({
+      id: 'shape:pia-rect' as never,
+      type: 'geo',
+      x: x - 300,
+      y: y + 100,
+      props: { w: 400, h: 200 },
+    })
+  }, corner)
+  await expect(pia.getByText(/This frame is frozen/)).toBeVisible()
+  expect(
+    await pia.evaluate(() => ({
+      group: window.editor.getShape('shape:pia-group' as never)?.rotation,
+      rect: window.editor.getShape('shape:pia-rect' as never) !== undefined,
+      locked: window.editor.isShapeOrAncestorLocked('shape:pia-group' as never),
+    })),
+  ).toEqual({ group: 0, rect: false, locked: true })
+  // Her next edit lands after all of that: nothing of it reached the server.
+  await pia.evaluate(({ x, y }) => {
+    window.editor.createShape({ id: 'shape:pia-far' as never, type: 'note', x: x - 3000, y })
+  }, corner)
+  await expect.poll(() => serverRecord(server.url, roomId, 'shape:pia-far')).toBeTruthy()
+  const after = await storedBoard<StoredRecord>(server.url, roomId)
+  delete after['shape:pia-far']
+  expect(after).toEqual(before)
+  facilitator.socket.close()
 })
 
 /** Shapes as the server has them, by id. */

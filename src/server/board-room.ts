@@ -60,7 +60,7 @@ import type { KeyValueStorage } from './kv'
 import { People } from './people'
 import { PresenceThrottle, type ClientMessage } from './presence-throttle'
 import { PrivateBrainstormRoom } from './private-brainstorm-room'
-import { judgePush, readPush, type PushBoards } from './push-board'
+import { PushJudge, type PushBoards } from './push-board'
 import { RefusalLog } from './refusal-log'
 import { RoleRoster } from './role-roster'
 import {
@@ -135,8 +135,8 @@ export class BoardRoom implements BoardHost {
   private roomStorage: RoomStorage | null = null
   /** The room's record rules, which a push is judged with before the room commits it. */
   private rules: RecordRules | null = null
-  /** The push being judged and committed now: its writes are read on its two boards. */
-  private judging: { sessionId: string; push: PushBoards } | null = null
+  /** The push being judged and committed now, whose two boards the rules read. */
+  private readonly pushes = new PushJudge()
   /** Who is who, told to every client (the role badges in the people list). */
   private roster = new RoleRoster()
   private readonly boardStorage: BoardStorage
@@ -412,14 +412,9 @@ export class BoardRoom implements BoardHost {
           if (judged.kind === 'refused') ({ data, json } = judged)
           else if (judged.kind === 'allowed') push = judged.push
         }
-        // Synchronous: the room commits the push (or forwards it) within this call, its rules
-        // reading the same boards the push was judged on.
-        this.judging = push && { sessionId: sender.id, push }
-        try {
-          session.throttle.accept(data, json)
-        } finally {
-          this.judging = null
-        }
+        // Synchronous: the room commits the push within this call, its rules reading the same
+        // boards the push was judged on.
+        this.pushes.during(sender.id, push, () => session.throttle.accept(data, json))
         echo?.()
       }
     }
@@ -460,18 +455,11 @@ export class BoardRoom implements BoardHost {
     | { kind: 'room' } {
     const storage = this.roomStorage
     if (message.type !== 'push' || !message.diff || !storage || !this.rules) return { kind: 'room' }
-    const reading = readPush(storage, message.diff as Record<string, unknown>)
-    if (reading.kind === 'unread') return { kind: 'room' }
     const session = { sessionId, isReadonly: !PERMISSIONS[role].canEdit, meta: { role } }
-    this.judging = { sessionId, push: reading.push }
-    let verdict
-    try {
-      verdict = judgePush(this.rules, session, reading.push)
-    } finally {
-      this.judging = null
-    }
+    const diff = message.diff as Record<string, unknown>
+    const verdict = this.pushes.judge(this.rules, storage, diff, session)
     if (verdict.kind === 'unread') return { kind: 'room' }
-    if (verdict.kind === 'allowed') return { kind: 'allowed', push: reading.push }
+    if (verdict.kind === 'allowed') return verdict
     const { type, id } = verdict.write
     this.log.warn(`refused a push from ${sessionId}: the ${type} of ${id}`)
     const data = { ...message, diff: {} }
@@ -621,7 +609,7 @@ export class BoardRoom implements BoardHost {
       frozenRefused: (sessionId) => {
         if (this.sessions.has(sessionId)) this.frozenNotices.refused(sessionId)
       },
-      views: (sessionId) => (this.judging?.sessionId === sessionId ? this.judging.push : null),
+      views: this.pushes.views,
     })
     const room = new TLSocketRoom<TLRecord, SessionMeta>({
       schema,

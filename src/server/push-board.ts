@@ -122,6 +122,44 @@ export function judgePush(
   return { kind: 'allowed' }
 }
 
+/**
+ * The push a session is having judged or committed, which the rules read through `views`.
+ * The board room judges a push with `judge` and hands it to the sync room inside `during`;
+ * both are synchronous, so no other push is read on these boards.
+ */
+export class PushJudge {
+  private current: { sessionId: string; push: PushBoards } | null = null
+
+  /** The rules' `views` hook: this session's push while it is judged or committed, else null. */
+  readonly views = (sessionId: string): BoardViews | null =>
+    this.current?.sessionId === sessionId ? this.current.push : null
+
+  /** The push's diff read on `board` and judged by `rules`, with the boards when allowed. */
+  judge(
+    rules: RecordRules,
+    board: IndexedBoard,
+    diff: Record<string, unknown>,
+    session: { sessionId: string; isReadonly: boolean; meta: SessionMeta },
+  ): { kind: 'allowed'; push: PushBoards } | Exclude<PushVerdict, { kind: 'allowed' }> {
+    const reading = readPush(board, diff)
+    if (reading.kind === 'unread') return reading
+    const verdict = this.during(session.sessionId, reading.push, () =>
+      judgePush(rules, session, reading.push),
+    )
+    return verdict.kind === 'allowed' ? { kind: 'allowed', push: reading.push } : verdict
+  }
+
+  /** Runs `task` with `push` as what the rules read for this session (none: the board). */
+  during<T>(sessionId: string, push: PushBoards | null, task: () => T): T {
+    this.current = push && { sessionId, push }
+    try {
+      return task()
+    } finally {
+      this.current = null
+    }
+  }
+}
+
 /** The board before the push (its own copy of what it touches) and as it would leave it. */
 function boardsOf(
   board: IndexedBoard,

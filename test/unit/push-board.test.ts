@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TLPage, TLRecord, TLShape } from '@tldraw/tlschema'
 import { RECORD_RULES, type Role } from '../../src/protocol'
-import { judgePush, readPush, type PushBoards } from '../../src/server/push-board'
+import { PushJudge, readPush } from '../../src/server/push-board'
 import { recordRules } from '../../src/server/roles'
 import { RoomStorage } from '../../src/server/room-storage'
 import { arrow, arrowBinding, group, note } from '../support/raw-records'
@@ -36,19 +36,10 @@ const put = (record: { id: string }) => ({ [record.id]: ['put', record] })
 /** A room storage holding `records`, and a judge of pushes on it as the board room runs one. */
 function boardOf(...records: unknown[]) {
   const storage = new RoomStorage(snapshot([page, ...records]))
-  let judging: PushBoards | null = null
-  const rules = recordRules(storage, { views: () => judging })
-  const judge = (diff: Record<string, unknown>, role: Role = 'participant') => {
-    const reading = readPush(storage, diff)
-    if (reading.kind === 'unread') return reading.kind
-    judging = reading.push
-    try {
-      const session = { sessionId: 's', isReadonly: false, meta: { role } }
-      return judgePush(rules, session, reading.push).kind
-    } finally {
-      judging = null
-    }
-  }
+  const pushes = new PushJudge()
+  const rules = recordRules(storage, { views: pushes.views })
+  const judge = (diff: Record<string, unknown>, role: Role = 'participant') =>
+    pushes.judge(rules, storage, diff, { sessionId: 's', isReadonly: false, meta: { role } }).kind
   return { storage, rules, judge }
 }
 
@@ -207,6 +198,24 @@ describe('judging a push as a whole', () => {
     ).toBe('refused')
     // The facilitator may.
     expect(judge(move('shape:holding', { x: 3000 }), 'facilitator')).toBe('allowed')
+  })
+})
+
+describe('the push the rules read', () => {
+  it('is the judged session’s, only while it is judged or committed', () => {
+    const storage = new RoomStorage(snapshot([page]))
+    const pushes = new PushJudge()
+    const reading = readPush(storage, put(note('shape:n')))
+    if (reading.kind !== 'read') throw new Error(reading.reason)
+    const seen = pushes.during('s', reading.push, () => [pushes.views('s'), pushes.views('t')])
+    expect(seen).toEqual([reading.push, null])
+    expect(pushes.views('s')).toBeNull()
+    expect(() =>
+      pushes.during('s', reading.push, () => {
+        throw new Error('the room threw')
+      }),
+    ).toThrow('the room threw')
+    expect(pushes.views('s')).toBeNull()
   })
 })
 

@@ -4,9 +4,12 @@
  * change as one push listing the children before their new parent; the server judges the push
  * as a whole (src/server/push-board.ts), so the copies arrive with their stickies, for the
  * facilitator's browser and in the backup, and nothing snaps back on the participant's screen.
+ * Then the same judgement through a raw socket: what must still be refused is.
  */
 import type { Page } from '@playwright/test'
-import { storedBoard } from '../support/raw-socket'
+import { RECORD_RULES } from '../../src/protocol'
+import { arrow, arrowBinding, group, note } from '../support/raw-records'
+import { boardSocketPath, rawWriter, storedBoard } from '../support/raw-socket'
 import { facilitatorAndParticipant } from './board-helpers'
 import { expect, test } from './fixtures'
 
@@ -118,4 +121,80 @@ test('a participant duplicates, pastes, groups and ungroups containers holding s
     window.editor.zoomToFit()
   })
   await alice.screenshot({ path: 'test-results/containers-facilitator.png' })
+})
+
+test('through a raw socket, a push is judged as a whole: parents and arrow ends made in it count, in any order; loops, depth, orphans and dangling bindings are refused', async ({
+  server,
+}) => {
+  const roomId = `c${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
+  const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({}),
+  })
+  expect(created.status).toBe(201)
+  const { participantKey } = (await created.json()) as Record<string, string>
+  const { socket, push } = await rawWriter(
+    server.url,
+    await boardSocketPath(server.url, roomId, participantKey),
+  )
+  const put = (record: { id: string }) => ({ [record.id]: ['put', record] })
+  // As tldraw sends a duplicate and a paste: the children, and the binding, before their
+  // parent and their ends.
+  expect(
+    await push({
+      ...put(note('shape:c1', 20, 20, 'shape:g')),
+      ...put(note('shape:c2', 260, 20, 'shape:g')),
+      ...put(group('shape:g', 100, 100)),
+      ...put(arrowBinding('binding:b', 'shape:a', 'shape:c1')),
+      ...put(arrow('shape:a', 0, 600)),
+    }),
+  ).toBe('commit')
+  const before = await storedBoard<Stored>(server.url, roomId)
+  expect(before['shape:c1']).toMatchObject({ parentId: 'shape:g' })
+  expect(before['binding:b']).toBeTruthy()
+
+  const chain = (n: number) =>
+    Object.assign(
+      {},
+      ...Array.from({ length: n }, (_, i) =>
+        put(group(`shape:d${i}`, 0, 0, i === 0 ? 'page:page' : `shape:d${i - 1}`)),
+      ),
+    ) as Record<string, unknown[]>
+  const attacks: [string, Record<string, unknown[]>][] = [
+    [
+      'two new groups, each the other’s parent',
+      { ...put(group('shape:x', 0, 0, 'shape:y')), ...put(group('shape:y', 0, 0, 'shape:x')) },
+    ],
+    ['a chain of groups past the depth cap', chain(RECORD_RULES.maxShapeDepth + 1)],
+    [
+      'a sticky into a group the same push deletes',
+      { ...put(note('shape:lost', 0, 0, 'shape:g')), 'shape:g': ['remove'] },
+    ],
+    ['delete the group, leaving its stickies', { 'shape:g': ['remove'] }],
+    [
+      'delete the group and its stickies, leaving the arrow bound to one',
+      { 'shape:g': ['remove'], 'shape:c1': ['remove'], 'shape:c2': ['remove'] },
+    ],
+  ]
+  for (const [attack, diff] of attacks) {
+    expect.soft(await push(diff), attack).toBe('discard')
+  }
+  expect(await storedBoard<Stored>(server.url, roomId)).toEqual(before)
+  // With the binding, as tldraw deletes a group, it goes whole.
+  expect(
+    await push({
+      'shape:g': ['remove'],
+      'shape:c1': ['remove'],
+      'shape:c2': ['remove'],
+      'binding:b': ['remove'],
+    }),
+  ).toBe('commit')
+  const after = await storedBoard<Stored>(server.url, roomId)
+  expect(['shape:g', 'shape:c1', 'binding:b'].map((id) => after[id])).toEqual([
+    undefined,
+    undefined,
+    undefined,
+  ])
+  socket.close()
 })

@@ -2,8 +2,8 @@
  * Who may do what on a board. This is the one server-side place that decides it: the board
  * party asks `resolveRole` when a socket connects and hands `recordRules` to the sync room,
  * which runs them on every write a client pushes (after the board room has run them on the
- * push as a whole, `push-board.ts`). Every record type has a rule (the compiler
- * insists), so nothing is written that was not decided here.
+ * push as a whole, `push-board.ts`). Every record type has a rule (the compiler insists), so
+ * nothing is written that was not decided here.
  */
 import type { TLRecordAuthorizer } from '@tldraw/sync-core'
 import type { TLAsset, TLBinding, TLImageAsset, TLRecord, TLShape } from '@tldraw/tlschema'
@@ -275,10 +275,11 @@ function parentChainIsSound(board: BoardRecords, shape: TLShape): boolean {
 
 /**
  * A binding (an arrow stuck to a shape) changes how both its ends are drawn, so both must be
- * shapes on the board as the push leaves it (one pasted with it counts), and a participant binds only shapes they could change anyway: not
- * locked, background, frozen or in a frozen frame (else their arrow would redraw the locked
- * template arrow for everyone). Deleting is allowed once an end is gone (tldraw removes the
- * bindings of a deleted shape), as long as no remaining end is protected.
+ * shapes on the board as the push leaves it (one pasted with it counts), and a participant
+ * binds only shapes they could change anyway: not locked, background, frozen or in a frozen
+ * frame (else their arrow would redraw the locked template arrow for everyone). Deleting one
+ * is allowed (tldraw removes the bindings of a deleted shape) as long as no end it had before
+ * the push is protected.
  */
 function bindingRule(
   board: BoardRecords,

@@ -9,8 +9,9 @@
  * It also keeps two indexes the write rules read instead of scanning the board: the ids of the
  * board's frozen shapes (the frozen-frame rule reads a handful of frames per write) and, for
  * each record, the records that point at it: the shapes under it and the bindings to it (a
- * write is judged with every shape it carries, and a delete may not leave one behind). Every write goes through
- * a transaction, whose sets and deletes update both (a failed one rebuilds them).
+ * write is judged with every shape it carries, and a delete may not leave one behind). Every
+ * write goes through a transaction, whose sets and deletes update both (a failed one rebuilds
+ * them).
  */
 import {
   InMemorySyncStorage,

@@ -302,6 +302,9 @@ test('a participant’s editor refuses at once a group that carries a frozen sti
     })
   }, corner)
   await expect(pia.getByText(/This frame is frozen/)).toBeVisible()
+  if (process.env.FROZEN_SCREENSHOTS) {
+    await pia.screenshot({ path: 'test-results/frozen-group.png' })
+  }
   expect(
     await pia.evaluate(() => ({
       group: window.editor.getShape('shape:pia-group' as never)?.rotation,

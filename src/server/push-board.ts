@@ -48,9 +48,9 @@ export type PushVerdict =
 
 /**
  * Reads a push's diff against the board as it stands now. The boards it returns read `board`
- * for every record the push leaves alone, so they must be used before anything else writes
- * to it (the room's commit of this same push included: `before` keeps its own copy of what
- * the push touches).
+ * for every record the push leaves alone: they hold while the room commits this same push
+ * (`before` keeps its own copy of what the push touches, and both boards correct the index for
+ * the push's writes, made or not yet), but not once anything else has written to `board`.
  */
 export function readPush(board: IndexedBoard, diff: Record<string, unknown>): PushReading {
   const writes: RecordWrite[] = []

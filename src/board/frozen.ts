@@ -5,17 +5,21 @@
  * - its descendants (tldraw parents a shape dropped on an unlocked frame to it), and
  * - shapes lying over it: a template's frames are locked background, and tldraw never parents
  *   anything to a locked frame, so the stickies placed on a template sit on the page. A shape
- *   lies over the frame when its centre (its anchor, below) is inside the frame's box, as a
- *   zone counts a sticky (`zones.ts`).
+ *   lies over the frame when the box it is drawn in (`shape-outline.ts`: a sticky's square, a
+ *   rectangle, a text, a pen stroke's points) overlaps the frame's box on the page, edges
+ *   touching not counted. Its anchor is not enough: a rectangle or a stroke that starts
+ *   outside may cover the frame.
  *
  * A shape that holds a frozen frame (its ancestor) is read-only too: moving it would move the
- * frozen content. The server (`src/server/roles.ts`) and the participant's editor
- * (`src/canvas/frozen-guard.ts`) decide with this same function, from the records alone, so
- * the editor refuses exactly what the server would and nothing snaps back.
+ * frozen content. And a write is judged by every shape it carries: a group is held when any
+ * shape under it is (`frozenFrameHoldingTree`), so moving, rotating or deleting a group moves
+ * or orphans what it holds. The server (`src/server/roles.ts`, on the board before and after a
+ * push) and the participant's editor (`src/canvas/background-guard.ts`) decide with these same
+ * functions, from the records alone, so the editor refuses what the server would.
  */
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { RECORD_RULES } from '../protocol'
-import { NOTE_SIZE } from './geometry'
+import { localOutline, type Point } from './shape-outline'
 import { isFrozen } from './shape-meta'
 
 /** A synchronous lookup of the board's records as they stand (the room's storage, the store). */
@@ -46,14 +50,42 @@ export function frozenFrameHolding(
   shape: TLShape,
   frozenIds: Iterable<string>,
 ): string | null {
-  let anchor: { pageId: string; x: number; y: number } | null | undefined
+  let outline: { pageId: string; points: Point[] } | null | undefined
   for (const id of frozenIds) {
     if (id === shape.id) continue
     const frame = board.get(id)
     if (frame?.typeName !== 'shape' || !isFrozenFrame(frame)) continue
     if (hasAncestor(board, shape, id) || hasAncestor(board, frame, shape.id)) return id
-    anchor ??= pageAnchor(board, shape)
-    if (anchor && frameContains(board, frame, anchor)) return id
+    outline ??= pageOutline(board, shape)
+    if (outline && frameOverlaps(board, frame, outline)) return id
+  }
+  return null
+}
+
+/**
+ * The frozen frame that holds `shape` or any shape under it, or null: what moving, rotating
+ * or deleting the shape would carry. `childIds` lists a shape's children on the same board
+ * as `board` (both may be the board as a push would leave it).
+ */
+export function frozenFrameHoldingTree(
+  board: RecordLookup,
+  shape: TLShape,
+  frozenIds: Iterable<string>,
+  childIds: (id: string) => Iterable<string>,
+): string | null {
+  const frozen = [...frozenIds]
+  if (frozen.length === 0) return null
+  const seen = new Set<string>()
+  const stack = [shape]
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (seen.has(next.id)) continue
+    seen.add(next.id)
+    const holding = frozenFrameHolding(board, next, frozen)
+    if (holding) return holding
+    for (const childId of childIds(next.id)) {
+      const child = board.get(childId)
+      if (child?.typeName === 'shape') stack.push(child)
+    }
   }
   return null
 }
@@ -77,27 +109,11 @@ function hasAncestor(board: RecordLookup, shape: TLShape, ancestorId: string): b
   return false
 }
 
-/**
- * The shape's centre in its own coordinates, from its record: boxes have `w` and `h`, a
- * sticky is NOTE_SIZE × its scale; anything else (arrows, lines, drawings, groups) is
- * anchored at its origin.
- */
-function localAnchor(shape: TLShape): { x: number; y: number } {
-  const props = shape.props as { w?: unknown; h?: unknown; scale?: unknown }
-  if (shape.type === 'note') {
-    const scale = typeof props.scale === 'number' ? props.scale : 1
-    return { x: (NOTE_SIZE * scale) / 2, y: (NOTE_SIZE * scale) / 2 }
-  }
-  if (typeof props.w === 'number' && typeof props.h === 'number') {
-    return { x: props.w / 2, y: props.h / 2 }
-  }
-  return { x: 0, y: 0 }
-}
-
-/** The shape's anchor on its page, or null when its parents do not lead to a page. */
-function pageAnchor(board: RecordLookup, shape: TLShape) {
+/** The shape's outline on its page, or null when its parents do not lead to a page. */
+function pageOutline(board: RecordLookup, shape: TLShape) {
   const transform = pageTransform(board, shape)
-  return transform && { pageId: transform.pageId, ...apply(transform, localAnchor(shape)) }
+  if (!transform) return null
+  return { pageId: transform.pageId, points: localOutline(shape).map((p) => apply(transform, p)) }
 }
 
 /** The shape's transform to its page, composed through its parents. */
@@ -121,20 +137,33 @@ function apply(t: { x: number; y: number; r: number }, p: { x: number; y: number
   return { x: t.x + p.x * cos - p.y * sin, y: t.y + p.x * sin + p.y * cos }
 }
 
-/** Whether a page point lies inside the frame's box (rotated frames included). */
-function frameContains(
+/**
+ * Whether the box around the page points overlaps the frame's box (rotated frames included:
+ * the points are taken into the frame's coordinates first). Edges touching do not count, so
+ * a sticky beside the frame is not in it.
+ */
+function frameOverlaps(
   board: RecordLookup,
   frame: TLShape,
-  point: { pageId: string; x: number; y: number },
+  outline: { pageId: string; points: Point[] },
 ): boolean {
   const t = pageTransform(board, frame)
-  if (!t || t.pageId !== point.pageId) return false
+  if (!t || t.pageId !== outline.pageId || outline.points.length === 0) return false
   const { w, h } = frame.props as { w: number; h: number }
-  const dx = point.x - t.x
-  const dy = point.y - t.y
   const cos = Math.cos(-t.r)
   const sin = Math.sin(-t.r)
-  const x = dx * cos - dy * sin
-  const y = dx * sin + dy * cos
-  return x >= 0 && x <= w && y >= 0 && y <= h
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const point of outline.points) {
+    const dx = point.x - t.x
+    const dy = point.y - t.y
+    const x = dx * cos - dy * sin
+    const y = dx * sin + dy * cos
+    minX = Math.min(minX, x)
+    maxX = Math.max(maxX, x)
+    minY = Math.min(minY, y)
+    maxY = Math.max(maxY, y)
+  }
+  // A single point (a shape known only by its origin) is in the frame when inside or on it.
+  if (minX === maxX && minY === maxY) return minX >= 0 && minX <= w && minY >= 0 && minY <= h
+  return minX < w && maxX > 0 && minY < h && maxY > 0
 }

@@ -3,7 +3,7 @@
  * the server's, from `src/board/frozen.ts`), and the facilitator's freeze and unfreeze.
  */
 import type { Editor, TLShape, TLShapeId } from 'tldraw'
-import { frozenFrameHolding, isFrozenFrame } from '../board/frozen'
+import { frozenFrameHoldingTree, isFrozenFrame } from '../board/frozen'
 import { META_KEY, readShapeMeta } from '../board/shape-meta'
 
 /** The ids of the board's frozen frames (every page), from tldraw's incremental query. */
@@ -12,10 +12,16 @@ export function frozenFrames(editor: Editor): () => string[] {
   return () => frames.get().flatMap((frame) => (isFrozenFrame(frame) ? [frame.id] : []))
 }
 
-/** The frozen frame holding the shape, or null (read from the store as it stands). */
+/**
+ * The frozen frame holding the shape or any shape under it, or null, read from the store with
+ * `shape` as given: a group about to move is judged with its children where they would go, as
+ * the server judges the push.
+ */
 export function frozenFrameOf(editor: Editor, shape: TLShape, frozenIds: string[]): string | null {
   if (frozenIds.length === 0) return null
-  return frozenFrameHolding(editor.store, shape, frozenIds)
+  const board = { get: (id: string) => (id === shape.id ? shape : editor.store.get(id as never)) }
+  const childIds = (id: string) => editor.getSortedChildIdsForParent(id as TLShapeId)
+  return frozenFrameHoldingTree(board, shape, frozenIds, childIds)
 }
 
 /**

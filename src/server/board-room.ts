@@ -25,6 +25,11 @@
  * brainstorm (private-brainstorm-room.ts) sees each editor's push before the room does and
  * writes through the AckGate. A write refused in a frozen frame is told to its writer
  * (frozen-notices.ts).
+ *
+ * An editor's push is judged as a whole before the room sees it (push-board.ts): on the board
+ * before it and as it would leave it, so a duplicated frame's stickies, listed before their
+ * new frame, keep their parent. One refused write refuses the push (nothing changes); an
+ * allowed one goes to the room, whose own per-record rules read the same two boards.
  */
 import { TLSocketRoom, TLSyncErrorCloseEventReason, type RoomSnapshot } from '@tldraw/sync-core'
 import { createTLSchema, type TLRecord, type TLStoreSnapshot } from '@tldraw/tlschema'
@@ -55,9 +60,16 @@ import type { KeyValueStorage } from './kv'
 import { People } from './people'
 import { PresenceThrottle, type ClientMessage } from './presence-throttle'
 import { PrivateBrainstormRoom } from './private-brainstorm-room'
+import { PushJudge, type PushBoards } from './push-board'
 import { RefusalLog } from './refusal-log'
 import { RoleRoster } from './role-roster'
-import { PERMISSIONS, recordRules, type BoardAuth, type SessionMeta } from './roles'
+import {
+  PERMISSIONS,
+  recordRules,
+  type BoardAuth,
+  type RecordRules,
+  type SessionMeta,
+} from './roles'
 import { RoomStorage } from './room-storage'
 import { SnapshotStore, type SnapshotEntry } from './snapshot-store'
 import { SocketBudget } from './socket-budget'
@@ -121,6 +133,10 @@ export class BoardRoom implements BoardHost {
   private room: TLSocketRoom<TLRecord, SessionMeta> | null = null
   /** The room's storage, read synchronously by the record rules and the private brainstorm. */
   private roomStorage: RoomStorage | null = null
+  /** The room's record rules, which a push is judged with before the room commits it. */
+  private rules: RecordRules | null = null
+  /** The push being judged and committed now, whose two boards the rules read. */
+  private readonly pushes = new PushJudge()
   /** Who is who, told to every client (the role badges in the people list). */
   private roster = new RoleRoster()
   private readonly boardStorage: BoardStorage
@@ -381,6 +397,7 @@ export class BoardRoom implements BoardHost {
       case 'message': {
         let { data, json } = verdict
         let echo: (() => void) | null = null
+        let push: PushBoards | null = null
         if (PERMISSIONS[session.role].canEdit) {
           const pusher = {
             role: session.role,
@@ -391,8 +408,13 @@ export class BoardRoom implements BoardHost {
           if (split) ({ data, json, echo } = split)
           const refused = this.refuseIfTooBig(data, sender.id)
           if (refused) ({ data, json } = { data: refused, json: JSON.stringify(refused) })
+          const judged = this.judge(data, sender.id, session.role)
+          if (judged.kind === 'refused') ({ data, json } = judged)
+          else if (judged.kind === 'allowed') push = judged.push
         }
-        session.throttle.accept(data, json)
+        // Synchronous: the room commits the push within this call, its rules reading the same
+        // boards the push was judged on.
+        this.pushes.during(sender.id, push, () => session.throttle.accept(data, json))
         echo?.()
       }
     }
@@ -415,6 +437,33 @@ export class BoardRoom implements BoardHost {
     const notice: BoardNotice = { kind: 'board-limit', message: problem }
     this.room?.sendCustomMessage(sessionId, notice)
     return { ...message, diff: {} }
+  }
+
+  /**
+   * The push judged as a whole (push-board.ts): allowed, refused (its edits taken out, so the
+   * room answers "discard", nothing changes and the writer's client drops them; a frozen
+   * frame's refusal is told to the writer by the rules' hook), or, when it cannot be read,
+   * left to the room, whose rules and schema answer it as they always have.
+   */
+  private judge(
+    message: ClientMessage,
+    sessionId: string,
+    role: Role,
+  ):
+    | { kind: 'allowed'; push: PushBoards }
+    | { kind: 'refused'; data: ClientMessage; json: string }
+    | { kind: 'room' } {
+    const storage = this.roomStorage
+    if (message.type !== 'push' || !message.diff || !storage || !this.rules) return { kind: 'room' }
+    const session = { sessionId, isReadonly: !PERMISSIONS[role].canEdit, meta: { role } }
+    const diff = message.diff as Record<string, unknown>
+    const verdict = this.pushes.judge(this.rules, storage, diff, session)
+    if (verdict.kind === 'unread') return { kind: 'room' }
+    if (verdict.kind === 'allowed') return verdict
+    const { type, id } = verdict.write
+    this.log.warn(`refused a push from ${sessionId}: the ${type} of ${id}`)
+    const data = { ...message, diff: {} }
+    return { kind: 'refused', data, json: JSON.stringify(data) }
   }
 
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
@@ -554,20 +603,24 @@ export class BoardRoom implements BoardHost {
     this.size.reset((stored?.documents ?? []).map((d) => d.state))
     const roster = new RoleRoster()
     this.roster = roster
+    // Default-deny: every record type has a rule, which reads the push's two boards while
+    // one is judged and committed (see `judge`), else the board as it stands.
+    const rules = recordRules(storage, {
+      frozenRefused: (sessionId) => {
+        if (this.sessions.has(sessionId)) this.frozenNotices.refused(sessionId)
+      },
+      views: this.pushes.views,
+    })
     const room = new TLSocketRoom<TLRecord, SessionMeta>({
       schema,
       storage,
-      // Default-deny: every record type has a rule, which reads the board as it stands.
-      authorizeRecord: recordRules(storage, {
-        frozenRefused: (sessionId) => {
-          if (this.sessions.has(sessionId)) this.frozenNotices.refused(sessionId)
-        },
-      }),
+      authorizeRecord: rules,
       log: this.log,
       onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
     })
     this.room = room
     this.roomStorage = storage
+    this.rules = rules
     try {
       // Opening may migrate records to a newer schema; store that before anyone connects.
       await this.saveChanges()
@@ -575,6 +628,7 @@ export class BoardRoom implements BoardHost {
       room.close()
       this.room = null
       this.roomStorage = null
+      this.rules = null
       throw error
     }
   }

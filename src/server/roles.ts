@@ -1,14 +1,15 @@
 /**
  * Who may do what on a board. This is the one server-side place that decides it: the board
  * party asks `resolveRole` when a socket connects and hands `recordRules` to the sync room,
- * which runs them on every write a client pushes. Every record type has a rule (the compiler
- * insists), so nothing is written that was not decided here.
+ * which runs them on every write a client pushes (after the board room has run them on the
+ * push as a whole, `push-board.ts`). Every record type has a rule (the compiler insists), so
+ * nothing is written that was not decided here.
  */
 import type { TLRecordAuthorizer } from '@tldraw/sync-core'
 import type { TLAsset, TLBinding, TLImageAsset, TLRecord, TLShape } from '@tldraw/tlschema'
 import { LIMITS, MAX_TITLE_LENGTH, RECORD_RULES, type Credentials, type Role } from '../protocol'
 import type { FacilitationActionType } from '../protocol/facilitation'
-import { frozenFrameHolding } from '../board/frozen'
+import { frozenFrameHolding, frozenFrameHoldingTree } from '../board/frozen'
 import { isProtectedShape, rawZoneRule } from '../board/shape-meta'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
@@ -95,19 +96,36 @@ function sameHash(a: string, b: string): boolean {
 }
 
 /**
- * The board's records as they stand, read synchronously: authorizers run inside the room's
- * commit, so this sees the records an earlier op of the same push created or deleted.
+ * The board's records, read synchronously: as they stand (the room's storage, mid-commit
+ * included), or as they were before a push or as it would leave them (`push-board.ts`).
  */
 export interface BoardRecords {
   get(id: string): TLRecord | undefined
   /** The ids of the shapes marked frozen (kept as an index: the frozen-frame rule's list). */
   frozenShapeIds(): Iterable<string>
+  /**
+   * The ids of the records that point at this one or did (kept as an index, so it may list a
+   * few that no longer do): the shapes under it, the bindings to it. A lookup without it (one
+   * hidden sticky checked on its own, which holds nothing) judges each shape alone.
+   */
+  referrerIds?(id: string): Iterable<string>
+}
+
+/** The board before a push and as the push would leave it, which its writes are judged on. */
+export interface BoardViews {
+  before: BoardRecords
+  after: BoardRecords
 }
 
 /** What the rules tell the room besides yes or no. */
 export interface RuleHooks {
   /** A session's write was refused because of a frozen frame (the room tells that socket). */
   frozenRefused?(sessionId: string): void
+  /**
+   * The push this session's write belongs to, while it is judged (`push-board.ts`): the
+   * rules read its two boards. Null or absent: the board as it stands is both.
+   */
+  views?(sessionId: string): BoardViews | null
 }
 
 /** Every record type a client might name, except presence (which tldraw never authorizes). */
@@ -137,10 +155,11 @@ const refused = () => null
  *   document               title (≤ 120), agenda  -
  *   page                   create, rename, delete -
  *   shape                  any, parent must exist own shapes: not background, locked, frozen,
- *                                                 nor a zone rule, nor in a frozen frame
- *                                                 (before or after the write); parent must exist
+ *                          (after the push), no   nor a zone rule, nor in a frozen frame, nor
+ *                          child left orphaned    holding a shape in one (before or after the
+ *                                                 push); parent must exist, no orphans
  *   binding                both ends exist        both ends exist, neither locked,
- *                                                 background, frozen nor in a frozen frame
+ *                          (after the push)       background, frozen nor in a frozen frame
  *   asset                  images and videos inline (`data:`) or on our origin, within the
  *                          image limits; bookmarks with such a picture (both roles)
  *   user, session records  - (tldraw's client keeps these to itself)
@@ -170,20 +189,29 @@ export function recordRules(board: BoardRecords, hooks: RuleHooks = {}): RecordR
   }
 }
 
+/** The two boards a session's write is judged on: its push's, or the board as it stands. */
+function viewsOf(board: BoardRecords, hooks: RuleHooks, sessionId: string): BoardViews {
+  return hooks.views?.(sessionId) ?? { before: board, after: board }
+}
+
 /**
- * A shape: its parent must be on the board (a page, or a shape under one), and a participant
- * may not touch protected shapes (background, locked, frozen) nor zone rules, nor what a
- * frozen frame holds: not as it was (an edit, a move out, a delete) nor as it would be (a new
- * shape, or a move into it). See `src/board/frozen.ts` for what "holds" means.
+ * A shape: its parent must be on the board as the push leaves it (a page, or a shape under
+ * one, created in the same push or before), and deleting it must not leave a child behind. A
+ * participant may not touch protected shapes (background, locked, frozen) nor zone rules, nor
+ * what a frozen frame holds: not as it was, the shape and every shape under it (an edit, a
+ * move out, a delete), nor as the push would leave them (a new shape, a move in). See
+ * `src/board/frozen.ts` for what "holds" means.
  */
 function shapeRule(board: BoardRecords, write: Write<TLShape>, hooks: RuleHooks): TLShape | null {
   const can = PERMISSIONS[write.session.meta.role]
   if (!can.canEdit) return null
-  if (write.next && !parentChainIsSound(board, write.next)) return null
+  const { before, after } = viewsOf(board, hooks, write.session.sessionId)
+  if (write.next && !parentChainIsSound(after, write.next)) return null
+  if (write.type === 'delete' && leavesOrphans(after, write.prev)) return null
   if (can.canEditBackground) return allowed(write)
   const { prev, next } = write
   if ((prev && isProtectedShape(prev)) || (next && isProtectedShape(next))) return null
-  if ((prev && inFrozenFrame(board, prev)) || (next && inFrozenFrame(board, next))) {
+  if ((prev && carriesFrozen(before, prev)) || (next && carriesFrozen(after, next))) {
     hooks.frozenRefused?.(write.session.sessionId)
     return null
   }
@@ -203,6 +231,34 @@ function inFrozenFrame(board: BoardRecords, shape: TLShape): boolean {
   return frozenFrameHolding(board, shape, board.frozenShapeIds()) !== null
 }
 
+/** Whether the shape, or any shape under it, is in a frozen frame on that board. */
+function carriesFrozen(board: BoardRecords, shape: TLShape): boolean {
+  const children = (id: string) => referrers(board, id).filter((r) => r.typeName === 'shape')
+  const childIds = (id: string) => children(id).map((child) => child.id)
+  return frozenFrameHoldingTree(board, shape, board.frozenShapeIds(), childIds) !== null
+}
+
+/**
+ * Whether a shape's children or bindings would stay on the board without it: tldraw deletes
+ * them with it, and one left behind would point at nothing.
+ */
+function leavesOrphans(board: BoardRecords, shape: TLShape): boolean {
+  return referrers(board, shape.id).length > 0
+}
+
+/** The records on that board that point at `id` now (a shape under it, a binding to it). */
+function referrers(board: BoardRecords, id: string): (TLShape | TLBinding)[] {
+  const found: (TLShape | TLBinding)[] = []
+  for (const referrerId of board.referrerIds?.(id) ?? []) {
+    const record = board.get(referrerId)
+    if (record?.typeName === 'shape' && record.parentId === id) found.push(record)
+    if (record?.typeName === 'binding' && (record.fromId === id || record.toId === id)) {
+      found.push(record)
+    }
+  }
+  return found
+}
+
 /** The shape's parents lead to a page on the board, without a cycle, within the depth cap. */
 function parentChainIsSound(board: BoardRecords, shape: TLShape): boolean {
   let parentId: string = shape.parentId
@@ -219,10 +275,11 @@ function parentChainIsSound(board: BoardRecords, shape: TLShape): boolean {
 
 /**
  * A binding (an arrow stuck to a shape) changes how both its ends are drawn, so both must be
- * shapes on the board, and a participant binds only shapes they could change anyway: not
- * locked, background, frozen or in a frozen frame (else their arrow would redraw the locked
- * template arrow for everyone). Deleting is allowed once an end is gone (tldraw removes the
- * bindings of a deleted shape), as long as no remaining end is protected.
+ * shapes on the board as the push leaves it (one pasted with it counts), and a participant
+ * binds only shapes they could change anyway: not locked, background, frozen or in a frozen
+ * frame (else their arrow would redraw the locked template arrow for everyone). Deleting one
+ * is allowed (tldraw removes the bindings of a deleted shape) as long as no end it had before
+ * the push is protected.
  */
 function bindingRule(
   board: BoardRecords,
@@ -231,13 +288,16 @@ function bindingRule(
 ): TLBinding | null {
   const can = PERMISSIONS[write.session.meta.role]
   if (!can.canEdit) return null
+  const { before, after } = viewsOf(board, hooks, write.session.sessionId)
   let frozen = false
+  // The old ends as they were, the new ones as the push leaves them.
   const end = (id: string, mustExist: boolean) => {
-    const record = board.get(id)
+    const view = mustExist ? after : before
+    const record = view.get(id)
     if (record?.typeName !== 'shape') return !mustExist
     if (can.canEditBackground) return true
     if (isProtectedShape(record)) return false
-    frozen = inFrozenFrame(board, record)
+    frozen = inFrozenFrame(view, record)
     return !frozen
   }
   const refuse = () => {

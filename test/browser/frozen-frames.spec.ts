@@ -6,7 +6,16 @@
  */
 import type { Page } from '@playwright/test'
 import { boardSocketPath, rawWriter, storedBoard } from '../support/raw-socket'
-import { arrow, arrowBinding, note } from '../support/raw-records'
+import {
+  arrow,
+  arrowBinding,
+  group,
+  note,
+  penStroke,
+  rectangle,
+  text,
+} from '../support/raw-records'
+import { boardPagePath } from '../../src/protocol'
 import { joinByLink, shareLink, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
 
@@ -17,6 +26,8 @@ type StoredRecord = {
   x?: number
   y?: number
   meta?: { switchback?: { element?: string; frozen?: boolean } }
+  props?: { w?: number; h?: number }
+  parentId?: string
 }
 
 const freshId = () =>
@@ -103,6 +114,213 @@ test('a participant’s raw writes into, in and out of a frozen frame are refuse
   expect(await participant.push(patch('shape:in', { x: at(2600, 0)[0] }))).toBe('commit')
   expect(await participant.push(put(note('shape:new', ...at(300, 300))))).toBe('commit')
   for (const s of [facilitator.socket, participant.socket]) s.close()
+})
+
+test('a raw write is judged by every shape it carries, where it ends up: groups moved, made or deleted, and shapes that overlap a frozen frame', async ({
+  server,
+}) => {
+  const roomId = freshId()
+  const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ templateId: 'four-framework-jobs' }),
+  })
+  const { facilitatorSecret, participantKey } = (await created.json()) as Record<string, string>
+  const jobs = frameOf(await storedBoard<StoredRecord>(server.url, roomId), 'jobs')
+  const at = (dx: number, dy: number) => [jobs.x! + dx, jobs.y! + dy] as const
+  const below = jobs.props!.h! + 600
+  const facilitator = await rawWriter(
+    server.url,
+    await boardSocketPath(server.url, roomId, facilitatorSecret),
+  )
+  const participant = await rawWriter(
+    server.url,
+    await boardSocketPath(server.url, roomId, participantKey),
+  )
+  // Before the freeze, two groups with their origins left of the frame: one holds a sticky over
+  // the frame, the other a sticky below it. tldraw lists children before their new parent.
+  const holding = {
+    ...put(note('shape:held', 1200, 0, 'shape:g-holding')),
+    ...put(group('shape:g-holding', ...at(-500, 300))),
+  }
+  const beside = {
+    ...put(note('shape:beside', 1200, 0, 'shape:g-beside')),
+    ...put(group('shape:g-beside', ...at(-500, below))),
+  }
+  expect(await participant.push(holding)).toBe('commit')
+  expect(await participant.push(beside)).toBe('commit')
+  const frozen = { ...jobs.meta!.switchback, frozen: true }
+  expect(await facilitator.push(patchSwitchback(jobs.id, frozen))).toBe('commit')
+  const before = await storedBoard<StoredRecord>(server.url, roomId)
+
+  const [leftX, topY] = at(-300, 100)
+  const attacks: [string, Record<string, unknown[]>][] = [
+    [
+      'move a group that carries its sticky out',
+      patch('shape:g-holding', { x: at(-500, 0)[0] + 3000 }),
+    ],
+    ['rotate a group that carries its sticky out', patch('shape:g-holding', { rotation: Math.PI })],
+    ['move a group that carries its sticky in', patch('shape:g-beside', { y: at(0, 300)[1] })],
+    [
+      'make a group that brings a new sticky in, the group first',
+      {
+        ...put(group('shape:g-new', ...at(-500, 300))),
+        ...put(note('shape:smuggled', 1200, 0, 'shape:g-new')),
+      },
+    ],
+    [
+      'make a group that brings a new sticky in, the sticky first',
+      {
+        ...put(note('shape:smuggled', 1200, 0, 'shape:g-new')),
+        ...put(group('shape:g-new', ...at(-500, 300))),
+      },
+    ],
+    ['delete the group holding a frozen sticky, leaving it', { 'shape:g-holding': ['remove'] }],
+    [
+      'delete the group and its frozen sticky',
+      { 'shape:g-holding': ['remove'], 'shape:held': ['remove'] },
+    ],
+    [
+      'add a rectangle that starts left of the frame and overlaps it',
+      put(rectangle('shape:r', leftX, topY, 400, 200)),
+    ],
+    [
+      'add a text that starts left of the frame and runs into it',
+      put(text('shape:t', leftX, topY, 500, 'Over the frame')),
+    ],
+    [
+      'add a pen stroke that starts left of the frame and crosses it',
+      put(
+        penStroke('shape:p', leftX, topY, [
+          { x: 0, y: 0 },
+          { x: 300, y: 40 },
+          { x: 600, y: 0 },
+        ]),
+      ),
+    ],
+  ]
+  for (const [attack, diff] of attacks) {
+    expect.soft(await participant.push(diff), attack).toBe('discard')
+  }
+  expect(
+    participant.socket.messages.filter((m) => m.type === 'custom').map((m) => m.data),
+  ).toContainEqual({
+    kind: 'frozen',
+    message: expect.stringContaining('This frame is frozen'),
+  })
+  expect(await storedBoard<StoredRecord>(server.url, roomId)).toEqual(before)
+
+  // Away from the frame all of it is allowed: the group beside it moves further down, a new
+  // group with its sticky (listed first) is made, and the same rectangle, text and stroke.
+  const [farX, farY] = at(-300, below + 2000)
+  const allowed: [string, Record<string, unknown[]>][] = [
+    [
+      'move the group beside the frame further away',
+      patch('shape:g-beside', { y: at(0, below + 400)[1] }),
+    ],
+    [
+      'make a group with a sticky, away from the frame',
+      {
+        ...put(note('shape:fine', 0, 0, 'shape:g-fine')),
+        ...put(group('shape:g-fine', farX, farY)),
+      },
+    ],
+    ['add a rectangle away from it', put(rectangle('shape:r', farX, farY + 400, 400, 200))],
+    ['add a text away from it', put(text('shape:t', farX, farY + 800, 500, 'Away'))],
+    [
+      'add a stroke away from it',
+      put(
+        penStroke('shape:p', farX, farY + 1200, [
+          { x: 0, y: 0 },
+          { x: 600, y: 0 },
+        ]),
+      ),
+    ],
+  ]
+  for (const [change, diff] of allowed) {
+    expect(await participant.push(diff), change).toBe('commit')
+  }
+  const after = await storedBoard<StoredRecord>(server.url, roomId)
+  expect(after['shape:fine']).toMatchObject({ parentId: 'shape:g-fine' })
+  expect(after['shape:held']).toEqual(before['shape:held'])
+  for (const s of [facilitator.socket, participant.socket]) s.close()
+})
+
+test('a participant’s editor refuses at once a group that carries a frozen sticky, and a rectangle over the frame', async ({
+  people,
+  server,
+}) => {
+  const roomId = freshId()
+  const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ templateId: 'four-framework-jobs' }),
+  })
+  const { facilitatorSecret, participantKey } = (await created.json()) as Record<string, string>
+  const jobs = frameOf(await storedBoard<StoredRecord>(server.url, roomId), 'jobs')
+  const corner = { x: jobs.x!, y: jobs.y! }
+  const link = `${server.url}${boardPagePath(roomId)}#k=${participantKey}`
+  const pia = await joinByLink(people, 'Pia', link)
+  // Pia groups a sticky over the frame with one left of it: the group's origin is outside.
+  await pia.evaluate(({ x, y }) => {
+    const editor = window.editor
+    editor.createShapes([
+      { id: 'shape:pia-over' as never, type: 'note', x: x + 700, y: y + 300 },
+      { id: 'shape:pia-left' as never, type: 'note', x: x - 600, y: y + 300 },
+    ])
+    editor.groupShapes(['shape:pia-over' as never, 'shape:pia-left' as never], {
+      groupId: 'shape:pia-group' as never,
+    })
+    editor.zoomToFit()
+  }, corner)
+  await expect
+    .poll(async () => (await serverRecord(server.url, roomId, 'shape:pia-over'))?.parentId)
+    .toBe('shape:pia-group')
+  const facilitator = await rawWriter(
+    server.url,
+    await boardSocketPath(server.url, roomId, facilitatorSecret),
+  )
+  const frozen = { ...jobs.meta!.switchback, frozen: true }
+  expect(await facilitator.push(patchSwitchback(jobs.id, frozen))).toBe('commit')
+  await expect(pia.locator('[data-testid="frozen-note"][data-note="shape:pia-over"]')).toHaveCount(
+    1,
+  )
+  const before = await storedBoard<StoredRecord>(server.url, roomId)
+
+  // Moving or turning the group would carry the frozen sticky out; the rectangle starts left
+  // of the frame and overlaps it.
+  await pia.evaluate(({ x, y }) => {
+    const editor = window.editor
+    editor.updateShape({ id: 'shape:pia-group' as never, type: 'group', x: x - 3000 })
+    editor.rotateShapesBy(['shape:pia-group' as never], Math.PI / 2)
+    editor.createShape({
+      id: 'shape:pia-rect' as never,
+      type: 'geo',
+      x: x - 300,
+      y: y + 100,
+      props: { w: 400, h: 200 },
+    })
+  }, corner)
+  await expect(pia.getByText(/This frame is frozen/)).toBeVisible()
+  if (process.env.FROZEN_SCREENSHOTS) {
+    await pia.screenshot({ path: 'test-results/frozen-group.png' })
+  }
+  expect(
+    await pia.evaluate(() => ({
+      group: window.editor.getShape('shape:pia-group' as never)?.rotation,
+      rect: window.editor.getShape('shape:pia-rect' as never) !== undefined,
+      locked: window.editor.isShapeOrAncestorLocked('shape:pia-group' as never),
+    })),
+  ).toEqual({ group: 0, rect: false, locked: true })
+  // Her next edit lands after all of that: nothing of it reached the server.
+  await pia.evaluate(({ x, y }) => {
+    window.editor.createShape({ id: 'shape:pia-far' as never, type: 'note', x: x - 3000, y })
+  }, corner)
+  await expect.poll(() => serverRecord(server.url, roomId, 'shape:pia-far')).toBeTruthy()
+  const after = await storedBoard<StoredRecord>(server.url, roomId)
+  delete after['shape:pia-far']
+  expect(after).toEqual(before)
+  facilitator.socket.close()
 })
 
 /** Shapes as the server has them, by id. */

@@ -1,8 +1,11 @@
 /**
  * Whole, valid tldraw records for raw-protocol tests: a sticky, an arrow, an arrow binding, a
- * page and an image asset, as a modified client would push them. Valid on purpose, so that a
+ * group, a rectangle, a text, a pen stroke, a page and an image asset, as a modified client
+ * would push them. Valid on purpose, so that a
  * refusal comes from a write rule and not from tldraw's schema.
  */
+import { b64Vecs } from '@tldraw/tlschema'
+
 const richText = { type: 'doc', content: [] }
 
 export function note(id: string, x = 100, y = 100, parentId = 'page:page') {
@@ -83,6 +86,96 @@ export function arrowBinding(id: string, fromId: string, toId: string, terminal 
       isExact: false,
       isPrecise: false,
       snap: 'none',
+    },
+  }
+}
+
+/** A shape's common fields (what `note` and `arrow` spell out), for the shapes below. */
+function shapeBase(id: string, type: string, x: number, y: number, parentId: string) {
+  return {
+    id,
+    typeName: 'shape',
+    type,
+    x,
+    y,
+    rotation: 0,
+    index: 'a7',
+    parentId,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+  }
+}
+
+/** A group: it has no size of its own, its children (parented to it) make it. */
+export function group(id: string, x = 0, y = 0, parentId = 'page:page') {
+  return { ...shapeBase(id, 'group', x, y, parentId), props: {} }
+}
+
+/** A rectangle w × h. */
+export function rectangle(id: string, x: number, y: number, w: number, h: number) {
+  return {
+    ...shapeBase(id, 'geo', x, y, 'page:page'),
+    props: {
+      geo: 'rectangle',
+      dash: 'draw',
+      url: '',
+      w,
+      h,
+      growY: 0,
+      scale: 1,
+      flipX: false,
+      flipY: false,
+      labelColor: 'black',
+      color: 'black',
+      fill: 'none',
+      size: 'm',
+      font: 'draw',
+      align: 'middle',
+      verticalAlign: 'middle',
+      richText,
+    },
+  }
+}
+
+/** A fixed-width text `w` wide, of one paragraph. */
+export function text(id: string, x: number, y: number, w: number, words: string) {
+  return {
+    ...shapeBase(id, 'text', x, y, 'page:page'),
+    props: {
+      color: 'black',
+      size: 'm',
+      font: 'draw',
+      textAlign: 'start',
+      w,
+      richText: {
+        type: 'doc',
+        content: [{ type: 'paragraph', content: [{ type: 'text', text: words }] }],
+      },
+      scale: 1,
+      autoSize: false,
+    },
+  }
+}
+
+/** A pen stroke through `points` (in its own coordinates), as tldraw encodes them. */
+export function penStroke(id: string, x: number, y: number, points: { x: number; y: number }[]) {
+  return {
+    ...shapeBase(id, 'draw', x, y, 'page:page'),
+    props: {
+      color: 'black',
+      fill: 'none',
+      dash: 'draw',
+      size: 'm',
+      segments: [
+        { type: 'free', path: b64Vecs.encodePoints(points.map((p) => ({ ...p, z: 0.5 }))) },
+      ],
+      isComplete: true,
+      isClosed: false,
+      isPen: false,
+      scale: 1,
+      scaleX: 1,
+      scaleY: 1,
     },
   }
 }

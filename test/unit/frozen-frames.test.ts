@@ -7,6 +7,7 @@ import type { TLRecordAuthorizer } from '@tldraw/sync-core'
 import type { TLBinding, TLPage, TLRecord, TLShape } from '@tldraw/tlschema'
 import type { Role } from '../../src/protocol'
 import { frozenFrameHolding, frozenFrameIds } from '../../src/board/frozen'
+import { penStroke, rectangle, text } from '../support/raw-records'
 import { recordRules, type SessionMeta } from '../../src/server/roles'
 import { RoomStorage } from '../../src/server/room-storage'
 
@@ -64,9 +65,9 @@ describe('what a frozen frame holds', () => {
     const jobs = frame('shape:jobs', true)
     const open = frame('shape:open', false, { x: 2000 })
     const inside = note('shape:in', 100, 100)
-    // A sticky's centre decides: this one hangs over the right edge with its centre inside.
-    const edge = note('shape:edge', 850, 100)
-    const outside = note('shape:out', 950, 100)
+    // A sticky over the edge is in it, one touching the edge from outside is not.
+    const edge = note('shape:edge', 950, 100)
+    const outside = note('shape:out', 1000, 100)
     const child = note('shape:child', 5000, 5000, 'shape:jobs')
     const group = shape('shape:group', { type: 'group', x: -500, y: -500, props: {} })
     const inGroup = frame('shape:ingroup', true, { parentId: 'shape:group', x: 3000 })
@@ -101,6 +102,29 @@ describe('what a frozen frame holds', () => {
     expect(frozenFrameHolding(lookup, below, ids)).toBe('shape:jobs')
     expect(frozenFrameHolding(lookup, right, ids)).toBeNull()
     expect(frozenFrameHolding(lookup, inHolder, ids)).toBe('shape:jobs')
+  })
+})
+
+describe('what lies over a frozen frame', () => {
+  it('is decided by the box a shape is drawn in, not its anchor', () => {
+    const jobs = frame('shape:jobs', true)
+    const { lookup } = boardWith(page, jobs)
+    const holding = (s: unknown) => frozenFrameHolding(lookup, s as TLShape, ['shape:jobs'])
+    // Each starts left of the frame (x -300) and reaches 100 into it, or stops at its edge.
+    expect(holding(rectangle('shape:r', -300, 100, 400, 200))).toBe('shape:jobs')
+    expect(holding(rectangle('shape:r', -300, 100, 300, 200))).toBeNull()
+    expect(holding(text('shape:t', -300, 100, 400, 'Over it'))).toBe('shape:jobs')
+    expect(holding(text('shape:t', -300, 100, 300, 'Beside it'))).toBeNull()
+    const stroke = [
+      { x: 0, y: 0 },
+      { x: 400, y: 20 },
+    ]
+    expect(holding(penStroke('shape:p', -300, 100, stroke))).toBe('shape:jobs')
+    expect(holding(penStroke('shape:p', -300, -200, stroke))).toBeNull()
+    // A rectangle around the whole frame covers it.
+    expect(holding(rectangle('shape:r', -100, -100, 1200, 800))).toBe('shape:jobs')
+    // Turned a quarter about its origin left of the frame, the rectangle points away from it.
+    expect(holding({ ...rectangle('shape:r', -100, 300, 400, 50), rotation: Math.PI })).toBeNull()
   })
 })
 

@@ -157,6 +157,8 @@ export class BoardRoom implements BoardHost {
       current: () =>
         this.room && this.roomStorage ? { room: this.room, storage: this.roomStorage } : null,
       sessionsOf: (author) => this.sessionsOf(author),
+      authorsPresent: () =>
+        new Set([...this.sessions.values()].flatMap((s) => (s.author ? [s.author] : []))).size,
       save: () => this.saveChanges(),
       ensureOpen: () => this.ensureOpen(),
       countsChanged: () => this.facilitation.refresh(),
@@ -597,7 +599,9 @@ export class BoardRoom implements BoardHost {
     const puts = Object.values(changes.diff.puts).map((put) => (Array.isArray(put) ? put[1] : put))
     if (changes.wipeAll) this.size.reset(puts)
     else this.size.apply(puts, changes.diff.deletes)
-    return this.boardStorage.save(
+    // Deleted shape ids are remembered with the save (never hidden by a private brainstorm).
+    const gone = this.brainstorm.deleted(changes.diff.deletes)
+    const saved = this.boardStorage.save(
       {
         documentClock: clock,
         schema,
@@ -607,6 +611,7 @@ export class BoardRoom implements BoardHost {
       },
       after,
     )
+    return gone ? Promise.all([saved, gone]).then(() => {}) : saved
   }
 
   /**

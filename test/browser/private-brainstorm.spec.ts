@@ -308,14 +308,15 @@ test('a sticky pushed inside a new frame is hidden by where the push leaves it; 
   }
   expect((await f.act(start)).status).toBe(200)
 
-  // A paste of a frame holding a sticky, into the scope frame, the sticky sent first.
+  // A paste of a frame holding a sticky, into the scope frame (judged on the board before the
+  // push, the sticky was out of scope: the room committed it, and everyone got its text).
   const words = 'pasted-into-a-new-frame-secret'
   a.socket.send({
     type: 'push',
     clientClock: 3,
     diff: {
-      'shape:pastedNote': ['put', stickyOf('shape:pastedNote', words, 'shape:pastedFrame')],
       'shape:pastedFrame': ['put', frameOf('shape:pastedFrame', 'shape:scope')],
+      'shape:pastedNote': ['put', stickyOf('shape:pastedNote', words, 'shape:pastedFrame')],
     },
   })
   expect(await a.socket.next('push_result')).toMatchObject({ action: 'commit' })

@@ -200,6 +200,15 @@ export class PrivateNotes {
       }
       this.keep(rest.slice(0, colon), record)
     }
+    // A brainstorm stored before handles existed: each author gets one now, kept.
+    const loaded = this.mode
+    const missing = loaded ? [...this.perAuthor.keys()].filter((a) => !loaded.handles[a]) : []
+    if (loaded && missing.length > 0) {
+      const handles = { ...loaded.handles }
+      for (const author of missing) handles[author] = mintHandle()
+      this.mode = { ...loaded, handles }
+      await this.storage.put({ [MODE_KEY]: this.mode })
+    }
   }
 
   /** The private brainstorm running now, or null. */

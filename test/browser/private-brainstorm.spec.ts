@@ -443,3 +443,29 @@ test('a frame made with a sticky in it keeps the sticky hidden for its author, i
   )
   expect(parent).toBe('shape:anaFrame')
 })
+
+test('an undo that brings back a deleted public sticky keeps it public, without an “Only you” mark', async ({
+  people,
+  server,
+}) => {
+  const { fran, ana, ben } = await brainstorm(people, server.url)
+  // The facilitator's stickies are public during the brainstorm.
+  await addSticky(fran, 'Fran public', 100)
+  await expect.poll(() => stickyTexts(ana)).toEqual(['Fran public'])
+  await expect.poll(() => stickyTexts(ben)).toEqual(['Fran public'])
+  await ana.evaluate(() => {
+    const editor = window.editor
+    const shape = editor.getCurrentPageShapes().find((s) => s.type === 'note')!
+    editor.markHistoryStoppingPoint('delete')
+    editor.deleteShapes([shape.id])
+  })
+  await expect.poll(() => stickyTexts(ben)).toEqual([])
+  await ana.evaluate(() => {
+    window.editor.undo()
+  })
+  await expect.poll(() => stickyTexts(ana)).toEqual(['Fran public'])
+  await expect.poll(() => stickyTexts(ben)).toEqual(['Fran public'])
+  await expect(ana.getByTestId('hidden-badge')).toHaveCount(0)
+  await expect(ana.getByTestId('private-mine')).toHaveCount(0)
+  await expect(fran.getByTestId('private-count')).toHaveCount(0)
+})

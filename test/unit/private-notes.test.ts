@@ -543,6 +543,16 @@ describe('private brainstorm: scope as the push leaves the board (issue 16, item
     )
     expect(b.room().brainstorm.notes.isHidden('shape:n1')).toBe(false)
     expect(b.room().backup()?.store).not.toHaveProperty('shape:nowhere')
+    // Two new frames inside each other: no parent chain, and no endless lookup.
+    await ana.send(
+      push(2, {
+        'shape:n2': ['put', sticky('shape:n2', 'looped', 'shape:loopA')],
+        'shape:loopA': ['put', frameRecord('shape:loopA', 'shape:loopB')],
+        'shape:loopB': ['put', frameRecord('shape:loopB', 'shape:loopA')],
+      }),
+    )
+    expect(b.room().brainstorm.notes.isHidden('shape:n2')).toBe(false)
+    expect(b.room().backup()?.store).not.toHaveProperty('shape:loopA')
   })
 
   it('never hides an id the board has had: an undo of a deleted public sticky stays public', async () => {

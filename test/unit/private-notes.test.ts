@@ -784,3 +784,32 @@ describe('private brainstorm: caps one key or socket cannot exhaust (issue 16, i
     expect(split?.refusals[0]).toMatch(/as much text as one person may/)
   })
 })
+
+describe('private brainstorm: the reserve on a real board room (issue 16, item 5)', () => {
+  it('still keeps a present person’s sticky once a flood has filled the board', async () => {
+    const limits = FACILITATION_LIMITS as { maxHiddenPerBoard: number }
+    const saved = limits.maxHiddenPerBoard
+    limits.maxHiddenPerBoard = 4
+    try {
+      const b = await board()
+      const fran = await b.join(b.facilitatorSecret, b.fran)
+      await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+      for (const key of [mintSecret(), mintSecret()]) {
+        const fake = await b.join(b.participantKey, key)
+        await fake.send(
+          push(1, {
+            [`shape:${key.slice(0, 6)}a`]: ['put', sticky(`shape:${key.slice(0, 6)}a`, 'flood')],
+            [`shape:${key.slice(0, 6)}b`]: ['put', sticky(`shape:${key.slice(0, 6)}b`, 'flood')],
+          }),
+        )
+        b.room().disconnect(fake.conn)
+      }
+      const ana = await b.join(b.participantKey, b.ana)
+      await ana.send(push(1, { 'shape:anaIdea': ['put', sticky('shape:anaIdea', 'real idea')] }))
+      expect(b.room().brainstorm.notes.isHidden('shape:anaIdea')).toBe(true)
+      expect(customOf(ana.conn, 'private-brainstorm')).toEqual([])
+    } finally {
+      limits.maxHiddenPerBoard = saved
+    }
+  })
+})

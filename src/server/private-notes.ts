@@ -409,15 +409,20 @@ export class PrivateNotes {
     return ids
   }
 
-  /** Ends private mode and forgets every hidden sticky: memory at once, storage returned. */
+  /**
+   * Ends private mode and forgets every hidden sticky: memory at once, storage returned. The
+   * mode goes last, so a crash part-way leaves a brainstorm running with fewer stickies (to be
+   * ended again), never hidden stickies without a brainstorm.
+   */
   clear(): Promise<void> {
-    const keys = [
-      MODE_KEY,
-      ...[...this.notes.values()].map((n) => hiddenKey(n.author, n.record.id)),
-    ]
+    const keys = [...this.notes.values()].map((n) => hiddenKey(n.author, n.record.id))
     this.forgetAll()
     this.mode = null
-    return Promise.all([...batches(keys)].map((batch) => this.storage.delete(batch))).then(() => {})
+    return Promise.all([...batches(keys)].map((batch) => this.storage.delete(batch))).then(
+      async () => {
+        await this.storage.delete([MODE_KEY])
+      },
+    )
   }
 
   /** A hidden sticky the room's document has too (a reveal cut short by a crash): forgotten. */

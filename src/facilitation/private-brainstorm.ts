@@ -56,6 +56,9 @@ export function trackHiddenNotes(
   hidesMine: boolean,
 ) {
   const hidden = new Set<string>()
+  // Public stickies this person deleted: an undo brings one back with its id, and the server
+  // keeps an id the board has had public, so it gets no "Only you" mark.
+  const deletedPublic = new Set<string>()
   const show = () =>
     canvas.setNoteBadges({ hidden: Object.fromEntries([...hidden].map((id) => [id, true])) })
   const timers = new Set<ReturnType<typeof setTimeout>>()
@@ -83,12 +86,15 @@ export function trackHiddenNotes(
       if (now && hidesMine) {
         for (const record of Object.values(changes.added)) {
           if (record.typeName !== 'shape' || record.type !== 'note') continue
-          if (!inScope(canvas.editor, record, now)) continue
+          if (deletedPublic.has(record.id) || !inScope(canvas.editor, record, now)) continue
           hidden.add(record.id)
           changed = true
         }
       }
-      for (const id of Object.keys(changes.removed)) changed = hidden.delete(id) || changed
+      for (const id of Object.keys(changes.removed)) {
+        if (hidden.has(id)) changed = hidden.delete(id) || changed
+        else deletedPublic.add(id)
+      }
       if (changed) show()
     },
     { source: 'user', scope: 'document' },

@@ -46,6 +46,15 @@ export const FACILITATION_LIMITS = {
    */
   maxHiddenPerBoard: 2_000,
   maxHiddenBoardChars: 4 * 1024 * 1024,
+  /** One person's hidden stickies' record JSON, in characters: a tenth of the board's. */
+  maxHiddenCharsPerPerson: 400_000,
+  /**
+   * Past the board's caps, each person with a socket on the board keeps this reserve (a few
+   * short stickies), so a flood from made-up keys cannot lock the room out; the board's socket
+   * limit bounds what the reserves add up to.
+   */
+  reservedHiddenPerPerson: 20,
+  reservedHiddenChars: 32_000,
   maxTitleLength: 80,
 } as const
 
@@ -149,6 +158,10 @@ export const facilitationActionSchema = z.discriminatedUnion('type', [
   }),
   /** Publish every hidden sticky at once and end private mode; `anonymous` drops authors. */
   z.strictObject({ type: z.literal('private-reveal'), anonymous: z.boolean() }),
+  /** Drop one person's hidden stickies unseen (`person`: the handle in the counts). */
+  z.strictObject({ type: z.literal('private-discard'), person: z.string().min(1).max(64) }),
+  /** End private mode without revealing: every hidden sticky is dropped. */
+  z.strictObject({ type: z.literal('private-end') }),
 ])
 export type FacilitationAction = z.infer<typeof facilitationActionSchema>
 export type FacilitationActionType = FacilitationAction['type']
@@ -219,8 +232,13 @@ export const privateViewSchema = z.strictObject({
   startedAt: z.number(),
   /** How many hidden stickies this person has. */
   mine: z.number().int(),
-  /** For the facilitator only: each author's count ("Ana: 4"), never their stickies. */
-  counts: z.array(z.strictObject({ name: z.string(), count: z.number().int() })).nullable(),
+  /**
+   * For the facilitator only: each author's count ("Ana: 4"), never their stickies; `person`
+   * is a handle for discarding theirs (not their key).
+   */
+  counts: z
+    .array(z.strictObject({ person: z.string(), name: z.string(), count: z.number().int() }))
+    .nullable(),
 })
 export type PrivateView = z.infer<typeof privateViewSchema>
 

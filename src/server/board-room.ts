@@ -173,6 +173,8 @@ export class BoardRoom implements BoardHost {
       current: () =>
         this.room && this.roomStorage ? { room: this.room, storage: this.roomStorage } : null,
       sessionsOf: (author) => this.sessionsOf(author),
+      authorsPresent: () =>
+        new Set([...this.sessions.values()].flatMap((s) => (s.author ? [s.author] : []))).size,
       save: () => this.saveChanges(),
       ensureOpen: () => this.ensureOpen(),
       countsChanged: () => this.facilitation.refresh(),
@@ -404,13 +406,23 @@ export class BoardRoom implements BoardHost {
             author: session.author,
             name: this.facilitation.nameOf(sender.id),
           }
-          const split = this.brainstorm.split(data, sender.id, pusher)
-          if (split) ({ data, json, echo } = split)
-          const refused = this.refuseIfTooBig(data, sender.id)
-          if (refused) ({ data, json } = { data: refused, json: JSON.stringify(refused) })
-          const judged = this.judge(data, sender.id, session.role)
+          // The whole push is judged first, hidden stickies included, so a push is kept
+          // whole or not at all; the split then takes out what stays private, and what is
+          // left for the room is judged again on its own (a public arrow may not bind to a
+          // sticky that never reaches the room).
+          let judged = this.judge(data, sender.id, session.role)
           if (judged.kind === 'refused') ({ data, json } = judged)
-          else if (judged.kind === 'allowed') push = judged.push
+          else {
+            const split = this.brainstorm.split(data, sender.id, pusher)
+            if (split) {
+              ;({ data, json, echo } = split)
+              judged = this.judge(data, sender.id, session.role)
+              if (judged.kind === 'refused') ({ data, json } = judged)
+            }
+            const refused = this.refuseIfTooBig(data, sender.id)
+            if (refused) ({ data, json } = { data: refused, json: JSON.stringify(refused) })
+            else if (judged.kind === 'allowed') push = judged.push
+          }
         }
         // Synchronous: the room commits the push within this call, its rules reading the same
         // boards the push was judged on.
@@ -651,7 +663,9 @@ export class BoardRoom implements BoardHost {
     const puts = Object.values(changes.diff.puts).map((put) => (Array.isArray(put) ? put[1] : put))
     if (changes.wipeAll) this.size.reset(puts)
     else this.size.apply(puts, changes.diff.deletes)
-    return this.boardStorage.save(
+    // Deleted shape ids are remembered with the save (never hidden by a private brainstorm).
+    const gone = this.brainstorm.deleted(changes.diff.deletes)
+    const saved = this.boardStorage.save(
       {
         documentClock: clock,
         schema,
@@ -661,6 +675,7 @@ export class BoardRoom implements BoardHost {
       },
       after,
     )
+    return gone ? Promise.all([saved, gone]).then(() => {}) : saved
   }
 
   /**

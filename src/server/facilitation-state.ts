@@ -112,6 +112,8 @@ export function applyAction(
       return refused('Votes are not part of the workshop state.')
     case 'private-start':
     case 'private-reveal':
+    case 'private-discard':
+    case 'private-end':
       return refused('Not built yet.')
   }
 }

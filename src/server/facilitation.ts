@@ -53,6 +53,10 @@ export interface BrainstormHost {
   start(scope: PrivateScope): Promise<ActResult>
   /** Publishes every hidden sticky and ends private mode (durably), or says why not. */
   reveal(anonymous: boolean): Promise<ActResult>
+  /** Drops one person's hidden stickies (by their handle in the counts), durably. */
+  discard(person: string): Promise<ActResult>
+  /** Ends private mode without revealing: every hidden sticky is dropped, durably. */
+  end(): Promise<ActResult>
 }
 
 /** The fields of a board record the hub reads (a tldraw record; loosely typed on purpose). */
@@ -220,6 +224,8 @@ export class Facilitation {
         return this.afterVote(await this.votes.act(action, session, now))
       case 'private-start':
       case 'private-reveal':
+      case 'private-discard':
+      case 'private-end':
         return this.brainstormAction(action, now)
     }
     const outcome = applyAction(this.state, action, {
@@ -260,15 +266,20 @@ export class Facilitation {
    * also starts the workshop's timer, stored like any other timer start.
    */
   private async brainstormAction(
-    action: Extract<FacilitationAction, { type: 'private-start' | 'private-reveal' }>,
+    action: Extract<FacilitationAction, { type: `private-${string}` }>,
     now: number,
   ): Promise<ActResult> {
     const brainstorm = this.host.brainstorm
     if (!brainstorm) return refusal(409, 'This board has no private brainstorm.')
-    if (action.type === 'private-reveal') {
-      const revealed = await brainstorm.reveal(action.anonymous)
+    if (action.type !== 'private-start') {
+      const done =
+        action.type === 'private-reveal'
+          ? await brainstorm.reveal(action.anonymous)
+          : action.type === 'private-discard'
+            ? await brainstorm.discard(action.person)
+            : await brainstorm.end()
       this.broadcastState()
-      return revealed
+      return done
     }
     const started = await brainstorm.start(action.scope)
     if (!started.ok) return started

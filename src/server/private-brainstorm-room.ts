@@ -9,6 +9,10 @@
  * mode and reveals it in one durable step, and forgets on load the hidden stickies a crashed
  * reveal had already published. It reaches the room through a narrow host: the gate, the
  * room and its storage as they are now, the sockets admitted with an author key, and the write.
+ *
+ * It also remembers the shape ids the board has deleted (shape-tombstones.ts), which are never
+ * hidden, and carries out the facilitator's discard of one person's stickies and the end of a
+ * brainstorm without a reveal: both tell the authors' sockets to drop the stickies first.
  */
 import type { TLSocketRoom } from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'
@@ -18,10 +22,12 @@ import type { AckGate } from './ack-gate'
 import type { ActResult, BrainstormHost, SessionIdentity } from './facilitation'
 import type { KeyValueStorage } from './kv'
 import type { ClientMessage, PresenceRecord } from './presence-throttle'
+import type { IndexKey } from '@tldraw/utils'
 import { PrivateNotes, type Pusher } from './private-notes'
 import type { RefusalLog } from './refusal-log'
 import type { SessionMeta } from './roles'
 import type { RoomStorage } from './room-storage'
+import { ShapeTombstones } from './shape-tombstones'
 
 /** What the brainstorm needs of the board room. */
 export interface BrainstormRoomHost {
@@ -31,6 +37,8 @@ export interface BrainstormRoomHost {
   current(): { room: TLSocketRoom<TLRecord, SessionMeta>; storage: RoomStorage } | null
   /** The sessions admitted with this author key (whose sockets see that author's stickies). */
   sessionsOf(author: string): Iterable<string>
+  /** How many author keys have a socket on the board now. */
+  authorsPresent(): number
   /** Starts the write for what the room committed since the last one (null: nothing to write). */
   save(): Promise<void> | null
   /** Whether the board is open, after reloading it from storage if it must. */
@@ -51,17 +59,25 @@ export interface SplitPush {
 export class PrivateBrainstormRoom implements BrainstormHost {
   /** The hidden stickies, kept out of the room's document. */
   readonly notes: PrivateNotes
+  /** Shape ids the board has deleted: never hidden (an undo brings a public sticky back). */
+  private readonly tombstones: ShapeTombstones
 
   constructor(
     storage: KeyValueStorage,
     private readonly host: BrainstormRoomHost,
   ) {
     this.notes = new PrivateNotes(storage)
+    this.tombstones = new ShapeTombstones(storage)
   }
 
-  /** Reads private mode and the hidden stickies (before the room opens). */
-  load(): Promise<void> {
-    return this.notes.load()
+  /** Reads private mode, the hidden stickies and the deleted ids (before the room opens). */
+  async load(): Promise<void> {
+    await Promise.all([this.notes.load(), this.tombstones.load()])
+  }
+
+  /** The room deleted these records: their ids are remembered (the board's save waits). */
+  deleted(ids: readonly string[]): Promise<void> | null {
+    return this.tombstones.deleted(ids)
   }
 
   /** Once the room is open: a hidden sticky the board has too (a reveal cut short) is forgotten. */
@@ -105,7 +121,10 @@ export class PrivateBrainstormRoom implements BrainstormHost {
     const current = this.host.current()
     if (!current) return null
     const { room, storage } = current
-    const split = this.notes.split(message, pusher, storage)
+    const split = this.notes.split(message, pusher, storage, {
+      had: (id) => this.tombstones.had(id),
+      presentAuthors: this.host.authorsPresent(),
+    })
     if (!split) return null
     const { write, change, refusals } = split
     // Whatever the room sends after this (the push's answer included) waits for the write.
@@ -177,7 +196,7 @@ export class PrivateBrainstormRoom implements BrainstormHost {
       () => {
         try {
           const page = firstPage(storage)
-          const notes = this.notes.revealed(anonymous, storage, page)
+          const notes = this.notes.revealed(anonymous, storage, page, topIndices(storage))
           // The reveal is everyone's stickies at once: the board's limits hold for it too.
           step.full = this.host.sizeRefusal(notes) ?? undefined
           if (notes.length > 0 && !step.full) {
@@ -215,6 +234,76 @@ export class PrivateBrainstormRoom implements BrainstormHost {
       return { ok: false, status: 500, error: 'The stickies could not be revealed; try again.' }
     }
   }
+
+  /**
+   * Drops one person's hidden stickies, unseen: their sockets are told to drop them first,
+   * then the counts go out; answered once the delete is durable.
+   */
+  async discard(person: string): Promise<ActResult> {
+    if (!this.notes.active) {
+      return { ok: false, status: 409, error: 'No private brainstorm is running.' }
+    }
+    const dropped = this.notes.discard(person)
+    if (!dropped) {
+      return { ok: false, status: 409, error: 'That person has no hidden stickies (any more).' }
+    }
+    this.tellDropped(new Map([[dropped.author, dropped.ids]]))
+    try {
+      await dropped.write
+      return { ok: true }
+    } catch (error) {
+      console.error('discarding hidden stickies failed', error)
+      await this.notes.load()
+      return { ok: false, status: 500, error: 'The stickies could not be discarded; try again.' }
+    }
+  }
+
+  /**
+   * Ends the brainstorm without revealing: every hidden sticky is dropped (its author's
+   * sockets told first). Nothing goes on the board, so this works when a reveal does not fit.
+   */
+  async end(): Promise<ActResult> {
+    if (!this.notes.active) {
+      return { ok: false, status: 409, error: 'No private brainstorm is running.' }
+    }
+    const dropped = this.notes.byAuthor()
+    const write = this.notes.clear()
+    this.tellDropped(dropped)
+    try {
+      await write
+      return { ok: true }
+    } catch (error) {
+      console.error('ending the private brainstorm failed', error)
+      await this.notes.load()
+      return {
+        ok: false,
+        status: 500,
+        error: 'The private brainstorm could not be ended; try again.',
+      }
+    }
+  }
+
+  /** Tells each author's sockets that these hidden stickies of theirs are gone. */
+  private tellDropped(dropped: Map<string, string[]>) {
+    const room = this.host.current()?.room
+    if (!room) return
+    for (const [author, ids] of dropped) {
+      const message = { type: 'private-notes' as const, reset: true, puts: [], deletes: ids }
+      for (const id of this.host.sessionsOf(author)) room.sendCustomMessage(id, message)
+    }
+  }
+}
+
+/** The highest stacking index among each parent's children on the board (a reveal stacks above). */
+function topIndices(storage: RoomStorage): (parentId: string) => IndexKey | null {
+  const top = new Map<string, IndexKey>()
+  for (const { state } of storage.getSnapshot().documents) {
+    const record = state as TLRecord
+    if (record.typeName !== 'shape') continue
+    const now = top.get(record.parentId)
+    if (!now || record.index > now) top.set(record.parentId, record.index)
+  }
+  return (parentId) => top.get(parentId) ?? null
 }
 
 /** The board's first page: where a revealed sticky whose frame is gone goes. */

@@ -20,8 +20,9 @@ import { isFrozen } from '../board/shape-meta'
 import type { BoardRecords, BoardViews, RecordRules, SessionMeta } from './roles'
 import { targetsOf } from './room-storage'
 
-// Exported at run time but marked internal in tldraw's published types.
-const { applyObjectDiff } = syncCore as unknown as {
+// Exported at run time but marked internal in tldraw's published types (also the private
+// brainstorm's scope view, private-scope.ts).
+export const { applyObjectDiff } = syncCore as unknown as {
   applyObjectDiff<T extends object>(object: T, diff: object): T
 }
 

@@ -11,6 +11,7 @@ import { LIMITS, MAX_TITLE_LENGTH, RECORD_RULES, type Credentials, type Role } f
 import type { FacilitationActionType } from '../protocol/facilitation'
 import { frozenFrameHolding, frozenFrameHoldingTree } from '../board/frozen'
 import { isProtectedShape, rawZoneRule } from '../board/shape-meta'
+import { withServerAuthorship } from './authorship'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
 export interface BoardAuth {
@@ -176,7 +177,8 @@ export function recordRules(board: BoardRecords, hooks: RuleHooks = {}): RecordR
     // Pages are the board's structure; a participant deleting `page:page` would hide the
     // whole template from everyone.
     page: (write) => (may(write).canEditPages ? allowed(write) : null),
-    shape: (write) => shapeRule(board, write, hooks),
+    // A sticky's author is the server's to write (authorship.ts).
+    shape: (write) => withServerAuthorship(write, shapeRule(board, write, hooks)),
     binding: (write) => bindingRule(board, write, hooks),
     asset: (write) => (may(write).canEdit && assetRule(write) ? allowed(write) : null),
     // Who someone is comes from the server (roles) and their presence, never a stored record.
@@ -392,4 +394,6 @@ export const FACILITATION_PERMISSIONS: Record<FacilitationActionType, readonly R
   'vote-cancel': ['facilitator'],
   'private-start': ['facilitator'],
   'private-reveal': ['facilitator'],
+  'private-discard': ['facilitator'],
+  'private-end': ['facilitator'],
 }

@@ -7,6 +7,10 @@
  * is `vote` (its settings), each person's ballot is its own `ballot:<vote id>:<author>` key
  * (so a dot is one small put, whatever the room's size), and each result is its own
  * `vote-result:<id>:<piece>` keys beside a short index `vote-results` (newest first).
+ *
+ * The running vote's stickies' texts as they were at its start are kept too
+ * (`vote-text:<vote id>:<piece>`, written with the vote in one put): a sticky deleted during
+ * the vote is gone from the board by its end, and its result keeps the text it had.
  */
 import { z } from 'zod'
 import {
@@ -34,12 +38,17 @@ const VOTE_KEY = 'vote'
 const BALLOT_PREFIX = 'ballot:'
 const RESULTS_KEY = 'vote-results'
 const RESULT_PREFIX = 'vote-result:'
+const TEXT_PREFIX = 'vote-text:'
 
 /** A result's pieces, with its index, must fit one put (128 keys). */
 const MAX_RESULT_PIECES = 100
 
 const ballotKey = (voteId: string, author: string) => `${BALLOT_PREFIX}${voteId}:${author}`
 const resultKey = (id: string, piece: number) => `${RESULT_PREFIX}${id}:${piece}`
+const textsPrefix = (voteId: string) => `${TEXT_PREFIX}${voteId}:`
+const textKey = (voteId: string, piece: number) => `${textsPrefix(voteId)}${piece}`
+/** The stored texts: sticky id to its text at the vote's start (as the result caps it). */
+const textsSchema = z.record(z.string(), z.string())
 
 /** The results index: each result's id and how many pieces its text was cut into. */
 const resultsIndexSchema = z.array(z.strictObject({ id: z.string(), pieces: z.number().int() }))
@@ -56,6 +65,10 @@ interface Running {
   config: VoteConfig
   scope: Set<string>
   ballots: Map<string, Ballot>
+  /** Each sticky's text at the start: the result's text for one deleted since. */
+  texts: Map<string, string>
+  /** How many `vote-text:` pieces hold them. */
+  textPieces: number
   /** People with at least one dot, and dots cast: kept as dots come and go, not recounted. */
   voters: number
   cast: number
@@ -110,7 +123,7 @@ export class Votes {
     // A vote whose result was stored but whose ballots were not yet deleted (a crash between
     // the two writes) has ended: finish its clean-up.
     if (config.success && !this.index.some((r) => r.id === config.data.id)) {
-      this.running = runningVote(config.data)
+      this.running = runningVote(config.data, await this.loadTexts(config.data.id))
       const prefix = ballotKey(config.data.id, '')
       for (const [key, value] of ballots) {
         const ballot = ballotSchema.safeParse(value)
@@ -121,6 +134,10 @@ export class Votes {
     }
     const keep = this.running ? ballotKey(this.running.config.id, '') : null
     const stale = [...ballots.keys()].filter((key) => !keep || !key.startsWith(keep))
+    const keepTexts = this.running ? textsPrefix(this.running.config.id) : null
+    for (const key of (await this.storage.list({ prefix: TEXT_PREFIX })).keys()) {
+      if (!keepTexts || !key.startsWith(keepTexts)) stale.push(key)
+    }
     if (!this.running && config.success) stale.push(VOTE_KEY)
     for (const keys of batches(stale)) await this.storage.delete(keys)
   }
@@ -155,8 +172,17 @@ export class Votes {
     if (this.running) return refused('A vote is already running: end or cancel it first.')
     const config = newVote(action, { id: crypto.randomUUID(), now, sticky: this.sticky })
     if (typeof config === 'string') return refused(config)
-    await this.storage.put({ [VOTE_KEY]: config })
-    this.running = runningVote(config)
+    const texts = new Map<string, string>()
+    for (const id of config.stickyIds) {
+      texts.set(id, (this.sticky(id)?.text ?? '').slice(0, FACILITATION_LIMITS.maxResultTextLength))
+    }
+    const pieces = splitText(JSON.stringify(Object.fromEntries(texts)))
+    // One put: the vote is never stored without its texts.
+    await this.storage.put({
+      [VOTE_KEY]: config,
+      ...Object.fromEntries(pieces.map((piece, i) => [textKey(config.id, i), piece])),
+    })
+    this.running = runningVote(config, { texts, pieces: pieces.length })
     return { kind: 'all', results: false }
   }
 
@@ -186,7 +212,12 @@ export class Votes {
   private async end(now: number): Promise<VoteOutcome> {
     const running = this.running
     if (!running) return refused('No vote is running.')
-    let result = tally(running.config, running.ballots.values(), { now, sticky: this.sticky })
+    // A sticky deleted during the vote keeps the text it had when the vote started.
+    const sticky = (id: string) => {
+      const text = this.sticky(id)?.text ?? running.texts.get(id)
+      return text === undefined ? null : { text }
+    }
+    let result = tally(running.config, running.ballots.values(), { now, sticky })
     let pieces = splitText(JSON.stringify(result))
     if (pieces.length > MAX_RESULT_PIECES) {
       // Only a huge open vote gets here: its totals matter more than who gave them.
@@ -224,8 +255,30 @@ export class Votes {
   /** Deletes a finished vote's ballots (and `also`). */
   private async clear(running: Running, also: string[]) {
     const id = running.config.id
-    const keys = [VOTE_KEY, ...[...running.ballots.keys()].map((a) => ballotKey(id, a)), ...also]
+    const keys = [
+      VOTE_KEY,
+      ...[...running.ballots.keys()].map((a) => ballotKey(id, a)),
+      ...Array.from({ length: running.textPieces }, (_, i) => textKey(id, i)),
+      ...also,
+    ]
     for (const batch of batches(keys)) await this.storage.delete(batch)
+  }
+
+  /** The stored texts of a running vote (none when unreadable: a deleted sticky's text is ''). */
+  private async loadTexts(voteId: string): Promise<{ texts: Map<string, string>; pieces: number }> {
+    const stored = await this.storage.list<string>({ prefix: textsPrefix(voteId) })
+    const text = Array.from({ length: stored.size }, (_, i) => stored.get(textKey(voteId, i))).join(
+      '',
+    )
+    try {
+      return {
+        texts: new Map(Object.entries(textsSchema.parse(JSON.parse(text)))),
+        pieces: stored.size,
+      }
+    } catch {
+      if (stored.size > 0) console.error(`vote ${voteId}: its stickies' texts unreadable`)
+      return { texts: new Map(), pieces: stored.size }
+    }
   }
 
   private addBallot(running: Running, author: string, ballot: Ballot) {
@@ -245,8 +298,19 @@ export class Votes {
   }
 }
 
-function runningVote(config: VoteConfig): Running {
-  return { config, scope: new Set(config.stickyIds), ballots: new Map(), voters: 0, cast: 0 }
+function runningVote(
+  config: VoteConfig,
+  stored: { texts: Map<string, string>; pieces: number },
+): Running {
+  return {
+    config,
+    scope: new Set(config.stickyIds),
+    ballots: new Map(),
+    texts: stored.texts,
+    textPieces: stored.pieces,
+    voters: 0,
+    cast: 0,
+  }
 }
 
 function refused(reason: string): VoteOutcome {

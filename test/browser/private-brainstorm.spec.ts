@@ -2,12 +2,16 @@
  * The private brainstorm against the real PartyKit server: through raw sockets, that a hidden
  * sticky's bytes reach only its author's sockets, that nobody else can change it and that only
  * the facilitator starts and reveals; in browsers, a facilitator and two participants who each
- * see only their own stickies until the reveal; and a `kill -9` in the middle of it.
+ * see only their own stickies until the reveal; and a `kill -9` in the middle of it. Also
+ * (issue 16): a sticky pushed inside a new frame is judged by where the push leaves it, an id
+ * the board had stays public, the author label is the server's, and the facilitator's discard
+ * and end-without-reveal buttons.
  */
 import type { Page } from '@playwright/test'
 import { InstancePresenceRecordType } from '@tldraw/tlschema'
 import type { RawSocket } from '../support/raw-socket'
 import { note } from '../support/raw-records'
+import { storedBoard } from '../support/raw-socket'
 import { workshopMember } from '../support/raw-workshop'
 import { createBoardAsFacilitator, joinByLink, shareLink, waitForSync } from './board-helpers'
 import { expect, test } from './fixtures'
@@ -81,7 +85,7 @@ test('a hidden sticky reaches only its author’s sockets, and only the facilita
   await expect.poll(() => allBytes(a2.socket)).toContain(words)
   await expect
     .poll(() => JSON.stringify(customs(f.socket, 'state').at(-1)))
-    .toContain('{"name":"Ana","count":1}')
+    .toContain('"name":"Ana","count":1}')
 
   // Ana selects it: tldraw's presence tells everyone her selection, but not this id.
   const presence = InstancePresenceRecordType.create({
@@ -284,4 +288,210 @@ test('kill -9 mid-brainstorm: the hidden stickies and the mode come back, still 
   expect(await stickyTexts(late)).toEqual([])
   expect(await stickyTexts(ben)).toEqual([])
   expect(await stickyTexts(fran)).toEqual([])
+})
+
+const frameOf = (id: string, parentId = 'page:page') => ({
+  ...note(id, 0, 0, parentId),
+  type: 'frame',
+  props: { w: 900, h: 700, name: 'Pasted', color: 'black' },
+})
+const stickyOf = (id: string, words: string, parentId = 'page:page') => ({
+  ...note(id, 40, 40, parentId),
+  props: { ...note(id).props, richText: richText(words) },
+})
+
+test('a sticky pushed inside a new frame is hidden by where the push leaves it; a board id stays public; authors are the server’s', async ({
+  people,
+  server,
+}) => {
+  const fran = await people.join('Fran')
+  const roomId = await createBoardAsFacilitator(fran, server.url)
+  const secrets = await secretsOf(fran, roomId)
+  const f = await rawPerson(server.url, roomId, secrets.facilitator, personKey('F'))
+  const a = await rawPerson(server.url, roomId, secrets.participant, personKey('A'))
+  const b = await rawPerson(server.url, roomId, secrets.participant, personKey('B'))
+
+  // Before the brainstorm: a public sticky, deleted (an undo will bring it back).
+  a.socket.send({
+    type: 'push',
+    clientClock: 1,
+    diff: { 'shape:wasPublic': ['put', stickyOf('shape:wasPublic', 'public-then-undone')] },
+  })
+  expect(await a.socket.next('push_result')).toMatchObject({ action: 'commit' })
+  a.socket.send({ type: 'push', clientClock: 2, diff: { 'shape:wasPublic': ['remove'] } })
+  expect(await a.socket.next('push_result')).toMatchObject({ action: 'commit' })
+
+  f.socket.send({
+    type: 'push',
+    clientClock: 1,
+    diff: { 'shape:scope': ['put', frameOf('shape:scope')] },
+  })
+  expect(await f.socket.next('push_result')).toMatchObject({ action: 'commit' })
+  const start = {
+    type: 'private-start',
+    scope: { kind: 'frame', frameId: 'shape:scope', label: 'Ideas' },
+    timerMs: null,
+  }
+  expect((await f.act(start)).status).toBe(200)
+
+  // A paste of a frame holding a sticky, into the scope frame (judged on the board before the
+  // push, the sticky was out of scope: the room committed it, and everyone got its text).
+  const words = 'pasted-into-a-new-frame-secret'
+  a.socket.send({
+    type: 'push',
+    clientClock: 3,
+    diff: {
+      'shape:pastedFrame': ['put', frameOf('shape:pastedFrame', 'shape:scope')],
+      'shape:pastedNote': ['put', stickyOf('shape:pastedNote', words, 'shape:pastedFrame')],
+    },
+  })
+  expect(await a.socket.next('push_result')).toMatchObject({ action: 'commit' })
+  await expect.poll(() => allBytes(b.socket)).toContain('shape:pastedFrame')
+  // The undo: the old id comes back, public (Ben gets it).
+  a.socket.send({
+    type: 'push',
+    clientClock: 4,
+    diff: {
+      'shape:wasPublic': ['put', stickyOf('shape:wasPublic', 'public-then-undone', 'shape:scope')],
+    },
+  })
+  expect(await a.socket.next('push_result')).toMatchObject({ action: 'commit' })
+  await expect.poll(() => allBytes(b.socket)).toContain('public-then-undone"')
+  // Ben claims a sticky is Ana's: the label is dropped.
+  const claimed = stickyOf('shape:claimed', 'claimed')
+  b.socket.send({
+    type: 'push',
+    clientClock: 1,
+    diff: { 'shape:claimed': ['put', { ...claimed, meta: { switchback: { author: 'Ana' } } }] },
+  })
+  await b.socket.next('push_result')
+
+  for (const other of [b, f]) expect(allBytes(other.socket)).not.toContain(words)
+  const stored = await storedBoard<{ meta: { switchback?: { author?: string } } }>(
+    server.url,
+    roomId,
+  )
+  expect(JSON.stringify(stored)).not.toContain(words)
+  expect(stored['shape:pastedFrame']).toBeDefined()
+  expect(stored['shape:wasPublic']).toBeDefined()
+  expect(stored['shape:claimed'].meta.switchback?.author).toBeUndefined()
+
+  // The reveal puts the pasted sticky in its frame.
+  expect((await f.act({ type: 'private-reveal', anonymous: true })).status).toBe(200)
+  await expect.poll(() => allBytes(b.socket)).toContain(words)
+  const after = await storedBoard<{ parentId: string }>(server.url, roomId)
+  expect(after['shape:pastedNote'].parentId).toBe('shape:pastedFrame')
+  for (const who of [f, a, b]) who.socket.close()
+})
+
+test('the facilitator discards one person’s hidden stickies, then ends without revealing', async ({
+  people,
+  server,
+}) => {
+  test.setTimeout(120_000)
+  const { fran, ana, ben, roomId } = await brainstorm(people, server.url)
+  await addSticky(ana, 'Ana flood one', 100)
+  await addSticky(ana, 'Ana flood two', 350)
+  await addSticky(ben, 'Ben keeps', 600)
+  await expect(fran.getByTestId('private-count')).toHaveText(['Ana: 2', 'Ben: 1'])
+
+  await fran.getByRole('button', { name: 'Discard Ana’s hidden stickies' }).click()
+  const confirm = fran.getByTestId('private-discard-dialog')
+  await expect(confirm).toContainText('Their 2 hidden stickies are discarded unseen')
+  await confirm.getByRole('button', { name: 'Discard', exact: true }).click()
+  await expect(fran.getByTestId('private-count')).toHaveText(['Ben: 1'])
+  await expect.poll(() => stickyTexts(ana)).toEqual([])
+  await expect(ana.getByTestId('private-mine')).toHaveCount(0)
+  expect(await stickyTexts(ben)).toEqual(['Ben keeps'])
+  // Reloaded, Ana's are still gone (the discard is durable).
+  await ana.reload()
+  await waitForSync(ana)
+  await expect(ana.getByTestId('private-bar')).toContainText('visible only to you')
+  expect(await stickyTexts(ana)).toEqual([])
+
+  await fran
+    .getByTestId('private-bar')
+    .getByRole('button', { name: 'End without revealing' })
+    .click()
+  await expect(confirm).toContainText('The 1 hidden sticky is discarded unseen')
+  await confirm.getByRole('button', { name: 'End and discard' }).click()
+  for (const page of [fran, ana, ben]) {
+    await expect(page.getByTestId('private-bar')).toHaveCount(0)
+  }
+  await expect.poll(() => stickyTexts(ben)).toEqual([])
+  expect(await stickyTexts(fran)).toEqual([])
+  const stored = JSON.stringify(await storedBoard(server.url, roomId))
+  expect(stored).not.toContain('Ana flood')
+  expect(stored).not.toContain('Ben keeps')
+  // Over: a new sticky is everyone's at once.
+  await addSticky(ben, 'Ben after', 900)
+  await expect.poll(() => stickyTexts(ana)).toContain('Ben after')
+})
+
+test('a frame made with a sticky in it keeps the sticky hidden for its author, in the frame', async ({
+  people,
+  server,
+}) => {
+  const { fran, ana, ben } = await brainstorm(people, server.url)
+  // One change that makes a frame and a sticky inside it, as a paste does.
+  await ana.evaluate((richText) => {
+    const editor = window.editor
+    editor.run(() => {
+      editor.createShape({
+        id: 'shape:anaFrame' as never,
+        type: 'frame',
+        x: 0,
+        y: 0,
+        props: { w: 600, h: 400 },
+      })
+      editor.createShape({
+        type: 'note',
+        parentId: 'shape:anaFrame' as never,
+        x: 40,
+        y: 40,
+        props: { richText },
+      })
+    })
+  }, richText('Ana in her frame'))
+  await expect(ana.getByTestId('hidden-badge')).toHaveCount(1)
+  await expect(fran.getByTestId('private-count')).toHaveText(['Ana: 1'])
+  await expect
+    .poll(() => ben.evaluate(() => !!window.editor.getShape('shape:anaFrame' as never)))
+    .toBe(true)
+  expect(await stickyTexts(ben)).toEqual([])
+  await ana.reload()
+  await waitForSync(ana)
+  await expect.poll(() => stickyTexts(ana)).toEqual(['Ana in her frame'])
+  await fran.getByTestId('private-bar').getByRole('button', { name: 'Reveal', exact: true }).click()
+  await expect.poll(() => stickyTexts(ben)).toEqual(['Ana in her frame'])
+  const parent = await ben.evaluate(
+    () => window.editor.getCurrentPageShapes().find((s) => s.type === 'note')?.parentId,
+  )
+  expect(parent).toBe('shape:anaFrame')
+})
+
+test('an undo that brings back a deleted public sticky keeps it public, without an “Only you” mark', async ({
+  people,
+  server,
+}) => {
+  const { fran, ana, ben } = await brainstorm(people, server.url)
+  // The facilitator's stickies are public during the brainstorm.
+  await addSticky(fran, 'Fran public', 100)
+  await expect.poll(() => stickyTexts(ana)).toEqual(['Fran public'])
+  await expect.poll(() => stickyTexts(ben)).toEqual(['Fran public'])
+  await ana.evaluate(() => {
+    const editor = window.editor
+    const shape = editor.getCurrentPageShapes().find((s) => s.type === 'note')!
+    editor.markHistoryStoppingPoint('delete')
+    editor.deleteShapes([shape.id])
+  })
+  await expect.poll(() => stickyTexts(ben)).toEqual([])
+  await ana.evaluate(() => {
+    window.editor.undo()
+  })
+  await expect.poll(() => stickyTexts(ana)).toEqual(['Fran public'])
+  await expect.poll(() => stickyTexts(ben)).toEqual(['Fran public'])
+  await expect(ana.getByTestId('hidden-badge')).toHaveCount(0)
+  await expect(ana.getByTestId('private-mine')).toHaveCount(0)
+  await expect(fran.getByTestId('private-count')).toHaveCount(0)
 })

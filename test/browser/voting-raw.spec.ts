@@ -2,7 +2,7 @@
  * Dot voting against the real server through raw sockets, as a modified client would speak:
  * what each socket receives during an anonymous vote (checked on the frames that came over
  * the wire, not on any UI), a participant's attempts at the facilitator's vote actions, bad
- * votes, and `kill -9` in the middle of a vote and after it.
+ * votes, `kill -9` in the middle of a vote and after it, and a sticky deleted during a vote.
  */
 import { facilitationPath } from '../../src/protocol'
 import type { FacilitationView, VoteResult } from '../../src/protocol/facilitation'
@@ -248,4 +248,29 @@ test('kill -9 mid-vote: the vote and its ballots come back, and so do the result
     { stickyId: 'shape:charlie', text: 'Idea charlie', count: 1, names: ['Pia'] },
   ])
   for (const m of [fran, pia, later]) m.socket.close()
+})
+
+test('a sticky deleted during the vote keeps its text in the result', async ({ server }) => {
+  const { roomId, facilitatorSecret, participantKey } = await boardWithStickies(server.url)
+  const fran = await member(server.url, roomId, facilitatorSecret, personKey(), 'fran')
+  const pat = await member(server.url, roomId, participantKey, personKey(), 'pat')
+  await fran.act({
+    type: 'vote-start',
+    title: 'Deleted meanwhile',
+    scopeLabel: 'Board',
+    stickyIds: STICKIES,
+    votesPerPerson: 2,
+    maxPerSticky: 1,
+    anonymous: true,
+  })
+  await pat.act({ type: 'vote', stickyId: 'shape:alpha', change: 1 })
+  await pat.act({ type: 'vote', stickyId: 'shape:bravo', change: 1 })
+  // Pat deletes a sticky he voted for, before the end.
+  pat.socket.send({ type: 'push', clientClock: 1, diff: { 'shape:alpha': ['remove'] } })
+  expect((await pat.socket.next('push_result')).action).toBe('commit')
+  await fran.act({ type: 'vote-end' })
+  await expect.poll(() => pat.results()?.[0]?.title).toBe('Deleted meanwhile')
+  const texts = Object.fromEntries(pat.results()![0].totals.map((t) => [t.stickyId, t.text]))
+  expect(texts).toEqual({ 'shape:alpha': 'Idea alpha', 'shape:bravo': 'Idea bravo' })
+  for (const who of [fran, pat]) who.socket.close()
 })

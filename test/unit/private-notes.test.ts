@@ -461,3 +461,355 @@ async function hashOf(key: string) {
   const { hashSecret } = await import('../../src/server/roles')
   return hashSecret(key)
 }
+
+/** A frame record (valid for tldraw's schema), inside `parentId`. */
+const frameRecord = (id: string, parentId = 'page:page', x = 0) => ({
+  ...note(id, x, 0, parentId),
+  type: 'frame',
+  props: { w: 800, h: 600, name: 'Ideas', color: 'black' },
+})
+const groupRecord = (id: string, parentId = 'page:page') => ({
+  ...note(id, 0, 0, parentId),
+  type: 'group',
+  props: {},
+})
+
+describe('private brainstorm: scope as the push leaves the board (issue 16, item 2)', () => {
+  it('hides a sticky in a new frame inside the scope frame, children sent first', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    await fran.send(push(1, { 'shape:scope': ['put', frameRecord('shape:scope')] }))
+    await fran.act({
+      type: 'private-start',
+      scope: { kind: 'frame', frameId: 'shape:scope', label: 'Ideas' },
+      timerMs: null,
+    })
+    const ana = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    // As tldraw's paste sends it: the stickies before their new parents (a frame, a group in it).
+    await ana.send(
+      push(1, {
+        'shape:s1': ['put', sticky('shape:s1', 'pasted-secret-one', 'shape:inner')],
+        'shape:s2': ['put', sticky('shape:s2', 'pasted-secret-two', 'shape:g')],
+        'shape:inner': ['put', frameRecord('shape:inner', 'shape:scope')],
+        'shape:g': ['put', groupRecord('shape:g', 'shape:inner')],
+      }),
+    )
+    await until(() => ana.conn.of('push_result').length > 0, 'the push result')
+    expect(ana.conn.of('push_result')[0].action).toBe('commit')
+    const store = b.room().backup()?.store ?? {}
+    expect(store).toHaveProperty('shape:inner')
+    expect(JSON.stringify(store)).not.toContain('pasted-secret')
+    expect(b.room().brainstorm.notes.isHidden('shape:s1')).toBe(true)
+    expect(b.room().brainstorm.notes.isHidden('shape:s2')).toBe(true)
+    await until(() => bytesOf(ben.conn).includes('shape:inner'), 'the frame on Ben’s socket')
+    for (const other of [ben, fran]) expect(bytesOf(other.conn)).not.toContain('pasted-secret')
+  })
+
+  it('keeps a pasted frame’s stickies on a whole-board brainstorm, in their frame at the reveal', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    const ana = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    await ana.send(
+      push(1, {
+        'shape:k1': ['put', sticky('shape:k1', 'kept-in-frame', 'shape:box')],
+        'shape:box': ['put', frameRecord('shape:box')],
+      }),
+    )
+    await until(() => ana.conn.of('push_result').length > 0, 'the push result')
+    expect(ana.conn.of('push_result')[0].action).toBe('commit')
+    expect(customOf(ana.conn, 'private-brainstorm')).toEqual([])
+    expect(b.room().backup()?.store).toHaveProperty('shape:box')
+    expect(b.room().brainstorm.notes.isHidden('shape:k1')).toBe(true)
+    expect(bytesOf(ben.conn)).not.toContain('kept-in-frame')
+    expect(await fran.act({ type: 'private-reveal', anonymous: true })).toEqual({ ok: true })
+    const store = b.room().backup()?.store as Record<string, { parentId: string }>
+    expect(store['shape:k1'].parentId).toBe('shape:box')
+  })
+
+  it('does not hide a sticky whose new parent the room refuses', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    const ana = await b.join(b.participantKey, b.ana)
+    // A frame whose own parent is not on the board: the room refuses it, so the sticky has none.
+    await ana.send(
+      push(1, {
+        'shape:n1': ['put', sticky('shape:n1', 'orphan', 'shape:nowhere')],
+        'shape:nowhere': ['put', frameRecord('shape:nowhere', 'shape:missing')],
+      }),
+    )
+    expect(b.room().brainstorm.notes.isHidden('shape:n1')).toBe(false)
+    expect(b.room().backup()?.store).not.toHaveProperty('shape:nowhere')
+    // Two new frames inside each other: no parent chain, and no endless lookup.
+    await ana.send(
+      push(2, {
+        'shape:n2': ['put', sticky('shape:n2', 'looped', 'shape:loopA')],
+        'shape:loopA': ['put', frameRecord('shape:loopA', 'shape:loopB')],
+        'shape:loopB': ['put', frameRecord('shape:loopB', 'shape:loopA')],
+      }),
+    )
+    expect(b.room().brainstorm.notes.isHidden('shape:n2')).toBe(false)
+    expect(b.room().backup()?.store).not.toHaveProperty('shape:loopA')
+  })
+
+  it('never hides an id the board has had: an undo of a deleted public sticky stays public', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    const ana = await b.join(b.participantKey, b.ana)
+    await ana.send(push(1, { 'shape:pub': ['put', sticky('shape:pub', 'public words')] }))
+    await ana.send(push(2, { 'shape:pub': ['remove'] }))
+    expect(b.room().backup()?.store).not.toHaveProperty('shape:pub')
+    // Remembered durably: a restart in between changes nothing.
+    await b.restart()
+    const fran2 = await b.join(b.facilitatorSecret, b.fran)
+    void fran
+    await fran2.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    const ana2 = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    await ana2.send(push(1, { 'shape:pub': ['put', sticky('shape:pub', 'public words')] }))
+    expect(b.room().brainstorm.notes.isHidden('shape:pub')).toBe(false)
+    expect(b.room().backup()?.store).toHaveProperty('shape:pub')
+    await until(() => bytesOf(ben.conn).includes('public words'), 'the sticky on Ben’s socket')
+    // A new id is still hidden.
+    await ana2.send(push(2, { 'shape:new': ['put', sticky('shape:new', 'private words')] }))
+    expect(b.room().brainstorm.notes.isHidden('shape:new')).toBe(true)
+  })
+
+  it('re-indexes an anonymous reveal: the stacking order tells nothing of who wrote which', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    await fran.send(push(1, { 'shape:top': ['put', { ...note('shape:top'), index: 'a9' }] }))
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    const own = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6']
+    for (const [name, key] of [
+      ['ana', b.ana],
+      ['ben', b.ben],
+    ] as const) {
+      const who = await b.join(b.participantKey, key)
+      const diff: Record<string, unknown[]> = {}
+      own.forEach((index, i) => {
+        const id = `shape:${name}${i}`
+        diff[id] = ['put', { ...sticky(id, `${name} ${i}`), index }]
+      })
+      await who.send(push(1, diff))
+    }
+    expect(await fran.act({ type: 'private-reveal', anonymous: true })).toEqual({ ok: true })
+    const store = b.room().backup()?.store as Record<string, { index: string }>
+    const indices = Object.keys(store)
+      .filter((id) => /^shape:(ana|ben)\d$/.test(id))
+      .map((id) => store[id].index)
+    expect(indices).toHaveLength(12)
+    expect(new Set(indices).size).toBe(12)
+    // Fresh, above what the page held, none an author's own.
+    for (const index of indices) {
+      expect(own).not.toContain(index)
+      expect(index > 'a9').toBe(true)
+    }
+  })
+})
+
+describe('private brainstorm: authorship is the server’s (issue 16, item 2)', () => {
+  const authored = (id: string, author: unknown) => ({
+    ...sticky(id, 'words'),
+    meta: { switchback: { author } },
+  })
+
+  it('drops an author a client sets on a new sticky, and refuses changing one', async () => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    const ana = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    await ana.act({ type: 'name', name: 'Ana' })
+    await ben.send(push(1, { 'shape:claim': ['put', authored('shape:claim', 'Ana')] }))
+    type Stored = Record<string, { meta: { switchback?: { author?: string } } }>
+    expect((b.room().backup()?.store as Stored)['shape:claim'].meta.switchback?.author).toBe(
+      undefined,
+    )
+    // A named reveal writes the author; nobody may change it afterwards (the facilitator neither).
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    await ana.send(push(1, { 'shape:real': ['put', sticky('shape:real', 'by Ana')] }))
+    await fran.act({ type: 'private-reveal', anonymous: false })
+    expect((b.room().backup()?.store as Stored)['shape:real'].meta.switchback?.author).toBe('Ana')
+    await ben.send(push(2, { 'shape:real': ['put', authored('shape:real', 'Ben')] }))
+    await ben.send(push(3, { 'shape:real': ['patch', { meta: ['put', { switchback: {} }] }] }))
+    await fran.send(push(1, { 'shape:real': ['put', authored('shape:real', 'Fran')] }))
+    expect((b.room().backup()?.store as Stored)['shape:real'].meta.switchback?.author).toBe('Ana')
+    await until(() => ben.conn.of('push_result').length === 3, 'Ben’s results')
+    expect(
+      ben.conn
+        .of('push_result')
+        .slice(1)
+        .map((m) => m.action),
+    ).not.toContain('commit')
+    // An ordinary edit of a named sticky (its author kept) goes through.
+    await ben.send(push(4, { 'shape:real': ['patch', { x: ['put', 321] }] }))
+    expect((b.room().backup()?.store as Record<string, { x: number }>)['shape:real'].x).toBe(321)
+  })
+})
+
+describe('private brainstorm: discard and end without reveal (issue 16, item 5)', () => {
+  async function running(sizeLimits?: SizeLimits) {
+    const b = await board(undefined, sizeLimits)
+    const fran = await b.join(b.facilitatorSecret, b.fran)
+    const ana = await b.join(b.participantKey, b.ana)
+    const ben = await b.join(b.participantKey, b.ben)
+    await ana.act({ type: 'name', name: 'Ana' })
+    await ben.act({ type: 'name', name: 'Ben' })
+    await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+    await ana.send(push(1, { 'shape:a1': ['put', sticky('shape:a1', 'ana-words-1')] }))
+    await ana.send(push(2, { 'shape:a2': ['put', sticky('shape:a2', 'ana-words-2')] }))
+    await ben.send(push(1, { 'shape:b1': ['put', sticky('shape:b1', 'ben-words-1')] }))
+    return { b, fran, ana, ben }
+  }
+  const hiddenKeys = (b: { storage: MemoryStorage }) =>
+    [...b.storage.data.keys()].filter((k) => k.startsWith('hidden:'))
+
+  it('discards one person’s stickies by their count, unseen; only the facilitator may', async () => {
+    const { b, fran, ana, ben } = await running()
+    const counts = (fran.lastView().private as { counts: { person: string; name: string }[] })
+      .counts
+    expect(counts.map((c) => c.name)).toEqual(['Ana', 'Ben'])
+    const anaHandle = counts[0].person
+    expect(anaHandle).toMatch(/^[0-9a-f]{18}$/)
+    expect(bytesOf(fran.conn)).not.toContain(await hashOf(b.ana))
+    expect(await ben.act({ type: 'private-discard', person: anaHandle })).toMatchObject({
+      status: 403,
+    })
+    expect(await fran.act({ type: 'private-discard', person: 'nobody' })).toMatchObject({
+      status: 409,
+    })
+    expect(await fran.act({ type: 'private-discard', person: anaHandle })).toEqual({ ok: true })
+    expect(b.room().brainstorm.notes.isHidden('shape:a1')).toBe(false)
+    expect(b.room().brainstorm.notes.isHidden('shape:b1')).toBe(true)
+    expect(hiddenKeys(b)).toHaveLength(1)
+    expect(customOf(ana.conn, 'private-notes').at(-1)).toMatchObject({
+      reset: true,
+      puts: [],
+      deletes: ['shape:a1', 'shape:a2'],
+    })
+    expect(fran.lastView().private).toMatchObject({ counts: [{ name: 'Ben', count: 1 }] })
+    expect(ana.lastView().private).toMatchObject({ mine: 0 })
+    expect(bytesOf(fran.conn)).not.toContain('ana-words')
+    // What is left reveals as before; the discarded ones never appear.
+    expect(await fran.act({ type: 'private-reveal', anonymous: false })).toEqual({ ok: true })
+    const store = JSON.stringify(b.room().backup()?.store)
+    expect(store).toContain('ben-words-1')
+    expect(store).not.toContain('ana-words')
+  })
+
+  it('ends without revealing, even when the reveal does not fit the board', async () => {
+    // The blank board's document and page, and room for one more record: the reveal is 409.
+    const { b, fran, ana, ben } = await running({ maxRecords: 3, maxBoardBytes: 2 ** 30 })
+    expect(await fran.act({ type: 'private-reveal', anonymous: false })).toMatchObject({
+      status: 409,
+    })
+    expect(await ana.act({ type: 'private-end' })).toMatchObject({ status: 403 })
+    expect(await fran.act({ type: 'private-end' })).toEqual({ ok: true })
+    expect(hiddenKeys(b)).toEqual([])
+    expect(b.storage.data.has('private-mode')).toBe(false)
+    expect(JSON.stringify(b.room().backup()?.store)).not.toContain('words')
+    for (const who of [ana, ben]) {
+      expect(customOf(who.conn, 'private-notes').at(-1)).toMatchObject({ reset: true, puts: [] })
+    }
+    expect(customOf(ana.conn, 'private-notes').at(-1)?.deletes).toEqual(['shape:a1', 'shape:a2'])
+    expect(fran.lastView().private).toBeNull()
+    // Not stuck: a new brainstorm starts.
+    expect(
+      await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null }),
+    ).toEqual({ ok: true })
+    expect(await fran.act({ type: 'private-end' })).toEqual({ ok: true })
+    expect(await fran.act({ type: 'private-end' })).toMatchObject({ status: 409 })
+  })
+})
+
+describe('private brainstorm: caps one key or socket cannot exhaust (issue 16, item 5)', () => {
+  const page = { id: 'page:page', typeName: 'page' }
+  const boardRecords = {
+    get: (id: string) => (id === 'page:page' ? (page as never) : undefined),
+    frozenShapeIds: () => [],
+  }
+  const message = (diff: object) => ({ type: 'push', clientClock: 1, diff })
+  const person = (i: number) => ({
+    role: 'participant' as const,
+    author: i.toString(16).padStart(64, '0'),
+    name: `P${i}`,
+  })
+  const many = (i: number, count: number, words = (n: number) => `idea ${n}`) => {
+    const diff: Record<string, unknown[]> = {}
+    for (let n = 0; n < count; n++)
+      diff[`shape:p${i}-${n}`] = ['put', sticky(`shape:p${i}-${n}`, words(n))]
+    return message(diff)
+  }
+
+  it('keeps a reserve for people present once made-up keys have filled the board', async () => {
+    const { maxHiddenPerBoard, maxHiddenPerPerson, reservedHiddenPerPerson } = FACILITATION_LIMITS
+    const notes = new PrivateNotes(new MemoryStorage())
+    await notes.start({ kind: 'board' }, 1)
+    const present = { had: () => false, presentAuthors: 30 }
+    const flood = maxHiddenPerBoard / maxHiddenPerPerson
+    for (let i = 0; i < flood; i++)
+      notes.split(many(i, maxHiddenPerPerson), person(i), boardRecords, present)
+    // The flood's keys are full; a person in the room still gets their reserve, not more.
+    const more = message({ 'shape:p0-more': ['put', sticky('shape:p0-more', 'more')] })
+    expect(notes.split(more, person(0), boardRecords, present)?.refusals).toHaveLength(1)
+    const late = notes.split(
+      many(500, reservedHiddenPerPerson + 5),
+      person(500),
+      boardRecords,
+      present,
+    )
+    expect(notes.notesOf(person(500).author)).toHaveLength(reservedHiddenPerPerson)
+    expect(late?.refusals[0]).toMatch(/as many hidden stickies/)
+    // The reserves add up to at most one per person present.
+    for (let i = 501; i < 560; i++)
+      notes.split(many(i, reservedHiddenPerPerson), person(i), boardRecords, present)
+    let total = 0
+    for (let i = 0; i < 560; i++) total += notes.notesOf(person(i).author).length
+    expect(total).toBe(maxHiddenPerBoard + reservedHiddenPerPerson * present.presentAuthors)
+  })
+
+  it('caps one person’s text, so one key cannot fill the board’s', async () => {
+    const { maxHiddenCharsPerPerson, maxHiddenBoardChars } = FACILITATION_LIMITS
+    const notes = new PrivateNotes(new MemoryStorage())
+    await notes.start({ kind: 'board' }, 1)
+    const big = (n: number) => `${n} ${'x'.repeat(30_000)}`
+    const split = notes.split(many(7, 140, big), person(7), boardRecords)
+    const kept = notes.notesOf(person(7).author)
+    const chars = kept.reduce((sum, r) => sum + JSON.stringify(r).length, 0)
+    expect(chars).toBeLessThanOrEqual(maxHiddenCharsPerPerson)
+    expect(chars).toBeLessThan(maxHiddenBoardChars / 4)
+    expect(split?.refusals[0]).toMatch(/as much text as one person may/)
+  })
+})
+
+describe('private brainstorm: the reserve on a real board room (issue 16, item 5)', () => {
+  it('still keeps a present person’s sticky once a flood has filled the board', async () => {
+    const limits = FACILITATION_LIMITS as { maxHiddenPerBoard: number }
+    const saved = limits.maxHiddenPerBoard
+    limits.maxHiddenPerBoard = 4
+    try {
+      const b = await board()
+      const fran = await b.join(b.facilitatorSecret, b.fran)
+      await fran.act({ type: 'private-start', scope: { kind: 'board' }, timerMs: null })
+      for (const key of [mintSecret(), mintSecret()]) {
+        const fake = await b.join(b.participantKey, key)
+        await fake.send(
+          push(1, {
+            [`shape:${key.slice(0, 6)}a`]: ['put', sticky(`shape:${key.slice(0, 6)}a`, 'flood')],
+            [`shape:${key.slice(0, 6)}b`]: ['put', sticky(`shape:${key.slice(0, 6)}b`, 'flood')],
+          }),
+        )
+        b.room().disconnect(fake.conn)
+      }
+      const ana = await b.join(b.participantKey, b.ana)
+      await ana.send(push(1, { 'shape:anaIdea': ['put', sticky('shape:anaIdea', 'real idea')] }))
+      expect(b.room().brainstorm.notes.isHidden('shape:anaIdea')).toBe(true)
+      expect(customOf(ana.conn, 'private-brainstorm')).toEqual([])
+    } finally {
+      limits.maxHiddenPerBoard = saved
+    }
+  })
+})

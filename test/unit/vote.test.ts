@@ -350,6 +350,37 @@ describe('votes in the facilitation hub', () => {
     )
   })
 
+  it('keeps the text of a sticky deleted during the vote, across a restart too', async () => {
+    const storage = new MemoryStorage()
+    const h = workshop(storage)
+    await h.act('fran', START)
+    await h.vote('pat', 'shape:a')
+    await h.vote('quinn', 'shape:b')
+    h.board.delete('shape:a')
+    // A new hub on the same storage (a crash mid-vote) still knows what the sticky said.
+    const again = hub(storage)
+    again.board.delete('shape:a')
+    again.board.delete('shape:b')
+    await again.facilitation.load()
+    again.join('fran', 'facilitator', 'author-fran')
+    again.join('pat', 'participant', 'author-pat')
+    expect(await again.act('fran', { type: 'vote-end' })).toEqual({ ok: true })
+    const texts = Object.fromEntries(
+      again.lastResults('pat')![0].totals.map((t) => [t.stickyId, t.text]),
+    )
+    expect(texts).toEqual({ 'shape:a': 'Alpha', 'shape:b': 'Bravo' })
+    expect([...storage.data.keys()].filter((k) => k.startsWith('vote-text:'))).toEqual([])
+  })
+
+  it('prefers the text at the end for a sticky still on the board', async () => {
+    const h = workshop()
+    await h.act('fran', START)
+    await h.vote('pat', 'shape:a')
+    h.board.set('shape:a', note('Alpha, edited'))
+    await h.act('fran', { type: 'vote-end' })
+    expect(h.lastResults('pat')![0].totals[0].text).toBe('Alpha, edited')
+  })
+
   it('keeps at most 50 results, dropping the oldest from storage', async () => {
     const h = workshop()
     for (let i = 0; i < 52; i++) {

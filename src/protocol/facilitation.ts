@@ -185,6 +185,12 @@ export const voteViewSchema = z.strictObject({
   mine: z.record(z.string(), z.number().int()),
   /** For the facilitator only: how many people have voted and how many dots are cast. */
   progress: z.strictObject({ voters: z.number().int(), cast: z.number().int() }).nullable(),
+  /**
+   * For the facilitator only: how many of those voters are on the board now. Only their
+   * ballots count when the vote ends (a script can mint person keys, not sockets), so when it
+   * is fewer the vote bar says "12 ballots from 9 people here".
+   */
+  here: z.number().int().nullable(),
 })
 export type VoteView = z.infer<typeof voteViewSchema>
 

@@ -9,7 +9,9 @@
  * In each of `BENCH_FLOOD_ROUNDS` (3) rounds, `BENCH_FLOOD_EDITS` (60) edits are timed quiet,
  * then as many while 20 sockets flood: 10 viewers toggling `following` and 10 participants
  * renaming themselves, each posting `BENCH_FLOOD_RATE` (10) actions a second: their whole
- * allowance, so every action is accepted and fans out (above it, the extra posts are 429s). Printed: the edit p50 / p95 quiet and during the flood, pooled over the
+ * allowance, so every action is accepted and fans out (above it, the extra posts are 429s);
+ * then, as a control, as many requests with forged tokens (refused at once, 401): what the
+ * HTTP requests cost by themselves, whatever the actions do. Printed: the edit p50 / p95 quiet and during the flood, pooled over the
  * rounds (the flood's p95 must stay within 20 % of the quiet one), the actions accepted and
  * refused, the messages and bytes the 30 listeners were sent during the flood (all frames,
  * and the workshop's, the facilitator's share), and the CPU of this process (the load
@@ -89,14 +91,22 @@ export async function run(): Promise<void> {
     // weighs on both alike; each figure pools its rounds.
     const quiet: number[] = []
     const during: number[] = []
-    const totals = { seconds: 0, accepted: 0, refused: 0, generatorCpu: 0, serverCpu: 0 }
+    /** The same requests with a token the board never gave: refused before any work. */
+    const control: number[] = []
+    const controlCounts = { accepted: 0, refused: 0 }
+    const totals = { seconds: 0, quietSeconds: 0, accepted: 0, refused: 0, generatorCpu: 0 }
+    const serverCpu = { quiet: new Map<string, number>(), flood: new Map<string, number>() }
     const sent = { messages: 0, bytes: 0, workshop: 0, franMessages: 0, franBytes: 0 }
     for (let round = 1; round <= ROUNDS; round++) {
+      const quietCpu = groupCpu(server.pid())
+      const quietStarted = performance.now()
       await sample(EDITS, quiet)
+      totals.quietSeconds += (performance.now() - quietStarted) / 1000
+      cpuSince(quietCpu, groupCpu(server.pid()), serverCpu.quiet)
       const before = received(listeners)
       const franBefore = received([facilitator])
       const cpu = process.cpuUsage()
-      const serverCpu = groupCpuSeconds(server.pid())
+      const floodCpu = groupCpu(server.pid())
       const started = performance.now()
       const flood = startFlood(server.url, roomId, flooders, totals)
       await sleep(1000)
@@ -105,7 +115,7 @@ export async function run(): Promise<void> {
       const cpuUsed = process.cpuUsage(cpu)
       totals.seconds += (performance.now() - started) / 1000
       totals.generatorCpu += (cpuUsed.user + cpuUsed.system) / 1e6
-      totals.serverCpu += groupCpuSeconds(server.pid()) - serverCpu
+      cpuSince(floodCpu, groupCpu(server.pid()), serverCpu.flood)
       // What the flood's last actions caused arrives within a pacing window: counted too.
       await sleep(500)
       const after = received(listeners)
@@ -115,12 +125,20 @@ export async function run(): Promise<void> {
       sent.workshop += after.workshop - before.workshop
       sent.franMessages += franAfter.workshop - franBefore.workshop
       sent.franBytes += franAfter.workshopBytes - franBefore.workshopBytes
+      // The control: as many requests, each refused at once (401), to tell what the requests
+      // themselves cost the server (and the machine) from what the actions do.
+      const controlFlood = startFlood(server.url, roomId, flooders, controlCounts, true)
+      await sleep(1000)
+      await sample(EDITS, control)
+      await controlFlood.stop()
+      await sleep(500)
       console.log(
-        `round ${round}: quiet p95 ${ms(percentile(quiet, 95))}, flood p95` +
-          ` ${ms(percentile(during, 95))} ms (pooled so far)`,
+        `round ${round}: p95 quiet ${ms(percentile(quiet, 95))}, action flood` +
+          ` ${ms(percentile(during, 95))}, refused-request flood ${ms(percentile(control, 95))}` +
+          ` ms (pooled so far)`,
       )
     }
-    printReport({ quiet, during, ...totals, ...sent })
+    printReport({ quiet, during, control, ...totals, ...sent, serverCpu })
     editor.close()
     peer.close()
   } finally {
@@ -141,11 +159,13 @@ function startFlood(
   roomId: string,
   flooders: WorkshopMember[],
   counts: { accepted: number; refused: number },
+  /** Post with tokens the board never gave (the control: each refused before any work). */
+  forged = false,
 ) {
   const tokens = flooders.map((f) => {
     const welcome = f.customs().find((m) => m.type === 'welcome')
     if (typeof welcome?.token !== 'string') throw new Error('a flooder has no token')
-    return welcome.token
+    return forged ? `forged-${welcome.token.slice(7)}` : welcome.token
   })
   const worker = new Worker(FLOOD_WORKER, {
     eval: true,
@@ -236,6 +256,7 @@ function percentile(samples: number[], p: number): number {
 interface Report {
   quiet: number[]
   during: number[]
+  control: number[]
   seconds: number
   accepted: number
   refused: number
@@ -245,15 +266,19 @@ interface Report {
   franMessages: number
   franBytes: number
   generatorCpu: number
-  serverCpu: number
+  quietSeconds: number
+  /** CPU seconds by server process (workerd is the server; the rest is partykit dev's tooling). */
+  serverCpu: { quiet: Map<string, number>; flood: Map<string, number> }
 }
 
 function printReport(r: Report) {
   const q = { p50: percentile(r.quiet, 50), p95: percentile(r.quiet, 95) }
   const f = { p50: percentile(r.during, 50), p95: percentile(r.during, 95) }
+  const c = { p50: percentile(r.control, 50), p95: percentile(r.control, 95) }
   const rise = f.p95 / q.p95
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`
-  const pct = (seconds: number) => `${((seconds / r.seconds) * 100).toFixed(0)} %`
+  const pct = (seconds: number) => share(seconds, r.seconds)
+  const share = (seconds: number, of: number) => `${((seconds / of) * 100).toFixed(0)} %`
   console.log(
     [
       '',
@@ -261,37 +286,61 @@ function printReport(r: Report) {
       '|---|--:|--:|',
       `| quiet | ${ms(q.p50)} | ${ms(q.p95)} |`,
       `| action flood | ${ms(f.p50)} | ${ms(f.p95)} |`,
+      `| as many refused requests (control) | ${ms(c.p50)} | ${ms(c.p95)} |`,
       '',
       `flood p95 / quiet p95: ${rise.toFixed(2)} (at most ${ALLOWED_RISE}):` +
-        ` ${rise <= ALLOWED_RISE ? 'PASS' : 'FAIL'}`,
+        ` ${rise <= ALLOWED_RISE ? 'PASS' : 'FAIL'};` +
+        ` flood p95 / control p95: ${(f.p95 / c.p95).toFixed(2)}`,
       `actions in ${r.seconds.toFixed(1)} s of flood: ${r.accepted} accepted,` +
         ` ${r.refused} refused (429)`,
       `sent to the 30 listeners during the flood: ${r.messages} frames, ${kb(r.bytes)};` +
         ` workshop messages ${r.workshop} (the facilitator's ${r.franMessages},` +
         ` ${kb(r.franBytes)}); the rest is the sync room's own traffic (the edits)`,
-      `CPU: load generator ${r.generatorCpu.toFixed(1)} s (${pct(r.generatorCpu)} of one CPU),` +
-        ` server ${r.serverCpu.toFixed(1)} s (${pct(r.serverCpu)})`,
+      `CPU during the flood: load generator (this process) ${r.generatorCpu.toFixed(1)} s` +
+        ` (${pct(r.generatorCpu)} of one CPU)`,
+      `server CPU by process, share of one CPU, quiet → flood: ` +
+        [...r.serverCpu.flood]
+          .filter(([, seconds]) => seconds > 0.05)
+          .map(
+            ([name, seconds]) =>
+              `${name} ${share(r.serverCpu.quiet.get(name) ?? 0, r.quietSeconds)} →` +
+              ` ${share(seconds, r.seconds)}`,
+          )
+          .join(', '),
     ].join('\n'),
   )
 }
 
-/** CPU seconds (user + system) used so far by every process in `pid`'s process group. */
-function groupCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN
+/** CPU seconds (user + system) used so far by each process in `pid`'s group, by name. */
+function groupCpu(pid: number | undefined): Map<string, number> {
+  const byName = new Map<string, number>()
+  if (pid === undefined) return byName
   const ticksPerSecond = 100 // Linux's USER_HZ
-  let ticks = 0
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       if (Number(fields[2]) !== pid) continue
-      ticks += Number(fields[11]) + Number(fields[12])
+      const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond
+      byName.set(name, (byName.get(name) ?? 0) + seconds)
     } catch {
       // The process ended meanwhile.
     }
   }
-  return ticks / ticksPerSecond
+  return byName
+}
+
+/** CPU seconds each process used between two `groupCpu` readings. */
+function cpuSince(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  into: Map<string, number>,
+) {
+  for (const [name, seconds] of after) {
+    into.set(name, (into.get(name) ?? 0) + seconds - (before.get(name) ?? 0))
+  }
 }
 
 function sleep(ms: number) {

@@ -143,8 +143,10 @@ export class Facilitation {
   /** A socket connected to the room: give it its token and the state. */
   join(sessionId: string, who: SessionIdentity): void {
     const token = mintSecret()
-    // A public person id counts only with the person key that first came with it.
-    const personId = this.claims.claim(who.personId, who.author)
+    // A public person id counts only with the person key that first came with it; a tab with
+    // no key (an old one) may use an id no key has claimed (see `personIdOf`).
+    const personId =
+      who.author === null ? who.personId : this.claims.claim(who.personId, who.author)
     this.sessions.set(sessionId, {
       ...who,
       personId,
@@ -159,7 +161,11 @@ export class Facilitation {
     this.sessionByToken.set(token, sessionId)
     // The view goes before the results: a client that has results always knows whether a vote
     // is running, so it never shows a finished vote's counts over a running one's ballot.
-    this.host.send(sessionId, { type: 'welcome', token, personId })
+    this.host.send(sessionId, {
+      type: 'welcome',
+      token,
+      personId: this.personIdOf(this.sessions.get(sessionId)!),
+    })
     // A newcomer changes the facilitator's roster (and, with a ballot, the vote's "here").
     this.broadcastState(isFacilitator)
     this.pacer.now(sessionId)
@@ -236,7 +242,7 @@ export class Facilitation {
           reaction: action.reaction,
           at: action.at,
           name: session.name || 'Someone',
-          personId: session.personId,
+          personId: this.personIdOf(session),
         })
         return { ok: true }
       }
@@ -264,7 +270,7 @@ export class Facilitation {
     }
     const outcome = applyAction(this.state, action, {
       now,
-      actor: { personId: session.personId, name: session.name || 'The facilitator' },
+      actor: { personId: this.personIdOf(session), name: session.name || 'The facilitator' },
       agenda: this.host.agenda(),
     })
     if (outcome.kind === 'refused') return refusal(409, outcome.reason)
@@ -276,9 +282,9 @@ export class Facilitation {
     }
     if (action.type === 'ready') {
       // Only the facilitator sees who is done; a participant sees whether they are.
-      const { personId } = session
+      const personId = this.personIdOf(session)
       this.broadcastState(
-        (s) => isFacilitator(s) || (personId !== null && s.personId === personId),
+        (s) => isFacilitator(s) || (personId !== null && this.personIdOf(s) === personId),
         (s) => s === session,
       )
       return { ok: true }
@@ -352,7 +358,7 @@ export class Facilitation {
     const vote = this.votes.view(session.author, facilitator)
     const priv = this.host.brainstorm?.view(session) ?? null
     if (facilitator) return { ...this.shared.full, vote, private: priv }
-    const { personId } = session
+    const personId = this.personIdOf(session)
     const done = personId !== null && this.state.done.includes(personId) ? [personId] : []
     const { slim } = this.shared
     return { ...slim, ready: { participants: [], done }, vote, private: priv }
@@ -368,11 +374,10 @@ export class Facilitation {
     const participants = new Map<string, string>()
     const followers: string[] = []
     for (const session of this.sessions.values()) {
-      if (session.role === 'participant' && session.personId) {
-        const named = participants.get(session.personId)
-        if (!named || named === 'Anonymous') {
-          participants.set(session.personId, session.name || 'Anonymous')
-        }
+      const personId = this.personIdOf(session)
+      if (session.role === 'participant' && personId) {
+        const named = participants.get(personId)
+        if (!named || named === 'Anonymous') participants.set(personId, session.name || 'Anonymous')
       }
       if (session.following) followers.push(session.name || 'Anonymous')
     }
@@ -394,6 +399,15 @@ export class Facilitation {
         ready: { participants: [], done: [] },
       },
     }
+  }
+
+  /**
+   * The person id a session acts and shows as in the workshop: its claimed one (with a person
+   * key), or, for a tab without a key, the one it asked for while no key has claimed it.
+   */
+  private personIdOf(session: Session): string | null {
+    if (session.author !== null || session.personId === null) return session.personId
+    return this.claims.owner(session.personId) === undefined ? session.personId : null
   }
 
   /**

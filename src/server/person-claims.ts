@@ -5,8 +5,9 @@
  * connect with someone else's. It names a person in the ready check ("Ana" is not done), but it
  * is not a credential; the person key is (its hash is the session's `author`). So the first
  * person key that comes with a person id claims it, and a later socket that brings the same id
- * with another key (or with no key) gets no person id in the workshop: it cannot rename that
- * person, say they are done, or appear as them. A claim outlives its sockets (Ana reloading
+ * with another key gets no person id in the workshop: it cannot rename that person, say they
+ * are done, or appear as them. A socket with no key at all (a tab from before person keys)
+ * claims nothing and keeps its id only while no key has claimed it. A claim outlives its sockets (Ana reloading
  * must not let anyone take her id meanwhile); claims are capped, the oldest with no socket
  * going first, so minting ids cannot grow memory.
  */
@@ -33,6 +34,11 @@ export class PersonClaims {
     if (this.owners.size >= this.max) return null
     this.owners.set(personId, author)
     return personId
+  }
+
+  /** The author that claimed this person id, if any. */
+  owner(personId: string): string | undefined {
+    return this.owners.get(personId)
   }
 
   get size(): number {

@@ -9,6 +9,7 @@ import type { FacilitationView, VoteResult } from '../../src/protocol/facilitati
 import { boardSocketPath, openRawSocket } from '../support/raw-socket'
 import { workshopMember, type WorkshopMember } from '../support/raw-workshop'
 import { note } from '../support/raw-records'
+import { createBoardAsFacilitator, shareLink } from './board-helpers'
 import { expect, test } from './fixtures'
 
 const freshId = () =>
@@ -177,6 +178,51 @@ test('person keys minted by the dozen cannot stuff a vote: only people on the bo
     { stickyId: 'shape:bravo', count: 1 },
   ])
   for (const m of [fran, pia, last!]) m.socket.close()
+})
+
+test('the facilitator’s vote bar says how many ballots come from people here', async ({
+  people,
+  server,
+}) => {
+  const fran = await people.join('Fran')
+  const roomId = await createBoardAsFacilitator(fran, server.url)
+  const secret = (link: string) => new URL(link).hash.replace(/^#[fk]=/, '')
+  const facilitatorSecret = secret(await shareLink(fran, 'facilitator'))
+  const participantKey = secret(await shareLink(fran, 'participant'))
+  const raw = await member(server.url, roomId, facilitatorSecret, personKey(), 'person-franraw1')
+  raw.socket.send({
+    type: 'push',
+    clientClock: 1,
+    diff: { 'shape:alpha': ['put', note('shape:alpha', 100, 100)] },
+  })
+  expect((await raw.socket.next('push_result')).action).toBe('commit')
+  await raw.act({
+    type: 'vote-start',
+    title: 'Which first?',
+    scopeLabel: 'Selection',
+    stickyIds: ['shape:alpha'],
+    votesPerPerson: 1,
+    maxPerSticky: 1,
+    anonymous: true,
+  })
+  const voters: Member[] = []
+  for (let i = 0; i < 3; i++) {
+    const voter = await member(
+      server.url,
+      roomId,
+      participantKey,
+      personKey(),
+      `person-bar${i}0000`,
+    )
+    await voter.act({ type: 'vote', stickyId: 'shape:alpha', change: 1 })
+    voters.push(voter)
+  }
+  const progress = fran.getByTestId('vote-progress')
+  await expect(progress).toHaveText('3 people voted · 3 votes')
+  voters[0].socket.close()
+  voters[1].socket.close()
+  await expect(progress).toHaveText('3 ballots from 1 person here · 3 votes')
+  for (const m of [raw, voters[2]]) m.socket.close()
 })
 
 test('connecting with someone’s public person id does not rename them or mark them done', async ({

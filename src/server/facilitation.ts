@@ -114,6 +114,8 @@ export class Facilitation {
   private readonly claims = new PersonClaims((personId) =>
     [...this.sessions.values()].some((s) => s.personId === personId),
   )
+  /** Sessions open per author (person key hash): who is on the board, for the vote's count. */
+  private readonly authorsHere = new Map<string, number>()
   /** The shared parts of the views, made once per change rather than once per session. */
   private shared: { full: SharedView; slim: SharedView } | null = null
 
@@ -121,7 +123,7 @@ export class Facilitation {
     this.votes = new Votes(
       host.storage,
       (id) => stickyOnBoard(host.record?.(id)),
-      (author) => [...this.sessions.values()].some((s) => s.author === author),
+      (author) => this.authorsHere.has(author),
     )
     this.pacer = new StatePacer({
       ...STATE_PACE,
@@ -159,6 +161,9 @@ export class Facilitation {
       lastView: '',
     })
     this.sessionByToken.set(token, sessionId)
+    if (who.author !== null) {
+      this.authorsHere.set(who.author, (this.authorsHere.get(who.author) ?? 0) + 1)
+    }
     // The view goes before the results: a client that has results always knows whether a vote
     // is running, so it never shows a finished vote's counts over a running one's ballot.
     this.host.send(sessionId, {
@@ -187,6 +192,11 @@ export class Facilitation {
     if (!session) return
     this.sessions.delete(sessionId)
     this.sessionByToken.delete(session.token)
+    if (session.author !== null) {
+      const open = (this.authorsHere.get(session.author) ?? 1) - 1
+      if (open > 0) this.authorsHere.set(session.author, open)
+      else this.authorsHere.delete(session.author)
+    }
     this.pacer.leave(sessionId)
     this.broadcastState(isFacilitator)
   }

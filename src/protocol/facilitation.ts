@@ -21,6 +21,11 @@ export const FACILITATION_LIMITS = {
   reactionsPerWindow: 5,
   reactionWindowMs: 10 * 1000,
   /**
+   * Reactions the whole board passes on per second: each goes to every session, so the
+   * per-session limit alone lets a room's cost grow with how many sockets react.
+   */
+  reactionsPerBoardPerSecond: 10,
+  /**
    * Actions one session may post: a burst of `actionBurst`, then `actionsPerSecond` (a token
    * bucket). Every vote is a storage write, so a script toggling a dot must not write
    * thousands a second; a person clicking dots fast makes a few a second.

@@ -114,6 +114,8 @@ export class Facilitation {
   private readonly claims = new PersonClaims((personId) =>
     [...this.sessions.values()].some((s) => s.personId === personId),
   )
+  /** When the board's recent reactions were passed on (the board-wide reaction limit). */
+  private boardReactions: number[] = []
   /** Sessions open per author (person key hash): who is on the board, for the vote's count. */
   private readonly authorsHere = new Map<string, number>()
   /** The shared parts of the views, made once per change rather than once per session. */
@@ -246,6 +248,12 @@ export class Facilitation {
         if (session.reactions.length >= FACILITATION_LIMITS.reactionsPerWindow) {
           return refusal(429, 'Too many reactions at once: wait a few seconds.')
         }
+        const second = now - 1000
+        this.boardReactions = this.boardReactions.filter((at) => at > second)
+        if (this.boardReactions.length >= FACILITATION_LIMITS.reactionsPerBoardPerSecond) {
+          return refusal(429, 'Many people are reacting right now: try again in a moment.')
+        }
+        this.boardReactions.push(now)
         session.reactions.push(now)
         this.broadcast({
           type: 'reaction',

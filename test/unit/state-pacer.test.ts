@@ -1,10 +1,11 @@
 /**
  * The workshop's state pacing: a burst at once, then one state per window per session, the
  * latest always sent when the window ends; and through the hub, a flood of actions from many
- * sessions costs each listener a bounded number of states, not one per action.
+ * sessions costs each listener a bounded number of states, not one per action, and reactions
+ * (sent to everyone) are capped for the whole board.
  */
 import { describe, expect, it } from 'vitest'
-import type { FacilitationMessage } from '../../src/protocol/facilitation'
+import { FACILITATION_LIMITS, type FacilitationMessage } from '../../src/protocol/facilitation'
 import { Facilitation, STATE_PACE } from '../../src/server/facilitation'
 import { StatePacer } from '../../src/server/state-pacer'
 import { MemoryStorage } from './memory-storage'
@@ -136,5 +137,34 @@ describe('the hub under an action flood', () => {
     const view = last?.message.type === 'state' ? last.message.view : null
     expect(view?.ready.participants.filter((p) => p.name.endsWith(' 99'))).toHaveLength(10)
     expect(view?.follow?.followers).toHaveLength(0)
+  })
+
+  it('passes on at most so many reactions a second for the whole board, whoever sends them', async () => {
+    const clock = manualClock()
+    const sent: { sessionId: string; message: FacilitationMessage }[] = []
+    const hub = new Facilitation({
+      storage: new MemoryStorage(),
+      now: clock.now,
+      later: clock.later,
+      agenda: () => [],
+      send: (sessionId, message) => sent.push({ sessionId, message }),
+    })
+    const tokens: string[] = []
+    for (let i = 0; i < 30; i++) {
+      hub.join(`s${i}`, { role: 'viewer', personId: null, author: null })
+      const welcome = sent.findLast((s) => s.message.type === 'welcome')
+      if (welcome?.message.type === 'welcome') tokens.push(welcome.message.token)
+    }
+    const react = { type: 'react', reaction: '👍', at: { x: 0, y: 0 } }
+    const answers = []
+    for (const token of tokens) answers.push(await hub.act(token, react))
+    const { reactionsPerBoardPerSecond } = FACILITATION_LIMITS
+    expect(answers.filter((a) => a.ok)).toHaveLength(reactionsPerBoardPerSecond)
+    expect(answers.at(-1)).toMatchObject({ status: 429, error: expect.stringMatching(/reacting/) })
+    const reactions = () => sent.filter((s) => s.message.type === 'reaction').length
+    expect(reactions()).toBe(reactionsPerBoardPerSecond * 30)
+    // A second later the board passes reactions on again.
+    clock.advance(1_000)
+    expect(await hub.act(tokens[29], react)).toEqual({ ok: true })
   })
 })

@@ -63,7 +63,7 @@ interface Result {
   viewers: { admitted: number; refused: number }
   flooders: { frames: number; closes: number; closeReasons: string[] }
 }
-type Latency = { p50: number; p95: number; samples: number; timeouts: number }
+export type Latency = { p50: number; p95: number; samples: number; timeouts: number }
 
 export async function run(): Promise<void> {
   printMachine()
@@ -167,7 +167,7 @@ async function measure(target: Target): Promise<Result> {
 }
 
 /** Returns a function that makes `count` sequential edits and times each to the peer. */
-function timedEdits(editor: HeadlessClient, peer: HeadlessClient) {
+export function timedEdits(editor: HeadlessClient, peer: HeadlessClient) {
   let edit = 0
   let seen = -1
   const sentAt = new Map<number, number>()

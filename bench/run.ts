@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'zone-counts': () => import('./zone-counts'),
   export: () => import('./export'),
   abuse: () => import('./abuse'),
+  'action-flood': () => import('./action-flood'),
   facilitation: () => import('./facilitation'),
   voting: () => import('./voting'),
 }

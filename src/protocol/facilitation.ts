@@ -21,6 +21,11 @@ export const FACILITATION_LIMITS = {
   reactionsPerWindow: 5,
   reactionWindowMs: 10 * 1000,
   /**
+   * Reactions the whole board passes on per second: each goes to every session, so the
+   * per-session limit alone lets a room's cost grow with how many sockets react.
+   */
+  reactionsPerBoardPerSecond: 10,
+  /**
    * Actions one session may post: a burst of `actionBurst`, then `actionsPerSecond` (a token
    * bucket). Every vote is a storage write, so a script toggling a dot must not write
    * thousands a second; a person clicking dots fast makes a few a second.
@@ -198,6 +203,12 @@ export const voteViewSchema = z.strictObject({
   mine: z.record(z.string(), z.number().int()),
   /** For the facilitator only: how many people have voted and how many dots are cast. */
   progress: z.strictObject({ voters: z.number().int(), cast: z.number().int() }).nullable(),
+  /**
+   * For the facilitator only: how many of those voters are on the board now. Only their
+   * ballots count when the vote ends (a script can mint person keys, not sockets), so when it
+   * is fewer the vote bar says "12 ballots from 9 people here".
+   */
+  here: z.number().int().nullable(),
 })
 export type VoteView = z.infer<typeof voteViewSchema>
 

@@ -7,6 +7,11 @@
  * token, so the server knows who acts and with which role without trusting the body. An
  * action is checked (schema, role, the rules in `facilitation-state.ts`), stored, and only then
  * sent to everyone: a change the facilitator saw acknowledged survives a crash.
+ *
+ * What a session is sent must not grow with how often others act (anyone, a viewer too, may
+ * post a few actions a second): each session's view holds only what concerns it (the roster,
+ * names and followers are the facilitator's), a change is offered only to the sessions whose
+ * view it touches, and states are paced per session (`state-pacer.ts`), the latest always sent.
  */
 import {
   FACILITATION_LIMITS,
@@ -30,6 +35,8 @@ import { FACILITATION_PERMISSIONS, mintSecret } from './roles'
 import { Votes, type VoteOutcome } from './vote'
 import { fromRichText } from '../board/rich-text'
 import { isBackground } from '../board/shape-meta'
+import { PersonClaims } from './person-claims'
+import { StatePacer } from './state-pacer'
 
 const STATE_KEY = 'facilitation'
 
@@ -44,7 +51,16 @@ export interface FacilitationHost {
   readonly brainstorm?: BrainstormHost
   /** A record of the board as it stands (a sticky a vote names); none: no board records. */
   record?(id: string): BoardRecord | undefined
+  /** Runs `task` in `ms` (default: setTimeout): a paced state's send. */
+  later?(task: () => void, ms: number): void
 }
+
+/**
+ * How states are paced per session: a burst at once (a facilitator's quick clicks, a few
+ * people joining), then one per window. 150 ms is under what a person notices on a timer or
+ * a step; a flood from any number of sockets costs each session at most ~7 states a second.
+ */
+export const STATE_PACE = { burst: 10, intervalMs: 150 } as const
 
 /** What the hub asks of the private brainstorm: its view per session, start and reveal. */
 export interface BrainstormHost {
@@ -98,9 +114,29 @@ export class Facilitation {
   /** State changes run one at a time: each is stored before the next is decided. */
   private queue: Promise<unknown> = Promise.resolve()
   private readonly votes: Votes
+  private readonly pacer: StatePacer
+  private readonly claims = new PersonClaims((personId) =>
+    [...this.sessions.values()].some((s) => s.personId === personId),
+  )
+  /** When the board's recent reactions were passed on (the board-wide reaction limit). */
+  private boardReactions: number[] = []
+  /** Sessions open per author (person key hash): who is on the board, for the vote's count. */
+  private readonly authorsHere = new Map<string, number>()
+  /** The shared parts of the views, made once per change rather than once per session. */
+  private shared: { full: SharedView; slim: SharedView } | null = null
 
   constructor(private readonly host: FacilitationHost) {
-    this.votes = new Votes(host.storage, (id) => stickyOnBoard(host.record?.(id)))
+    this.votes = new Votes(
+      host.storage,
+      (id) => stickyOnBoard(host.record?.(id)),
+      (author) => this.authorsHere.has(author),
+    )
+    this.pacer = new StatePacer({
+      ...STATE_PACE,
+      now: () => host.now(),
+      later: host.later ?? ((task, ms) => void setTimeout(task, ms)),
+      send: (sessionId) => this.sendState(sessionId),
+    })
   }
 
   async load(): Promise<void> {
@@ -115,8 +151,13 @@ export class Facilitation {
   /** A socket connected to the room: give it its token and the state. */
   join(sessionId: string, who: SessionIdentity): void {
     const token = mintSecret()
+    // A public person id counts only with the person key that first came with it; a tab with
+    // no key (an old one) may use an id no key has claimed (see `personIdOf`).
+    const personId =
+      who.author === null ? who.personId : this.claims.claim(who.personId, who.author)
     this.sessions.set(sessionId, {
       ...who,
+      personId,
       name: '',
       token,
       following: false,
@@ -126,10 +167,19 @@ export class Facilitation {
       lastView: '',
     })
     this.sessionByToken.set(token, sessionId)
+    if (who.author !== null) {
+      this.authorsHere.set(who.author, (this.authorsHere.get(who.author) ?? 0) + 1)
+    }
     // The view goes before the results: a client that has results always knows whether a vote
     // is running, so it never shows a finished vote's counts over a running one's ballot.
-    this.host.send(sessionId, { type: 'welcome', token, personId: who.personId })
-    this.broadcastState()
+    this.host.send(sessionId, {
+      type: 'welcome',
+      token,
+      personId: this.personIdOf(this.sessions.get(sessionId)!),
+    })
+    // A newcomer changes the facilitator's roster (and, with a ballot, the vote's "here").
+    this.broadcastState(isFacilitator)
+    this.pacer.now(sessionId)
     this.host.send(sessionId, { type: 'vote-results', results: [...this.votes.results] })
   }
 
@@ -148,7 +198,13 @@ export class Facilitation {
     if (!session) return
     this.sessions.delete(sessionId)
     this.sessionByToken.delete(session.token)
-    this.broadcastState()
+    if (session.author !== null) {
+      const open = (this.authorsHere.get(session.author) ?? 1) - 1
+      if (open > 0) this.authorsHere.set(session.author, open)
+      else this.authorsHere.delete(session.author)
+    }
+    this.pacer.leave(sessionId)
+    this.broadcastState(isFacilitator)
   }
 
   /** An action posted with a session's token. */
@@ -196,13 +252,19 @@ export class Facilitation {
         if (session.reactions.length >= FACILITATION_LIMITS.reactionsPerWindow) {
           return refusal(429, 'Too many reactions at once: wait a few seconds.')
         }
+        const second = now - 1000
+        this.boardReactions = this.boardReactions.filter((at) => at > second)
+        if (this.boardReactions.length >= FACILITATION_LIMITS.reactionsPerBoardPerSecond) {
+          return refusal(429, 'Many people are reacting right now: try again in a moment.')
+        }
+        this.boardReactions.push(now)
         session.reactions.push(now)
         this.broadcast({
           type: 'reaction',
           reaction: action.reaction,
           at: action.at,
           name: session.name || 'Someone',
-          personId: session.personId,
+          personId: this.personIdOf(session),
         })
         return { ok: true }
       }
@@ -210,18 +272,20 @@ export class Facilitation {
         this.broadcast({ type: 'summon', bounds: action.bounds, focus: null }, sessionId)
         return { ok: true }
       case 'following':
+        // The followers list is the facilitator's alone: nobody else is sent anything.
         session.following = action.following
-        this.broadcastState()
+        this.broadcastState(isFacilitator)
         return { ok: true }
       case 'name':
+        // Names show in the facilitator's roster (and on reactions, which carry their own).
         session.name = action.name
-        this.broadcastState()
+        this.broadcastState(isFacilitator)
         return { ok: true }
       case 'vote-start':
       case 'vote':
       case 'vote-end':
       case 'vote-cancel':
-        return this.afterVote(await this.votes.act(action, session, now))
+        return this.afterVote(await this.votes.act(action, session, now), session)
       case 'private-start':
       case 'private-reveal':
       case 'private-discard':
@@ -230,7 +294,7 @@ export class Facilitation {
     }
     const outcome = applyAction(this.state, action, {
       now,
-      actor: { personId: session.personId, name: session.name || 'The facilitator' },
+      actor: { personId: this.personIdOf(session), name: session.name || 'The facilitator' },
       agenda: this.host.agenda(),
     })
     if (outcome.kind === 'refused') return refusal(409, outcome.reason)
@@ -240,23 +304,41 @@ export class Facilitation {
     if (action.type === 'follow-start' || action.type === 'follow-stop') {
       for (const other of this.sessions.values()) other.following = false
     }
-    this.broadcastState()
+    if (action.type === 'ready') {
+      // Only the facilitator sees who is done; a participant sees whether they are.
+      const personId = this.personIdOf(session)
+      this.broadcastState(
+        (s) => isFacilitator(s) || (personId !== null && this.personIdOf(s) === personId),
+        (s) => s === session,
+      )
+      return { ok: true }
+    }
+    this.broadcastState(undefined, (s) => s === session)
     if (outcome.summonFocus !== undefined) {
+      // Everyone has the step before being moved to its focus.
+      this.pacer.flush()
       this.broadcast({ type: 'summon', bounds: null, focus: outcome.summonFocus }, sessionId)
     }
     return { ok: true }
   }
 
   /** Sends what a vote action changed to those it changed for. */
-  private afterVote(outcome: VoteOutcome): ActResult {
+  private afterVote(outcome: VoteOutcome, actor: Session): ActResult {
     if (outcome.kind === 'refused') return refusal(409, outcome.reason)
     if (outcome.kind === 'ballot') {
       // A dot changes its voter's view and the facilitators' progress, no one else's.
+      // The voter's own sessions at once (their count is their click's answer), the
+      // facilitators' progress paced.
       const { author } = outcome
-      this.broadcastState((s) => s.author === author || s.role === 'facilitator')
+      this.broadcastState(
+        (s) => s.author === author || isFacilitator(s),
+        (s) => s.author === author,
+      )
       return { ok: true }
     }
-    this.broadcastState()
+    this.broadcastState(undefined, (s) => s === actor)
+    // A client that has results always knows the vote has ended: the state goes first.
+    this.pacer.flush()
     if (outcome.results) this.broadcast({ type: 'vote-results', results: [...this.votes.results] })
     return { ok: true }
   }
@@ -299,49 +381,94 @@ export class Facilitation {
   }
 
   /** The state as `session` sees it: what everyone sees, and what is its own. */
-  private view(shared: SharedView, session: Session): FacilitationView {
-    const vote = this.votes.view(session.author, session.role === 'facilitator')
-    return { ...shared, vote, private: this.host.brainstorm?.view(session) ?? null }
+  private view(session: Session): FacilitationView {
+    this.shared ??= this.sharedViews()
+    const facilitator = isFacilitator(session)
+    const vote = this.votes.view(session.author, facilitator)
+    const priv = this.host.brainstorm?.view(session) ?? null
+    if (facilitator) return { ...this.shared.full, vote, private: priv }
+    const personId = this.personIdOf(session)
+    const done = personId !== null && this.state.done.includes(personId) ? [personId] : []
+    const { slim } = this.shared
+    return { ...slim, ready: { participants: [], done }, vote, private: priv }
   }
 
-  /** The part of the state every session sees alike. */
-  private sharedView(): SharedView {
+  /**
+   * The parts of the state sessions see alike: the facilitator's, with who is here, who is
+   * done and who follows; everyone else's, without them (a participant's own "done" is
+   * added per session). The roster is by person id, each id used only by the person key
+   * that claimed it (`PersonClaims`), so only that person's own sockets name them.
+   */
+  private sharedViews(): { full: SharedView; slim: SharedView } {
     const participants = new Map<string, string>()
     const followers: string[] = []
     for (const session of this.sessions.values()) {
-      if (session.role === 'participant' && session.personId) {
-        participants.set(session.personId, session.name || 'Anonymous')
+      const personId = this.personIdOf(session)
+      if (session.role === 'participant' && personId) {
+        const named = participants.get(personId)
+        if (!named || named === 'Anonymous') participants.set(personId, session.name || 'Anonymous')
       }
       if (session.following) followers.push(session.name || 'Anonymous')
     }
     const { step, timer, follow, done } = this.state
     return {
-      step,
-      timer,
-      follow: follow ? { ...follow, followers } : null,
-      ready: {
-        participants: [...participants].map(([personId, name]) => ({ personId, name })),
-        done,
+      full: {
+        step,
+        timer,
+        follow: follow ? { ...follow, followers } : null,
+        ready: {
+          participants: [...participants].map(([personId, name]) => ({ personId, name })),
+          done,
+        },
+      },
+      slim: {
+        step,
+        timer,
+        follow: follow ? { ...follow, followers: [] } : null,
+        ready: { participants: [], done: [] },
       },
     }
   }
 
   /**
-   * Sends each session its view of the state, unless it is the one it has: a viewer joining or
-   * leaving, or a name said again, changes nothing the others see, and a dot cast changes only
-   * the voter's view and the facilitator's.
+   * The person id a session acts and shows as in the workshop: its claimed one (with a person
+   * key), or, for a tab without a key, the one it asked for while no key has claimed it.
    */
-  private broadcastState(only?: (session: Session) => boolean): void {
-    const shared = this.sharedView()
-    const serverNow = this.host.now()
+  private personIdOf(session: Session): string | null {
+    if (session.author !== null || session.personId === null) return session.personId
+    return this.claims.owner(session.personId) === undefined ? session.personId : null
+  }
+
+  /**
+   * Something changed: offers their state to the sessions it may concern (`only`; all by
+   * default), paced, except those whose own action it answers (`now`), sent at once.
+   */
+  private broadcastState(
+    only?: (session: Session) => boolean,
+    now?: (session: Session) => boolean,
+  ): void {
+    this.shared = null
     for (const [sessionId, session] of this.sessions) {
       if (only && !only(session)) continue
-      const view = this.view(shared, session)
-      const key = JSON.stringify(view)
-      if (key === session.lastView) continue
-      session.lastView = key
-      this.host.send(sessionId, { type: 'state', view, serverNow })
+      if (now?.(session)) this.pacer.now(sessionId)
+      else this.pacer.offer(sessionId)
     }
+  }
+
+  /**
+   * Sends the session its view of the state now, unless it is the one it has (a name said
+   * again, a dot that changes only others' views): false when nothing was sent.
+   */
+  private sendState(sessionId: string): boolean {
+    const session = this.sessions.get(sessionId)
+    if (!session) return false
+    const view = this.view(session)
+    const key = JSON.stringify(view)
+    if (key === session.lastView) return false
+    session.lastView = key
+    // The server's clock as it sends, so a paced state still puts the timer right.
+    this.host.send(sessionId, { type: 'state', view, serverNow: this.host.now() })
+    return true
   }
 
   private broadcast(message: FacilitationMessage, except?: string): void {
@@ -373,6 +500,10 @@ function takeAllowance(session: Session, now: number): boolean {
   if (session.allowance < 1) return false
   session.allowance -= 1
   return true
+}
+
+function isFacilitator(session: Session): boolean {
+  return session.role === 'facilitator'
 }
 
 function refusal(status: number, error: string): ActResult {

@@ -99,8 +99,9 @@ export function voteView(
   config: VoteConfig,
   ballot: Ballot | undefined,
   progress: { voters: number; cast: number } | null,
+  here: number | null = null,
 ): VoteView {
-  return { ...config, mine: { ...ballot?.dots }, progress }
+  return { ...config, mine: { ...ballot?.dots }, progress, here }
 }
 
 /**

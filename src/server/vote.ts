@@ -96,6 +96,13 @@ export class Votes {
     private readonly storage: KeyValueStorage,
     /** A sticky on the board now, with its plain text; null when there is none. */
     private readonly sticky: StickyLookup,
+    /**
+     * Whether this author is on the board now (one of their sockets is open). A ballot counts
+     * only from someone here when the vote ends: person keys are free to make up, so ballots
+     * alone (which outlive sockets) bound nothing, while sockets are capped per address and
+     * per board. Someone who reloads, or drops and comes back before the end, still counts.
+     */
+    private readonly here: (author: string) => boolean = () => true,
   ) {}
 
   /** Ended votes, newest first. */
@@ -147,8 +154,9 @@ export class Votes {
     const running = this.running
     if (!running) return null
     const ballot = author ? running.ballots.get(author) : undefined
-    const progress = facilitator ? { voters: running.voters, cast: running.cast } : null
-    return voteView(running.config, ballot, progress)
+    if (!facilitator) return voteView(running.config, ballot, null)
+    const progress = { voters: running.voters, cast: running.cast }
+    return voteView(running.config, ballot, progress, this.votersHere(running).length)
   }
 
   /** Applies a vote action: stored before it returns, so an answer means it is durable. */
@@ -217,7 +225,8 @@ export class Votes {
       const text = this.sticky(id)?.text ?? running.texts.get(id)
       return text === undefined ? null : { text }
     }
-    let result = tally(running.config, running.ballots.values(), { now, sticky })
+    const counted = this.votersHere(running).map((author) => running.ballots.get(author)!)
+    let result = tally(running.config, counted, { now, sticky })
     let pieces = splitText(JSON.stringify(result))
     if (pieces.length > MAX_RESULT_PIECES) {
       // Only a huge open vote gets here: its totals matter more than who gave them.
@@ -279,6 +288,15 @@ export class Votes {
       if (stored.size > 0) console.error(`vote ${voteId}: its stickies' texts unreadable`)
       return { texts: new Map(), pieces: stored.size }
     }
+  }
+
+  /** The authors with at least one dot who are on the board now: the ballots that count. */
+  private votersHere(running: Running): string[] {
+    const here: string[] = []
+    for (const [author, ballot] of running.ballots) {
+      if (dotsCast(ballot) > 0 && this.here(author)) here.push(author)
+    }
+    return here
   }
 
   private addBallot(running: Running, author: string, ballot: Ballot) {

@@ -47,6 +47,11 @@ describe('clicks during a vote', () => {
     expect(leftLabel({ votesPerPerson: 1 }, {})).toBe('1 of 1 vote left')
     expect(progressLabel({ voters: 4, cast: 11 })).toBe('4 people voted · 11 votes')
     expect(progressLabel({ voters: 1, cast: 1 })).toBe('1 person voted · 1 vote')
+    expect(progressLabel({ voters: 4, cast: 11 }, 4)).toBe('4 people voted · 11 votes')
+    expect(progressLabel({ voters: 12, cast: 30 }, 9)).toBe(
+      '12 ballots from 9 people here · 30 votes',
+    )
+    expect(progressLabel({ voters: 1, cast: 1 }, 0)).toBe('1 ballot from 0 people here · 1 vote')
     const totals = [{ stickyId: 'a', text: 'A', count: 2 }]
     expect(resultCounts({ totals } as never)).toEqual({ a: 2 })
     expect(resultCounts(undefined)).toEqual({})

@@ -364,6 +364,8 @@ describe('votes in the facilitation hub', () => {
     await again.facilitation.load()
     again.join('fran', 'facilitator', 'author-fran')
     again.join('pat', 'participant', 'author-pat')
+    // Both voters are back: a ballot counts only from someone on the board at the end.
+    again.join('quinn', 'participant', 'author-quinn')
     expect(await again.act('fran', { type: 'vote-end' })).toEqual({ ok: true })
     const texts = Object.fromEntries(
       again.lastResults('pat')![0].totals.map((t) => [t.stickyId, t.text]),

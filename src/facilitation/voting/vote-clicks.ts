@@ -70,10 +70,21 @@ export function leftLabel(vote: Pick<VoteView, 'votesPerPerson'>, mine: Dots): s
   return `${left} of ${vote.votesPerPerson} ${vote.votesPerPerson === 1 ? 'vote' : 'votes'} left`
 }
 
-/** "4 people voted · 11 votes". */
-export function progressLabel(progress: { voters: number; cast: number }): string {
-  const people = progress.voters === 1 ? '1 person' : `${progress.voters} people`
+/**
+ * "4 people voted · 11 votes"; when some voters are not on the board (`here`: those who are),
+ * "12 ballots from 9 people here · 30 votes": only the ballots of people here count at the end.
+ */
+export function progressLabel(
+  progress: { voters: number; cast: number },
+  here: number | null = null,
+): string {
   const votes = progress.cast === 1 ? '1 vote' : `${progress.cast} votes`
+  if (here !== null && here < progress.voters) {
+    const ballots = progress.voters === 1 ? '1 ballot' : `${progress.voters} ballots`
+    const people = here === 1 ? '1 person' : `${here} people`
+    return `${ballots} from ${people} here · ${votes}`
+  }
+  const people = progress.voters === 1 ? '1 person' : `${progress.voters} people`
   return `${people} voted · ${votes}`
 }
 

@@ -44,10 +44,12 @@ import {
 } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { AckGate } from './ack-gate'
+import { repairSnapshot, repairStore } from './board-repair'
 import type { BoardHost, RestoreOutcome } from './board-routes'
 import { BoardSize, type SizeLimits } from './board-size'
 import { BoardStorage } from './board-storage'
 import { ConnectionCounter, type ConnectionLimits } from './connection-limits'
+import { ContentNotices, pushTooDeep } from './content-rules'
 import { Facilitation, type ActResult } from './facilitation'
 import { FrameGuard, UnfinishedPool } from './frame-guard'
 import { FrozenNotices } from './frozen-notices'
@@ -140,6 +142,9 @@ export class BoardRoom implements BoardHost {
   private readonly unfinished = new UnfinishedPool()
   private readonly size: BoardSize
   private readonly frozenNotices = new FrozenNotices((sessionId, notice) =>
+    this.room?.sendCustomMessage(sessionId, notice),
+  )
+  private readonly contentNotices = new ContentNotices((sessionId, notice) =>
     this.room?.sendCustomMessage(sessionId, notice),
   )
 
@@ -358,6 +363,7 @@ export class BoardRoom implements BoardHost {
     session.throttle.dispose()
     this.counter.leave(id)
     this.frozenNotices.leave(id)
+    this.contentNotices.leave(id)
     this.facilitation.leave(id)
   }
 
@@ -382,6 +388,9 @@ export class BoardRoom implements BoardHost {
         let { data, json } = verdict
         let echo: (() => void) | null = null
         if (PERMISSIONS[session.role].canEdit) {
+          // First, so that nothing after it walks a value nested too deep for the stack.
+          const deep = this.refuseIfTooDeep(data, sender.id)
+          if (deep) ({ data, json } = { data: deep, json: JSON.stringify(deep) })
           const pusher = {
             role: session.role,
             author: session.author,
@@ -414,6 +423,15 @@ export class BoardRoom implements BoardHost {
     if (!problem) return null
     const notice: BoardNotice = { kind: 'board-limit', message: problem }
     this.room?.sendCustomMessage(sessionId, notice)
+    return { ...message, diff: {} }
+  }
+
+  /** The push without its edits when it nests deeper than any record may, with a notice. */
+  private refuseIfTooDeep(message: ClientMessage, sessionId: string): ClientMessage | null {
+    const problem = pushTooDeep(message)
+    if (!problem) return null
+    this.log.warn(`refused a push from ${sessionId}: ${problem}`)
+    this.contentNotices.refused(sessionId, problem)
     return { ...message, diff: {} }
   }
 
@@ -467,7 +485,9 @@ export class BoardRoom implements BoardHost {
           if (Object.values(current.store).some((r) => r.typeName === 'shape')) {
             step.before = JSON.stringify(current)
           }
-          room.loadSnapshot(JSON.parse(board) as TLStoreSnapshot)
+          // A snapshot taken before content was checked may hold what the editor cannot read.
+          const file = JSON.parse(board) as TLStoreSnapshot
+          room.loadSnapshot(repairStore(file, `[board ${this.roomId}] on restore`))
         } catch (error) {
           step.error = error
         }
@@ -548,7 +568,9 @@ export class BoardRoom implements BoardHost {
     return this.opening
   }
 
-  private async openRoom(stored: RoomSnapshot | null) {
+  private async openRoom(held: RoomSnapshot | null) {
+    // A record stored before the server checked content is repaired before anything reads it.
+    const { snapshot: stored, repaired } = repairSnapshot(held, `[board ${this.roomId}] on load`)
     const storage = new RoomStorage(stored)
     this.savedClock = storage.getClock()
     this.size.reset((stored?.documents ?? []).map((d) => d.state))
@@ -562,6 +584,9 @@ export class BoardRoom implements BoardHost {
         frozenRefused: (sessionId) => {
           if (this.sessions.has(sessionId)) this.frozenNotices.refused(sessionId)
         },
+        contentRefused: (sessionId, reason) => {
+          if (this.sessions.has(sessionId)) this.contentNotices.refused(sessionId, reason)
+        },
       }),
       log: this.log,
       onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
@@ -569,6 +594,15 @@ export class BoardRoom implements BoardHost {
     this.room = room
     this.roomStorage = storage
     try {
+      // The repairs, as they were read (a migration below writes its own changes after).
+      if (stored && repaired.length > 0) {
+        await this.boardStorage.save({
+          documentClock: storage.getClock(),
+          schema: stored.schema,
+          puts: repaired,
+          deletes: [],
+        })
+      }
       // Opening may migrate records to a newer schema; store that before anyone connects.
       await this.saveChanges()
     } catch (error) {

@@ -29,7 +29,9 @@ function describeSchema(schema: Schema) {
     })),
     marks: Object.values(schema.marks).map((m) => ({
       name: m.name,
-      excluded: m.excluded.map((e) => e.name),
+      excludes: Object.values(schema.marks)
+        .filter((other) => m.excludes(other))
+        .map((other) => other.name),
       inclusive: m.spec.inclusive ?? true,
       attrs: Object.entries(m.spec.attrs ?? {}).map(([k, v]) => [k, v.default]),
     })),

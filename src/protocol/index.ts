@@ -149,7 +149,7 @@ export const RECORD_RULES = {
   maxRichTextDepth: 40,
   maxRichTextChars: 256 * 1024,
   maxMetaDepth: 16,
-  maxMetaChars: 256 * 1024,
+  maxMetaChars: 512 * 1024,
 } as const
 
 /**

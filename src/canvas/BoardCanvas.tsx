@@ -11,6 +11,7 @@ import {
   react,
   type Editor,
   type TLComponents,
+  type TLStore,
   type TLUiOverrides,
 } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
@@ -30,7 +31,7 @@ import { ZoneCounts } from './ZoneCounts'
 import { FrozenFrames } from './FrozenFrames'
 import { FacilitatorActionsMenu, FacilitatorContextMenu } from './FreezeMenu'
 import { ShapePlaceholder, canvasFallback } from './CanvasFallbacks'
-import { keepRecordsReadable } from './readable-records'
+import { keepRecordsReadable, repairUnreadable } from './readable-records'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -112,11 +113,16 @@ export function BoardCanvas(props: CanvasOptions) {
   // time, then when asked. The shape placeholder keeps one broken shape from getting that far.
   const [generation, setGeneration] = useState(0)
   const failures = useRef(0)
+  const storeRef = useRef<TLStore | null>(null)
   const withFallbacks = useMemo(() => {
     const fallbacks: TLComponents = {
       ShapeErrorFallback: ShapePlaceholder,
       ErrorFallback: canvasFallback(
-        () => setGeneration((g) => g + 1),
+        () => {
+          // Whatever slipped past the store's guard is repaired before the editor comes back.
+          if (storeRef.current) repairUnreadable(storeRef.current)
+          setGeneration((g) => g + 1)
+        },
         () => failures.current++ === 0,
       ),
     }
@@ -159,6 +165,7 @@ export function BoardCanvas(props: CanvasOptions) {
   if (store.status !== 'synced-remote') return null
   // Before the editor first measures anything: a record it cannot read is made readable.
   keepRecordsReadable(store.store)
+  storeRef.current = store.store
   return (
     <Tldraw
       key={generation}

@@ -24,11 +24,11 @@ export function canvasFallback(
   firstFailure: () => boolean,
 ): TLErrorFallbackComponent {
   return function CanvasProblem({ error }) {
-    const retryNow = firstFailure()
     useEffect(() => {
       console.error('the canvas failed', error)
-      if (retryNow) reload()
-    }, [error, retryNow])
+      // Asked here, not while rendering: React may render a component twice before using it.
+      if (firstFailure()) reload()
+    }, [error])
     return (
       <div className="sb-canvas-problem" role="alert">
         <p>The canvas hit something it could not draw.</p>

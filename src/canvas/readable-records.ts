@@ -17,18 +17,23 @@ const guarded = new WeakSet<TLStore>()
 export function keepRecordsReadable(store: TLStore): void {
   if (guarded.has(store)) return
   guarded.add(store)
-  const unreadable: TLRecord[] = []
-  for (const record of store.allRecords()) {
-    const { record: fixed, repaired } = repairedRecord(record)
-    if (repaired) unreadable.push(fixed)
-  }
-  if (unreadable.length > 0) store.mergeRemoteChanges(() => store.put(unreadable))
+  repairUnreadable(store)
   store.sideEffects.registerBeforeCreateHandler('shape', (shape) => readable(shape))
   // Only when the free-form parts changed: tldraw keeps unchanged props the same objects, so a
   // drag does not parse every moving sticky's text again.
   store.sideEffects.registerBeforeChangeHandler('shape', (prev, next) =>
     prev.meta === next.meta && richTextOf(prev) === richTextOf(next) ? next : readable(next),
   )
+}
+
+/** Repairs what the store holds now (the first sync; or before the editor is loaded again). */
+export function repairUnreadable(store: TLStore): void {
+  const unreadable: TLRecord[] = []
+  for (const record of store.allRecords()) {
+    const { record: fixed, repaired } = repairedRecord(record)
+    if (repaired) unreadable.push(fixed)
+  }
+  if (unreadable.length > 0) store.mergeRemoteChanges(() => store.put(unreadable))
 }
 
 function readable(shape: TLShape): TLShape {

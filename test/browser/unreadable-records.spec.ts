@@ -134,3 +134,34 @@ test('a sticky the editor cannot read leaves the canvas and chrome up, and can b
   await page.getByRole('button', { name: 'Agenda' }).click()
   await expect(page.getByRole('complementary').or(page.getByRole('dialog')).first()).toBeVisible()
 })
+
+test('what the editor makes, marks and lists included, is saved by the server', async ({
+  people,
+  server,
+}) => {
+  const page = await people.join('Fran')
+  const roomId = await createBoardAsFacilitator(page, server.url)
+  await page.getByTestId('tools.note').click()
+  await page.mouse.click(500, 400)
+  // Typed as a person would, with the editor's own shortcuts and input rules.
+  await page.keyboard.type('plain ')
+  await page.keyboard.press('ControlOrMeta+b')
+  await page.keyboard.type('bold')
+  await page.keyboard.press('ControlOrMeta+b')
+  await page.keyboard.press('ControlOrMeta+i')
+  await page.keyboard.type(' italic')
+  await page.keyboard.press('ControlOrMeta+i')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type('- listed')
+  await page.keyboard.press('Escape')
+  const savedText = async () => {
+    const board = await storedBoard<{ type?: string; props?: { richText?: unknown } }>(
+      server.url,
+      roomId,
+    )
+    return JSON.stringify(Object.values(board).find((r) => r.type === 'note')?.props?.richText)
+  }
+  await expect.poll(savedText).toContain('"bulletList"')
+  const saved = await savedText()
+  for (const part of ['"bold"', '"italic"', 'listed']) expect(saved).toContain(part)
+})

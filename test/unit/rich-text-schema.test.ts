@@ -1,3 +1,10 @@
+/**
+ * The server's rich-text check (src/board/rich-text-schema.ts) against tldraw's own editor
+ * schema: the same nodes and marks, everything tldraw's editor and toolbar make accepted, each
+ * malformed kind refused with a reason; the record-level bounds and repair; a total reader.
+ * Loading tldraw here changes TipTap's shared code and highlight marks, so what the server's
+ * schema must say itself about those is checked in rich-text-schema-alone.test.ts.
+ */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { getSchema } from '@tiptap/core'

@@ -10,7 +10,7 @@ import { RECORD_RULES, boardPath } from '../../src/protocol'
 import { BoardRoom } from '../../src/server/board-room'
 import { Facilitation, type BoardRecord } from '../../src/server/facilitation'
 import { initialBoard } from '../../src/server/initial-board'
-import { mintBoardAuth } from '../../src/server/roles'
+import { mintBoardAuth, mintSecret } from '../../src/server/roles'
 import { checkBoardFile } from '../../src/server/snapshot-http'
 import { note } from '../support/raw-records'
 import { MemoryStorage } from './memory-storage'
@@ -126,11 +126,11 @@ async function board(prepare?: (storage: MemoryStorage) => void) {
   const room = new BoardRoom(env)
   await room.start()
   let count = 0
-  const join = async (secret = participantKey) => {
+  const join = async (secret = participantKey, personKey?: string) => {
     const conn = new FakeConnection(`conn-${++count}`)
     connections.push(conn)
     const url = new URL(`${origin}${boardPath(roomId)}`)
-    url.searchParams.set('t', await roomTicket(room, secret))
+    url.searchParams.set('t', await roomTicket(room, secret, personKey))
     await room.connect(conn, url)
     room.message(connectFrame, conn)
     await until(() => conn.of('connect').length > 0, 'the connect answer')
@@ -203,6 +203,35 @@ describe('a record the editor cannot read', () => {
     expect(writer.of('push_result').map((r) => r.action)).toEqual(['commit', 'discard'])
     const kept = b.room.backup()?.store['shape:n' as never] as { props: { richText: unknown } }
     expect(kept.props.richText).toEqual(toRichText('good words'))
+  })
+})
+
+describe('a record the editor cannot read, during a private brainstorm', () => {
+  it.each(MALFORMED)('is not kept hidden either (%s): no reveal can carry it', async (_, make) => {
+    const b = await board()
+    const fran = await b.join(b.facilitatorSecret, mintSecret())
+    const ana = await b.join(undefined, mintSecret())
+    const token = (conn: FakeConnection) =>
+      conn
+        .of('custom')
+        .map((m) => m.data as Message)
+        .find((d) => d.type === 'welcome')?.token as string
+    await until(() => token(fran), 'the welcome')
+    const start = { type: 'private-start', scope: { kind: 'board' }, timerMs: null }
+    expect(await b.room.facilitate(token(fran), start)).toEqual({ ok: true })
+    b.room.message(pushText('shape:hidden', make('shape:hidden')), ana)
+    await b.room.settled()
+    await until(() => ana.of('push_result').length === 1, 'the answer')
+    expect(
+      b.room.brainstorm.notes.view({ role: 'facilitator', author: null })?.counts ?? [],
+    ).toEqual([])
+    expect(
+      await b.room.facilitate(token(fran), { type: 'private-reveal', anonymous: true }),
+    ).toEqual({
+      ok: true,
+    })
+    expect(b.room.backup()?.store).not.toHaveProperty('shape:hidden')
+    expect(JSON.stringify(fran.received)).not.toContain('shape:hidden')
   })
 })
 

@@ -387,10 +387,11 @@ export class BoardRoom implements BoardHost {
       case 'message': {
         let { data, json } = verdict
         let echo: (() => void) | null = null
+        // First, whoever sent it, so that nothing after it walks a value nested too deep for
+        // the stack (a viewer's presence is read too).
+        const deep = this.refuseIfTooDeep(data, sender.id)
+        if (deep) ({ data, json } = { data: deep, json: JSON.stringify(deep) })
         if (PERMISSIONS[session.role].canEdit) {
-          // First, so that nothing after it walks a value nested too deep for the stack.
-          const deep = this.refuseIfTooDeep(data, sender.id)
-          if (deep) ({ data, json } = { data: deep, json: JSON.stringify(deep) })
           const pusher = {
             role: session.role,
             author: session.author,
@@ -426,13 +427,16 @@ export class BoardRoom implements BoardHost {
     return { ...message, diff: {} }
   }
 
-  /** The push without its edits when it nests deeper than any record may, with a notice. */
+  /**
+   * The push without its edits and presence when either nests deeper than any record may
+   * (the room answers "discard"), with a notice; null when it may go on.
+   */
   private refuseIfTooDeep(message: ClientMessage, sessionId: string): ClientMessage | null {
     const problem = pushTooDeep(message)
     if (!problem) return null
     this.log.warn(`refused a push from ${sessionId}: ${problem}`)
     this.contentNotices.refused(sessionId, problem)
-    return { ...message, diff: {} }
+    return { ...message, diff: {}, presence: undefined }
   }
 
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */

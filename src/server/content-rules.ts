@@ -5,9 +5,10 @@
  * record type is left out (a new one gets it by being a rule), and deleting such a record is
  * always left to the rule: a bad record can be removed.
  *
- * Also the door in front of all that (`pushTooDeep`): a push nested deeper than any record
- * can be is refused before anything walks it recursively (the size check's `JSON.stringify`,
- * tldraw's validators), so those never overflow the stack on it.
+ * Also the door in front of all that (`pushTooDeep`): a push whose edits or presence nest
+ * deeper than any record can is refused before anything walks it recursively (the size
+ * check's and the presence throttle's `JSON.stringify`, tldraw's validators), so those never
+ * overflow the stack on it.
  */
 import type { BoardNotice } from '../protocol'
 import { RECORD_RULES } from '../protocol'
@@ -44,11 +45,16 @@ export function checkingContent(
  */
 export const MAX_PUSH_DEPTH = RECORD_RULES.maxRichTextDepth * 2 + 16
 
-/** Why this push is refused before anything reads it, or null (not a push, or shallow enough). */
+/**
+ * Why this push is refused before anything reads it (its edits or its presence), or null
+ * (not a push, or shallow enough).
+ */
 export function pushTooDeep(message: ClientMessage): string | null {
-  if (message.type !== 'push' || !message.diff) return null
+  if (message.type !== 'push') return null
+  const { diff, presence } = message
   // Size is the size check's business (board-size.ts); only depth is judged here.
-  const problem = jsonProblem(message.diff, { maxDepth: MAX_PUSH_DEPTH, maxChars: Infinity })
+  const bounds = { maxDepth: MAX_PUSH_DEPTH, maxChars: Infinity }
+  const problem = jsonProblem(diff ?? null, bounds) ?? jsonProblem(presence ?? null, bounds)
   return problem ? `Your last change was not saved: ${problem}.` : null
 }
 

@@ -5,7 +5,12 @@
  * over such a sticky is answered; a board file holding one is refused at the door.
  */
 import { describe, expect, it } from 'vitest'
-import { toRichText } from '@tldraw/tlschema'
+import {
+  InstancePresenceRecordType,
+  toRichText,
+  type TLPageId,
+  type TLUserId,
+} from '@tldraw/tlschema'
 import { RECORD_RULES, boardPath } from '../../src/protocol'
 import { BoardRoom } from '../../src/server/board-room'
 import { Facilitation, type BoardRecord } from '../../src/server/facilitation'
@@ -203,6 +208,33 @@ describe('a record the editor cannot read', () => {
     expect(writer.of('push_result').map((r) => r.action)).toEqual(['commit', 'discard'])
     const kept = b.room.backup()?.store['shape:n' as never] as { props: { richText: unknown } }
     expect(kept.props.richText).toEqual(toRichText('good words'))
+  })
+})
+
+describe('presence nested too deep', () => {
+  it('is dropped: the room carries on, nobody else gets it', async () => {
+    const b = await board()
+    const [writer, watcher] = [await b.join(), await b.join()]
+    const presence = JSON.stringify(
+      InstancePresenceRecordType.create({
+        id: InstancePresenceRecordType.createId('deep'),
+        userId: 'user:deep' as TLUserId,
+        userName: 'Deep',
+        currentPageId: 'page:page' as TLPageId,
+        meta: '@META@' as never,
+      }),
+    ).replace('"@META@"', deepMetaText(100_000))
+    b.room.message(`{"type":"push","clientClock":1,"presence":["put",${presence}]}`, writer)
+    const good = sticky('shape:after', toRichText('after'))
+    b.room.message(pushText('shape:after', JSON.stringify(good), 2), writer)
+    await b.room.settled()
+    await until(
+      () => writer.of('push_result').some((r) => r.clientClock === 2),
+      'the second answer',
+    )
+    expect(writer.of('push_result').find((r) => r.clientClock === 2)?.action).toBe('commit')
+    await until(() => JSON.stringify(watcher.received).includes('shape:after'), 'the sticky')
+    expect(JSON.stringify(watcher.received)).not.toContain('user:deep')
   })
 })
 

@@ -3,7 +3,7 @@
  * it reports the board's state through `onState` and hands out the editor through `onReady`.
  */
 import { useSync } from '@tldraw/sync'
-import { useEffect, useMemo, useRef } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import {
   Tldraw,
   atom,
@@ -11,6 +11,7 @@ import {
   react,
   type Editor,
   type TLComponents,
+  type TLStore,
   type TLUiOverrides,
 } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
@@ -29,6 +30,8 @@ import { QuietStylePanel } from './QuietStylePanel'
 import { ZoneCounts } from './ZoneCounts'
 import { FrozenFrames } from './FrozenFrames'
 import { FacilitatorActionsMenu, FacilitatorContextMenu } from './FreezeMenu'
+import { ShapePlaceholder, canvasFallback } from './CanvasFallbacks'
+import { keepRecordsReadable, repairUnreadable } from './readable-records'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -106,6 +109,28 @@ export function BoardCanvas(props: CanvasOptions) {
   // Vote counts, own dots and "only you" marks on stickies, set by features through the handle.
   const badges = useMemo(() => createNoteBadges(), [])
   const shapeUtils = useMemo(() => [noteUtilWithBadges(badges)], [badges])
+  // A failed editor is loaded again under a new key (CanvasFallbacks.tsx): at once the first
+  // time, then when asked. The shape placeholder keeps one broken shape from getting that far.
+  const [generation, setGeneration] = useState(0)
+  const failures = useRef(0)
+  const storeRef = useRef<TLStore | null>(null)
+  const withFallbacks = useMemo(() => {
+    const fallbacks: TLComponents = {
+      ShapeErrorFallback: ShapePlaceholder,
+      ErrorFallback: canvasFallback(
+        () => {
+          // Whatever slipped past the store's guard is repaired before the editor comes back.
+          if (storeRef.current) repairUnreadable(storeRef.current)
+          setGeneration((g) => g + 1)
+        },
+        () => failures.current++ === 0,
+      ),
+    }
+    return {
+      participant: { ...components, ...fallbacks },
+      facilitator: { ...facilitatorComponents, ...fallbacks },
+    }
+  }, [])
   // Clicks on stickies for a feature (a dot vote), through the handle's `startPicking`.
   const picker = useMemo<PickerSlot>(() => ({ current: null }), [])
   const tools = useMemo(() => [pickToolFor(picker)], [picker])
@@ -138,12 +163,16 @@ export function BoardCanvas(props: CanvasOptions) {
   }, [store, onState])
 
   if (store.status !== 'synced-remote') return null
+  // Before the editor first measures anything: a record it cannot read is made readable.
+  keepRecordsReadable(store.store)
+  storeRef.current = store.store
   return (
     <Tldraw
+      key={generation}
       store={store.store}
       assetUrls={assetUrls}
       options={options}
-      components={role === 'facilitator' ? facilitatorComponents : components}
+      components={role === 'facilitator' ? withFallbacks.facilitator : withFallbacks.participant}
       shapeUtils={shapeUtils}
       tools={tools}
       overrides={role === 'facilitator' ? undefined : withoutLocking}

@@ -10,6 +10,7 @@ import 'tldraw/tldraw.css'
 import './zones.css'
 import './note-badges.css'
 import './frozen.css'
+import './fallbacks.css'
 import { BoardCanvas } from './BoardCanvas'
 import type { CanvasOptions } from './board-state'
 

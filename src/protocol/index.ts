@@ -141,6 +141,15 @@ export const RECORD_RULES = {
   videoDataTypes: ['video/mp4', 'video/webm', 'video/quicktime'],
   /** How deep shapes may nest (frame in frame in group…); also stops a parent cycle. */
   maxShapeDepth: 32,
+  /**
+   * Free-form JSON in a record (src/board/record-content.ts): rich text (a note's, a text's, a
+   * geo or arrow label) nests so many nodes deep (a list in a list is two) and is so long as
+   * JSON; every record's `meta` (Switchback's own marks, the agenda) so deep and so long.
+   */
+  maxRichTextDepth: 40,
+  maxRichTextChars: 256 * 1024,
+  maxMetaDepth: 16,
+  maxMetaChars: 512 * 1024,
 } as const
 
 /**
@@ -231,9 +240,10 @@ export const TOO_FAST_CLOSE_CODE = 4008
 export const boardNoticeSchema = z.strictObject({
   /**
    * `frozen`: a write into a frozen frame; `private-brainstorm`: an edit of someone's hidden
-   * sticky, or past the hidden-sticky cap.
+   * sticky, or past the hidden-sticky cap; `invalid-record`: a record whose rich text or meta
+   * the board does not take (src/board/record-content.ts).
    */
-  kind: z.enum(['board-limit', 'frozen', 'private-brainstorm']),
+  kind: z.enum(['board-limit', 'frozen', 'private-brainstorm', 'invalid-record']),
   message: z.string(),
 })
 /** What a participant is told when a write into a frozen frame is refused. */

@@ -49,10 +49,12 @@ import {
 } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { AckGate } from './ack-gate'
+import { repairSnapshot, repairStore } from './board-repair'
 import type { BoardHost, RestoreOutcome } from './board-routes'
 import { BoardSize, type SizeLimits } from './board-size'
 import { BoardStorage } from './board-storage'
 import { ConnectionCounter, type ConnectionLimits } from './connection-limits'
+import { ContentNotices, pushTooDeep } from './content-rules'
 import { Facilitation, type ActResult } from './facilitation'
 import { FrameGuard, UnfinishedPool } from './frame-guard'
 import { FrozenNotices } from './frozen-notices'
@@ -156,6 +158,9 @@ export class BoardRoom implements BoardHost {
   private readonly unfinished = new UnfinishedPool()
   private readonly size: BoardSize
   private readonly frozenNotices = new FrozenNotices((sessionId, notice) =>
+    this.room?.sendCustomMessage(sessionId, notice),
+  )
+  private readonly contentNotices = new ContentNotices((sessionId, notice) =>
     this.room?.sendCustomMessage(sessionId, notice),
   )
 
@@ -376,6 +381,7 @@ export class BoardRoom implements BoardHost {
     session.throttle.dispose()
     this.counter.leave(id)
     this.frozenNotices.leave(id)
+    this.contentNotices.leave(id)
     this.facilitation.leave(id)
   }
 
@@ -399,6 +405,10 @@ export class BoardRoom implements BoardHost {
       case 'message': {
         let { data, json } = verdict
         let echo: (() => void) | null = null
+        // First, whoever sent it, so that nothing after it walks a value nested too deep for
+        // the stack (a viewer's presence is read too).
+        const deep = this.refuseIfTooDeep(data, sender.id)
+        if (deep) ({ data, json } = { data: deep, json: JSON.stringify(deep) })
         let push: PushBoards | null = null
         if (PERMISSIONS[session.role].canEdit) {
           const pusher = {
@@ -478,6 +488,18 @@ export class BoardRoom implements BoardHost {
     return { kind: 'refused', data, json: JSON.stringify(data) }
   }
 
+  /**
+   * The push without its edits and presence when either nests deeper than any record may
+   * (the room answers "discard"), with a notice; null when it may go on.
+   */
+  private refuseIfTooDeep(message: ClientMessage, sessionId: string): ClientMessage | null {
+    const problem = pushTooDeep(message)
+    if (!problem) return null
+    this.log.warn(`refused a push from ${sessionId}: ${problem}`)
+    this.contentNotices.refused(sessionId, problem)
+    return { ...message, diff: {}, presence: undefined }
+  }
+
   /** The board as a tldraw store snapshot: loadable by tldraw, readable by anyone backing up. */
   backup(): TLStoreSnapshot | null {
     return this.room ? storeSnapshot(this.room) : null
@@ -528,7 +550,9 @@ export class BoardRoom implements BoardHost {
           if (Object.values(current.store).some((r) => r.typeName === 'shape')) {
             step.before = JSON.stringify(current)
           }
-          room.loadSnapshot(JSON.parse(board) as TLStoreSnapshot)
+          // A snapshot taken before content was checked may hold what the editor cannot read.
+          const file = JSON.parse(board) as TLStoreSnapshot
+          room.loadSnapshot(repairStore(file, `[board ${this.roomId}] on restore`))
         } catch (error) {
           step.error = error
         }
@@ -609,7 +633,9 @@ export class BoardRoom implements BoardHost {
     return this.opening
   }
 
-  private async openRoom(stored: RoomSnapshot | null) {
+  private async openRoom(held: RoomSnapshot | null) {
+    // A record stored before the server checked content is repaired before anything reads it.
+    const { snapshot: stored, repaired } = repairSnapshot(held, `[board ${this.roomId}] on load`)
     const storage = new RoomStorage(stored)
     this.savedClock = storage.getClock()
     this.size.reset((stored?.documents ?? []).map((d) => d.state))
@@ -620,6 +646,9 @@ export class BoardRoom implements BoardHost {
     const rules = recordRules(storage, {
       frozenRefused: (sessionId) => {
         if (this.sessions.has(sessionId)) this.frozenNotices.refused(sessionId)
+      },
+      contentRefused: (sessionId, reason) => {
+        if (this.sessions.has(sessionId)) this.contentNotices.refused(sessionId, reason)
       },
       views: this.pushes.views,
     })
@@ -634,6 +663,15 @@ export class BoardRoom implements BoardHost {
     this.roomStorage = storage
     this.rules = rules
     try {
+      // The repairs, as they were read (a migration below writes its own changes after).
+      if (stored && repaired.length > 0) {
+        await this.boardStorage.save({
+          documentClock: storage.getClock(),
+          schema: stored.schema,
+          puts: repaired,
+          deletes: [],
+        })
+      }
       // Opening may migrate records to a newer schema; store that before anyone connects.
       await this.saveChanges()
     } catch (error) {

@@ -3,6 +3,8 @@
  * a push that would take the board past ROOM_LIMITS (maxRecords, maxBoardBytes) is refused
  * before the room commits it. A push that makes the board smaller always passes: a full board
  * can still be tidied. For a patch the estimate is the old size plus the patch's own size.
+ * Measuring never throws: a value JSON cannot write (nested too deep for the stack) is
+ * refused as one that cannot be measured, and counts as nothing when the board already holds it.
  */
 import { ROOM_LIMITS } from '../protocol'
 
@@ -46,11 +48,13 @@ export class BoardSize {
     let bytes = this.bytes
     for (const [id, [op, value]] of Object.entries(diff)) {
       const old = this.sizes.get(id)
+      const size = op === 'put' || op === 'patch' ? jsonLength(value) : 0
+      if (size === null) return 'Your last change was not saved: it could not be measured.'
       if (op === 'put') {
-        bytes += JSON.stringify(value).length - (old ?? 0)
+        bytes += size - (old ?? 0)
         if (old === undefined) records++
       } else if (op === 'patch') {
-        bytes += JSON.stringify(value).length
+        bytes += size
       } else if (op === 'remove' && old !== undefined) {
         bytes -= old
         records--
@@ -67,7 +71,7 @@ export class BoardSize {
   }
 
   private put(record: { id: string }) {
-    const size = JSON.stringify(record).length
+    const size = jsonLength(record) ?? 0
     this.bytes += size - (this.sizes.get(record.id) ?? 0)
     this.sizes.set(record.id, size)
   }
@@ -77,5 +81,14 @@ export class BoardSize {
     if (size === undefined) return
     this.bytes -= size
     this.sizes.delete(id)
+  }
+}
+
+/** The length of the value's JSON text, or null when it cannot be written (too deep). */
+function jsonLength(value: unknown): number | null {
+  try {
+    return JSON.stringify(value)?.length ?? 0
+  } catch {
+    return null
   }
 }

@@ -487,7 +487,8 @@ type SharedView = Omit<FacilitationView, 'vote' | 'private'>
 function stickyOnBoard(record: BoardRecord | undefined): { text: string } | null {
   if (record?.typeName !== 'shape' || record.type !== 'note') return null
   if (isBackground({ meta: record.meta })) return null
-  const props = record.props as { richText?: Parameters<typeof fromRichText>[0] } | undefined
+  // Whatever the record holds: the reader never throws (a malformed sticky reads as its words).
+  const props = record.props as { richText?: unknown } | null | undefined
   return { text: fromRichText(props?.richText).replace(/\s+/g, ' ').trim() }
 }
 

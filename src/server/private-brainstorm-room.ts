@@ -18,6 +18,7 @@ import type { TLSocketRoom } from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'
 import type { BoardNotice } from '../protocol'
 import type { PrivateScope, PrivateView } from '../protocol/facilitation'
+import { repairedRecord } from '../board/record-content'
 import type { AckGate } from './ack-gate'
 import type { ActResult, BrainstormHost, SessionIdentity } from './facilitation'
 import type { KeyValueStorage } from './kv'
@@ -196,7 +197,10 @@ export class PrivateBrainstormRoom implements BrainstormHost {
       () => {
         try {
           const page = firstPage(storage)
-          const notes = this.notes.revealed(anonymous, storage, page, topIndices(storage))
+          // A sticky hidden before content was checked may hold what the editor cannot read.
+          const notes = this.notes
+            .revealed(anonymous, storage, page, topIndices(storage))
+            .map((note) => repairedRecord(note).record)
           // The reveal is everyone's stickies at once: the board's limits hold for it too.
           step.full = this.host.sizeRefusal(notes) ?? undefined
           if (notes.length > 0 && !step.full) {

@@ -12,6 +12,7 @@ import type { FacilitationActionType } from '../protocol/facilitation'
 import { frozenFrameHolding, frozenFrameHoldingTree } from '../board/frozen'
 import { isProtectedShape, rawZoneRule } from '../board/shape-meta'
 import { withServerAuthorship } from './authorship'
+import { checkingContent } from './content-rules'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
 export interface BoardAuth {
@@ -127,6 +128,8 @@ export interface RuleHooks {
    * rules read its two boards. Null or absent: the board as it stands is both.
    */
   views?(sessionId: string): BoardViews | null
+  /** A session's record was refused for its content (content-rules.ts), saying why. */
+  contentRefused?(sessionId: string, reason: string): void
 }
 
 /** Every record type a client might name, except presence (which tldraw never authorizes). */
@@ -164,9 +167,21 @@ const refused = () => null
  *   asset                  images and videos inline (`data:`) or on our origin, within the
  *                          image limits; bookmarks with such a picture (both roles)
  *   user, session records  - (tldraw's client keeps these to itself)
+ *
+ * And whatever the rule, a record written must have sound content: `meta` bounded plain JSON,
+ * rich text one the editor's schema reads (content-rules.ts); a delete always may.
  */
 export function recordRules(board: BoardRecords, hooks: RuleHooks = {}): RecordRules {
   const may = (write: { session: { meta: SessionMeta } }) => PERMISSIONS[write.session.meta.role]
+  // Whatever a rule allows, its record's rich text and meta must be sound (content-rules.ts).
+  return checkingContent(rulesByType(board, hooks, may), hooks.contentRefused)
+}
+
+function rulesByType(
+  board: BoardRecords,
+  hooks: RuleHooks,
+  may: (write: { session: { meta: SessionMeta } }) => (typeof PERMISSIONS)[Role],
+): RecordRules {
   return {
     // The document record carries the board title and agenda: only the facilitator changes
     // them, the title stays one the app can show, and nobody creates or deletes it.

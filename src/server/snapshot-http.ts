@@ -25,6 +25,9 @@ import {
   type HttpRequest,
   type Refused,
 } from './http'
+import { jsonProblem } from '../board/json-bounds'
+import { recordContentProblem } from '../board/record-content'
+import { MAX_PUSH_DEPTH } from './content-rules'
 import { readPngHeader } from './png'
 import type { SnapshotEntry } from './snapshot-store'
 
@@ -151,6 +154,9 @@ export function checkBoardFile(text: string): { json: string } | Refused {
   } catch {
     return badRequest('The board file is not JSON.')
   }
+  // Before anything walks it recursively (zod, migrations, validators): no record nests so deep.
+  const deep = jsonProblem(body, { maxDepth: MAX_PUSH_DEPTH, maxChars: Infinity })
+  if (deep) return badRequest(`The board file is not a tldraw store snapshot: ${deep}.`)
   const parsed = boardFileSchema.safeParse(body)
   if (!parsed.success) {
     return badRequest(
@@ -181,6 +187,9 @@ export function checkBoardFile(text: string): { json: string } | Refused {
     } catch (error) {
       return badRequest(`${where}: ${errorMessage(error)}`)
     }
+    // What a push of this record would be refused for (rich text, meta), it is refused for here.
+    const content = recordContentProblem(record)
+    if (content) return badRequest(`${where}: ${content}`)
   }
   const records = Object.values(store)
   if (!records.some((r) => r.typeName === 'document')) {

@@ -1,0 +1,167 @@
+/**
+ * One record must not break a board (issue 16, item 1), against the real PartyKit server and
+ * Chromium: a participant's raw pushes of each malformed kind of rich text or meta are
+ * refused with a reason, and nothing of them reaches another socket or the stored board; and
+ * a sticky the editor cannot read that reaches a browser anyway (as a server without the
+ * check sent them) leaves the canvas and the board's chrome up, is drawn with the words that
+ * could be read, and the facilitator can select and delete it.
+ */
+import { RECORD_RULES } from '../../src/protocol'
+import { boardSocketPath, openRawSocket, rawWriter, storedBoard } from '../support/raw-socket'
+import { note } from '../support/raw-records'
+import { createBoardAsFacilitator } from './board-helpers'
+import { waitInPage } from '../support/page-wait'
+import { expect, test } from './fixtures'
+
+const freshId = () =>
+  `u${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
+
+const doc = (...content: unknown[]) => ({ type: 'doc', content })
+const para = (...content: unknown[]) => ({ type: 'paragraph', content })
+const sticky = (id: string, richText: unknown, meta: unknown = {}) => ({
+  ...note(id),
+  meta,
+  props: { ...note(id).props, richText },
+})
+
+/** Rich text nested `depth` paragraphs deep, as JSON text (too deep for JSON.stringify). */
+const deepText = (depth: number) =>
+  `{"type":"doc","content":[${'{"type":"paragraph","content":['.repeat(depth)}{"type":"text","text":"x"}${']}'.repeat(depth)}]}`
+
+/** Each malformed kind, as the JSON text of a push of one sticky with that id. */
+const MALFORMED: [string, (id: string) => string][] = [
+  ['a null node in content', (id) => put(sticky(id, doc(null)))],
+  ['an unknown node type', (id) => put(sticky(id, doc({ type: 'iframe', content: [] })))],
+  ['content that is not an array', (id) => put(sticky(id, { type: 'doc', content: 'x' }))],
+  ['a bad mark', (id) => put(sticky(id, doc(para({ type: 'text', text: 'x', marks: [7] }))))],
+  [
+    'huge meta',
+    (id) => put(sticky(id, doc(), { junk: 'x'.repeat(RECORD_RULES.maxMetaChars + 10) })),
+  ],
+  ['very deep nesting', (id) => put(sticky(id, '@DEEP@')).replace('"@DEEP@"', deepText(25_000))],
+]
+
+function put(record: { id: string }) {
+  return JSON.stringify({ [record.id]: ['put', record] })
+}
+
+test('raw pushes of malformed rich text or meta are refused, with a reason, and reach no one', async ({
+  server,
+}) => {
+  const roomId = freshId()
+  const created = await fetch(`${server.url}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  })
+  expect(created.status).toBe(201)
+  const { participantKey, facilitatorSecret } = (await created.json()) as {
+    participantKey: string
+    facilitatorSecret: string
+  }
+  const watcher = await openRawSocket(
+    server.url,
+    await boardSocketPath(server.url, roomId, facilitatorSecret),
+  )
+  await watcher.handshake()
+  for (const [n, [kind, make]] of MALFORMED.entries()) {
+    // A socket each: the reason is told once a second at most, per socket.
+    const { socket } = await rawWriter(
+      server.url,
+      await boardSocketPath(server.url, roomId, participantKey),
+    )
+    socket.send(`{"type":"push","clientClock":1,"diff":${make(`shape:bad${n}`)}}`)
+    expect(await socket.next('push_result'), kind).toMatchObject({ action: 'discard' })
+    const notice = () =>
+      socket.messages.find(
+        (m) => m.type === 'custom' && (m.data as { kind?: string }).kind === 'invalid-record',
+      )?.data
+    await expect
+      .poll(notice, kind)
+      .toMatchObject({ message: expect.stringMatching(/not saved: it/) })
+    socket.close()
+  }
+  const { socket, push } = await rawWriter(
+    server.url,
+    await boardSocketPath(server.url, roomId, participantKey),
+  )
+  // A good sticky still goes through, and the watcher hears of it: the room is up.
+  expect(await push({ 'shape:good': ['put', sticky('shape:good', doc())] })).toBe('commit')
+  await expect.poll(() => watcher.raw.some((frame) => frame.includes('shape:good'))).toBe(true)
+  expect(watcher.raw.some((frame) => frame.includes('shape:bad'))).toBe(false)
+  const board = await storedBoard(server.url, roomId)
+  expect(Object.keys(board).filter((id) => id.startsWith('shape:'))).toEqual(['shape:good'])
+  socket.close()
+  watcher.close()
+})
+
+test('a sticky the editor cannot read leaves the canvas and chrome up, and can be deleted', async ({
+  people,
+  server,
+}) => {
+  const page = await people.join('Fran')
+  await createBoardAsFacilitator(page, server.url)
+  const id = 'shape:unreadable'
+  const bad = sticky(
+    id,
+    doc(para({ type: 'text', text: 'Words kept' }, null), { type: 'mystery', content: 'x' }),
+  )
+  // The label at its full size, as tldraw's client sets it for a sticky it makes (a raw one has 0).
+  const record = { ...bad, props: { ...bad.props, fontSizeAdjustment: 1 } }
+  // As a server without the check would have sent it: a remote change, straight into the store.
+  await page.evaluate((record) => {
+    const editor = window.editor
+    const bad = { ...record, parentId: editor.getCurrentPageId() } as never
+    editor.store.mergeRemoteChanges(() => editor.store.put([bad]))
+    editor.zoomToFit({ force: true })
+    editor.resetZoom()
+  }, record)
+  const shape = page.locator(`[data-shape-id="${id}"]`)
+  await expect(shape).toContainText('Words kept')
+  await expect(page.getByText('Something went wrong')).toHaveCount(0)
+  for (const name of ['Agenda', 'Snapshots']) {
+    await expect(page.getByRole('button', { name })).toBeVisible()
+  }
+  await expect(page.getByRole('button', { name: /^Export/ })).toBeVisible()
+  await page.evaluate(() => document.fonts.ready)
+  await page.screenshot({ path: test.info().outputPath('unreadable-sticky.png') })
+
+  // The facilitator selects it on the canvas and deletes it.
+  await shape.click()
+  await waitInPage(page, (id) => window.editor.getSelectedShapeIds().includes(id as never), id)
+  await page.keyboard.press('Delete')
+  await waitInPage(page, (id) => !window.editor.getShape(id as never), id)
+  await page.getByRole('button', { name: 'Agenda' }).click()
+  await expect(page.getByRole('complementary').or(page.getByRole('dialog')).first()).toBeVisible()
+})
+
+test('what the editor makes, marks and lists included, is saved by the server', async ({
+  people,
+  server,
+}) => {
+  const page = await people.join('Fran')
+  const roomId = await createBoardAsFacilitator(page, server.url)
+  await page.getByTestId('tools.note').click()
+  await page.mouse.click(500, 400)
+  // Typed as a person would, with the editor's own shortcuts and input rules.
+  await page.keyboard.type('plain ')
+  await page.keyboard.press('ControlOrMeta+b')
+  await page.keyboard.type('bold')
+  await page.keyboard.press('ControlOrMeta+b')
+  await page.keyboard.press('ControlOrMeta+i')
+  await page.keyboard.type(' italic')
+  await page.keyboard.press('ControlOrMeta+i')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type('- listed')
+  await page.keyboard.press('Escape')
+  const savedText = async () => {
+    const board = await storedBoard<{ type?: string; props?: { richText?: unknown } }>(
+      server.url,
+      roomId,
+    )
+    return JSON.stringify(Object.values(board).find((r) => r.type === 'note')?.props?.richText)
+  }
+  await expect.poll(savedText).toContain('"bulletList"')
+  const saved = await savedText()
+  for (const part of ['"bold"', '"italic"', 'listed']) expect(saved).toContain(part)
+})

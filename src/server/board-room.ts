@@ -464,8 +464,8 @@ export class BoardRoom implements BoardHost {
   /**
    * The push judged as a whole (push-board.ts): allowed, refused (its edits taken out, so the
    * room answers "discard", nothing changes and the writer's client drops them; a frozen
-   * frame's refusal is told to the writer by the rules' hook), or, when it cannot be read,
-   * left to the room, whose rules and schema answer it as they always have.
+   * frame's refusal is told to the writer by the rules' hook; so is a push that cannot be
+   * read as a whole), or left to the room when it is no push.
    */
   private judge(
     message: ClientMessage,
@@ -480,10 +480,13 @@ export class BoardRoom implements BoardHost {
     const session = { sessionId, isReadonly: !PERMISSIONS[role].canEdit, meta: { role } }
     const diff = message.diff as Record<string, unknown>
     const verdict = this.pushes.judge(this.rules, storage, diff, session)
-    if (verdict.kind === 'unread') return { kind: 'room' }
     if (verdict.kind === 'allowed') return verdict
-    const { type, id } = verdict.write
-    this.log.warn(`refused a push from ${sessionId}: the ${type} of ${id}`)
+    // Default-deny: a push that cannot be read as a whole (a put under another id, one that
+    // changes a record's type, an op no client sends) is refused, not left to the room's
+    // per-record rules, which would judge the rest of it without the push's two boards.
+    const why =
+      verdict.kind === 'unread' ? verdict.reason : `the ${verdict.write.type} of ${verdict.write.id}`
+    this.log.warn(`refused a push from ${sessionId}: ${why}`)
     const data = { ...message, diff: {} }
     return { kind: 'refused', data, json: JSON.stringify(data) }
   }

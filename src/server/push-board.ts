@@ -12,7 +12,7 @@
  * `['patch', objectDiff]` (applied with sync-core's `applyObjectDiff`, as the room applies it)
  * or `['remove']`. A patch or remove of a record the board lacks is skipped, as the room skips
  * it. A push this cannot read (an op it does not know, a record whose id or type does not
- * match) is left to the room, whose own checks answer it as they always have.
+ * match) is not judged here: the board room refuses it (default-deny).
  */
 import * as syncCore from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'

@@ -199,6 +199,18 @@ test('a raw write is judged by every shape it carries, where it ends up: groups 
       ),
     ],
   ]
+  // The same group move beside a sticky far away, with an op the push's reader cannot take (a
+  // put that changes a record's type, one under another id, an op no client sends): refused
+  // whole, never left to per-record rules that would keep the far sticky and drop the move.
+  const carryOut = { ...attacks[0][1], ...put(note('shape:far', ...at(0, below + 3000))) }
+  const unreadable: [string, unknown[]][] = [
+    ['a put that changes the type', ['put', { ...group('shape:beside', 0, 0), typeName: 'page' }]],
+    ['a put under another id', ['put', note('shape:other-id', 0, 0)]],
+    ['an op no client sends', ['nudge', {}]],
+  ]
+  for (const [what, op] of unreadable) {
+    attacks.push([`move the group out, with ${what}`, { ...carryOut, 'shape:beside': op }])
+  }
   for (const [attack, diff] of attacks) {
     expect.soft(await participant.push(diff), attack).toBe('discard')
   }

@@ -398,6 +398,8 @@ test('the facilitator discards one person’s hidden stickies, then ends without
   await fran.getByRole('button', { name: 'Discard Ana’s hidden stickies' }).click()
   const confirm = fran.getByTestId('private-discard-dialog')
   await expect(confirm).toContainText('Their 2 hidden stickies are discarded unseen')
+  // For a person to look at: the bar's counts with their discard buttons, and the question.
+  await fran.screenshot({ path: test.info().outputPath('discard-confirm.png') })
   await confirm.getByRole('button', { name: 'Discard', exact: true }).click()
   await expect(fran.getByTestId('private-count')).toHaveText(['Ben: 1'])
   await expect.poll(() => stickyTexts(ana)).toEqual([])

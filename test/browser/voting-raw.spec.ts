@@ -5,9 +5,8 @@
  * votes, `kill -9` in the middle of a vote and after it, and a sticky deleted during a vote.
  */
 import { facilitationPath } from '../../src/protocol'
-import type { FacilitationView, VoteResult } from '../../src/protocol/facilitation'
 import { boardSocketPath, openRawSocket } from '../support/raw-socket'
-import { workshopMember, type WorkshopMember } from '../support/raw-workshop'
+import { personInWorkshop } from '../support/raw-workshop'
 import { note } from '../support/raw-records'
 import { expect, test } from './fixtures'
 
@@ -55,28 +54,7 @@ async function boardWithStickies(serverUrl: string) {
   return { roomId, ...secrets }
 }
 
-interface Member extends WorkshopMember {
-  /** The latest workshop view this socket was sent. */
-  view(): FacilitationView | null
-  results(): VoteResult[] | null
-}
-
-/** A raw socket in the workshop with `secret` (a role) and `key` (a person), and its token. */
-async function member(
-  serverUrl: string,
-  roomId: string,
-  secret: string | undefined,
-  key: string | undefined,
-  personId: string,
-): Promise<Member> {
-  const joined = await workshopMember(serverUrl, roomId, secret, key, { u: personId })
-  const latest = (type: string) => joined.customs().findLast((d) => d.type === type)
-  return {
-    ...joined,
-    view: () => (latest('state')?.view as FacilitationView) ?? null,
-    results: () => (latest('vote-results')?.results as VoteResult[]) ?? null,
-  }
-}
+const member = personInWorkshop
 
 const startVote = (anonymous = true) => ({
   type: 'vote-start' as const,

@@ -5,9 +5,8 @@
  * by the dozen must not stuff a vote, and connecting with someone's public person id must not
  * rename them (or say they are done) in the facilitator's ready list.
  */
-import type { FacilitationView, VoteResult } from '../../src/protocol/facilitation'
 import { boardSocketPath, openRawSocket } from '../support/raw-socket'
-import { workshopMember, type WorkshopMember } from '../support/raw-workshop'
+import { personInWorkshop, type WorkshopMember } from '../support/raw-workshop'
 import { note } from '../support/raw-records'
 import { createBoardAsFacilitator, shareLink } from './board-helpers'
 import { expect, test } from './fixtures'
@@ -46,31 +45,7 @@ async function board(serverUrl: string, withStickies = false) {
   return { roomId, ...secrets }
 }
 
-interface Member extends WorkshopMember {
-  view(): FacilitationView | null
-  results(): VoteResult[] | null
-  /** The workshop states this socket was sent so far. */
-  states(): number
-  welcomePersonId(): string | null | undefined
-}
-
-async function member(
-  serverUrl: string,
-  roomId: string,
-  secret: string | undefined,
-  key: string | undefined,
-  personId: string,
-): Promise<Member> {
-  const joined = await workshopMember(serverUrl, roomId, secret, key, { u: personId })
-  const latest = (type: string) => joined.customs().findLast((d) => d.type === type)
-  return {
-    ...joined,
-    view: () => (latest('state')?.view as FacilitationView) ?? null,
-    results: () => (latest('vote-results')?.results as VoteResult[]) ?? null,
-    states: () => joined.customs().filter((d) => d.type === 'state').length,
-    welcomePersonId: () => latest('welcome')?.personId as string | null | undefined,
-  }
-}
+const member = personInWorkshop
 
 test('twenty sockets flooding follow and name changes: listeners get a few states a second, not one per action', async ({
   server,
@@ -155,7 +130,7 @@ test('person keys minted by the dozen cannot stuff a vote: only people on the bo
 
   // One participant's script: a new person key per socket, one dot each, then the next.
   const MINTED = 8
-  let last: Member | null = null
+  let last: WorkshopMember | null = null
   for (let i = 0; i < MINTED; i++) {
     const fake = await member(server.url, roomId, participantKey, personKey(), `person-mint${i}000`)
     await fake.act({ type: 'vote', stickyId: 'shape:bravo', change: 1 })
@@ -207,7 +182,7 @@ test('the facilitator’s vote bar says how many ballots come from people here',
     maxPerSticky: 1,
     anonymous: true,
   })
-  const voters: Member[] = []
+  const voters: WorkshopMember[] = []
   for (let i = 0; i < 3; i++) {
     const voter = await member(
       server.url,

@@ -9,6 +9,8 @@ import {
   facilitationMessageSchema,
   type FacilitationAction,
   type FacilitationMessage,
+  type FacilitationView,
+  type VoteResult,
 } from '../../src/protocol/facilitation'
 import { boardSocketPath, openRawSocket, type RawSocket } from './raw-socket'
 
@@ -20,6 +22,25 @@ export interface WorkshopMember {
   act(action: FacilitationAction): Promise<void>
   /** Every custom message the socket was sent (workshop messages and notices), in order. */
   customs(): ({ type?: string; kind?: string } & Record<string, unknown>)[]
+  /** The latest workshop view this socket was sent. */
+  view(): FacilitationView | null
+  /** The latest vote results this socket was sent. */
+  results(): VoteResult[] | null
+  /** How many workshop states this socket was sent so far. */
+  states(): number
+  /** The person id the workshop's welcome gave this socket (null: none). */
+  welcomePersonId(): string | null | undefined
+}
+
+/** A workshop member as a person with a public id (`?u=`) and a key; see `workshopMember`. */
+export function personInWorkshop(
+  serverUrl: string,
+  roomId: string,
+  secret: string | undefined,
+  key: string | undefined,
+  personId: string,
+): Promise<WorkshopMember> {
+  return workshopMember(serverUrl, roomId, secret, key, { u: personId })
 }
 
 /**
@@ -71,5 +92,15 @@ export async function workshopMember(
     const { status, error } = await post(action)
     if (status !== 200) throw new Error(`${action.type}: ${status} ${error ?? ''}`)
   }
-  return { socket, post, act, customs }
+  const latest = (type: string) => customs().findLast((d) => d.type === type)
+  return {
+    socket,
+    post,
+    act,
+    customs,
+    view: () => (latest('state')?.view as FacilitationView) ?? null,
+    results: () => (latest('vote-results')?.results as VoteResult[]) ?? null,
+    states: () => customs().filter((d) => d.type === 'state').length,
+    welcomePersonId: () => latest('welcome')?.personId as string | null | undefined,
+  }
 }

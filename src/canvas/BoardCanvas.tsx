@@ -3,7 +3,7 @@
  * it reports the board's state through `onState` and hands out the editor through `onReady`.
  */
 import { useSync } from '@tldraw/sync'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
   Tldraw,
   atom,
@@ -11,7 +11,6 @@ import {
   react,
   type Editor,
   type TLComponents,
-  type TLStore,
   type TLUiOverrides,
 } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
@@ -31,7 +30,7 @@ import { ZoneCounts } from './ZoneCounts'
 import { FrozenFrames } from './FrozenFrames'
 import { FacilitatorActionsMenu, FacilitatorContextMenu } from './FreezeMenu'
 import { ShapePlaceholder, canvasFallback } from './CanvasFallbacks'
-import { keepRecordsReadable, repairUnreadable } from './readable-records'
+import { keepRecordsReadable } from './readable-records'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -80,7 +79,22 @@ const withoutLocking: TLUiOverrides = {
   },
 }
 
+/**
+ * The canvas, loaded again from the server when its editor fails (CanvasFallbacks.tsx): at
+ * once the first time, then when asked. The whole sync client goes with it, not just the
+ * editor: an exception inside a store write can leave tldraw's client no longer sending this
+ * tab's changes, while it still reads as saved, so the new canvas starts from what the server
+ * holds, on a new connection. The shape placeholder keeps one broken shape from getting that far.
+ */
 export function BoardCanvas(props: CanvasOptions) {
+  const [generation, setGeneration] = useState(0)
+  const failures = useRef(0)
+  const reload = useCallback(() => setGeneration((g) => g + 1), [])
+  const firstFailure = useCallback(() => failures.current++ === 0, [])
+  return <SyncedCanvas key={generation} {...props} reload={reload} firstFailure={firstFailure} />
+}
+
+function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure: () => boolean }) {
   const { roomId, role, credential, onState, onReady, onServerMessage, licenseKey, headless } =
     props
   // A headless export is nobody: it shows no cursor and is not counted as taking part.
@@ -109,28 +123,18 @@ export function BoardCanvas(props: CanvasOptions) {
   // Vote counts, own dots and "only you" marks on stickies, set by features through the handle.
   const badges = useMemo(() => createNoteBadges(), [])
   const shapeUtils = useMemo(() => [noteUtilWithBadges(badges)], [badges])
-  // A failed editor is loaded again under a new key (CanvasFallbacks.tsx): at once the first
-  // time, then when asked. The shape placeholder keeps one broken shape from getting that far.
-  const [generation, setGeneration] = useState(0)
-  const failures = useRef(0)
-  const storeRef = useRef<TLStore | null>(null)
+  // A shape that fails to draw is a placeholder; an editor that fails loads the canvas again.
+  const { reload, firstFailure } = props
   const withFallbacks = useMemo(() => {
     const fallbacks: TLComponents = {
       ShapeErrorFallback: ShapePlaceholder,
-      ErrorFallback: canvasFallback(
-        () => {
-          // Whatever slipped past the store's guard is repaired before the editor comes back.
-          if (storeRef.current) repairUnreadable(storeRef.current)
-          setGeneration((g) => g + 1)
-        },
-        () => failures.current++ === 0,
-      ),
+      ErrorFallback: canvasFallback(reload, firstFailure),
     }
     return {
       participant: { ...components, ...fallbacks },
       facilitator: { ...facilitatorComponents, ...fallbacks },
     }
-  }, [])
+  }, [reload, firstFailure])
   // Clicks on stickies for a feature (a dot vote), through the handle's `startPicking`.
   const picker = useMemo<PickerSlot>(() => ({ current: null }), [])
   const tools = useMemo(() => [pickToolFor(picker)], [picker])
@@ -165,10 +169,8 @@ export function BoardCanvas(props: CanvasOptions) {
   if (store.status !== 'synced-remote') return null
   // Before the editor first measures anything: a record it cannot read is made readable.
   keepRecordsReadable(store.store)
-  storeRef.current = store.store
   return (
     <Tldraw
-      key={generation}
       store={store.store}
       assetUrls={assetUrls}
       options={options}

@@ -16,8 +16,8 @@ export const ShapePlaceholder: TLShapeErrorFallbackComponent = () => (
 )
 
 /**
- * The editor failed. The first time, it is loaded again at once (the store's records have been
- * made readable meanwhile, readable-records.ts); after that, the person decides.
+ * The editor failed. The first time, the canvas is loaded again at once, from the server
+ * (BoardCanvas.tsx); after that, the person decides.
  */
 export function canvasFallback(
   reload: () => void,
@@ -32,7 +32,7 @@ export function canvasFallback(
     return (
       <div className="sb-canvas-problem" role="alert">
         <p>The canvas hit something it could not draw.</p>
-        <button type="button" className="tlui-button" onClick={reload}>
+        <button type="button" className="btn btn-primary" onClick={reload}>
           Load the canvas again
         </button>
       </div>

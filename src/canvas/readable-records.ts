@@ -26,8 +26,8 @@ export function keepRecordsReadable(store: TLStore): void {
   )
 }
 
-/** Repairs what the store holds now (the first sync; or before the editor is loaded again). */
-export function repairUnreadable(store: TLStore): void {
+/** Repairs what the store holds now (the first sync). */
+function repairUnreadable(store: TLStore): void {
   const unreadable: TLRecord[] = []
   for (const record of store.allRecords()) {
     const { record: fixed, repaired } = repairedRecord(record)

@@ -485,7 +485,9 @@ export class BoardRoom implements BoardHost {
     // changes a record's type, an op no client sends) is refused, not left to the room's
     // per-record rules, which would judge the rest of it without the push's two boards.
     const why =
-      verdict.kind === 'unread' ? verdict.reason : `the ${verdict.write.type} of ${verdict.write.id}`
+      verdict.kind === 'unread'
+        ? verdict.reason
+        : `the ${verdict.write.type} of ${verdict.write.id}`
     this.log.warn(`refused a push from ${sessionId}: ${why}`)
     const data = { ...message, diff: {} }
     return { kind: 'refused', data, json: JSON.stringify(data) }

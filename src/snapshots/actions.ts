@@ -3,6 +3,8 @@
  * device, sent with the board itself), restore one (the server keeps the board from before),
  * delete one, download its image, and the automatic "After: <step>" snapshot. Each runs with a
  * toast that says how it went; the panel, the agenda and the command-line exporter call them.
+ * Only taking one needs the canvas: the list, a restore and a delete are the server's, so they
+ * work while the canvas is down (a restore is how a facilitator gets a broken board back).
  */
 import { toast } from 'svelte-sonner'
 import { z } from 'zod'
@@ -20,7 +22,13 @@ import { errorMessage } from '../shared/error-message'
 import { readLocal, writeLocal } from '../shared/local-store'
 import { deleteSnapshot, restoreSnapshot, uploadSnapshot } from './client'
 
-/** Who acts: the board, and the facilitator secret (present for the facilitator only). */
+/** Which board, and the facilitator secret (present for the facilitator only). */
+export interface SnapshotAccess {
+  roomId: string
+  facilitatorSecret: string | undefined
+}
+
+/** Who takes one: a snapshot draws the board, so it needs the canvas. */
 export interface SnapshotActor {
   canvas: CanvasHandle
   facilitatorSecret: string | undefined
@@ -74,13 +82,13 @@ export async function takeSnapshot(
  * went wrong.
  */
 export async function restoreWithSafetyCopy(
-  { canvas, facilitatorSecret }: SnapshotActor,
+  { roomId, facilitatorSecret }: SnapshotAccess,
   snapshot: SnapshotSummary,
 ): Promise<RestoreSnapshotResponse | null> {
   if (!facilitatorSecret) return null
   const id = toast.loading(`Restoring “${snapshot.title}”…`)
   try {
-    const answer = await restoreSnapshot(canvas.roomId, facilitatorSecret, snapshot.id)
+    const answer = await restoreSnapshot(roomId, facilitatorSecret, snapshot.id)
     toast.success(`The board is back to “${snapshot.title}”`, {
       id,
       description: answer.before
@@ -96,12 +104,12 @@ export async function restoreWithSafetyCopy(
 
 /** Deletes a snapshot with a toast; resolves to whether it is gone. */
 export async function removeSnapshot(
-  { canvas, facilitatorSecret }: SnapshotActor,
+  { roomId, facilitatorSecret }: SnapshotAccess,
   snapshot: SnapshotSummary,
 ): Promise<boolean> {
   if (!facilitatorSecret) return false
   try {
-    await deleteSnapshot(canvas.roomId, facilitatorSecret, snapshot.id)
+    await deleteSnapshot(roomId, facilitatorSecret, snapshot.id)
     toast.success(`Deleted “${snapshot.title}”`)
     return true
   } catch (error) {

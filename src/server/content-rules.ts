@@ -15,15 +15,17 @@ import { RECORD_RULES } from '../protocol'
 import { jsonProblem } from '../board/json-bounds'
 import { recordContentProblem } from '../board/record-content'
 import type { ClientMessage } from './presence-throttle'
-import type { RecordRules } from './roles'
 
 type AnyRule = (write: { session: { sessionId: string }; next: object | null }) => unknown
 
-/** `rules`, each refusing a record with bad content (after its own rule allowed it). */
-export function checkingContent(
-  rules: RecordRules,
+/**
+ * `rules` (the record rules of roles.ts, one per record type), each refusing a record with bad
+ * content after its own rule allowed it.
+ */
+export function checkingContent<Rules extends object>(
+  rules: Rules,
   refused: (sessionId: string, reason: string) => void = () => {},
-): RecordRules {
+): Rules {
   const wrapped: Record<string, AnyRule> = {}
   for (const [type, rule] of Object.entries(rules) as [string, AnyRule][]) {
     wrapped[type] = (write) => {
@@ -36,7 +38,7 @@ export function checkingContent(
       return null
     }
   }
-  return wrapped as unknown as RecordRules
+  return wrapped as unknown as Rules
 }
 
 /**

@@ -32,7 +32,7 @@
  * allowed one goes to the room, whose own per-record rules read the same two boards.
  */
 import { TLSocketRoom, TLSyncErrorCloseEventReason, type RoomSnapshot } from '@tldraw/sync-core'
-import { createTLSchema, type TLRecord, type TLStoreSnapshot } from '@tldraw/tlschema'
+import type { TLRecord, TLStoreSnapshot } from '@tldraw/tlschema'
 import {
   BAD_FRAME_CLOSE_CODE,
   CLOSE_REASONS,
@@ -49,6 +49,7 @@ import {
 } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
 import { AckGate } from './ack-gate'
+import { tldrawSchema as schema } from './tldraw-internals'
 import { repairSnapshot, repairStore } from './board-repair'
 import type { BoardHost, RestoreOutcome } from './board-routes'
 import { BoardSize, type SizeLimits } from './board-size'
@@ -78,7 +79,6 @@ import { SocketBudget } from './socket-budget'
 import { SocketTickets, type TicketGrant } from './socket-tickets'
 
 const AUTH_KEY = 'auth'
-const schema = createTLSchema()
 /** Tries at loading the board before reporting it; each waits four times the last. */
 export const LOAD_ATTEMPTS = 4
 export const LOAD_RETRY_MS = 100

@@ -16,13 +16,8 @@
  * one); a later message releases it without its presence, and when the window opens it goes
  * with the latest presence, so the last position always arrives.
  */
-import * as syncCore from '@tldraw/sync-core'
+import { applyObjectDiff } from './tldraw-internals'
 import { ROOM_LIMITS } from '../protocol'
-
-// Exported at run time but marked internal in tldraw's published types.
-const { applyObjectDiff } = syncCore as unknown as {
-  applyObjectDiff<T extends object>(object: T, diff: object): T
-}
 
 /** A client message as the frame guard let it through (its envelope checked). */
 export type ClientMessage = {

@@ -30,8 +30,8 @@
  * for the facilitator's counts) is one key. Every write is returned, so the board room holds
  * the push's answer until it is durable (the AckGate).
  */
-import * as syncCore from '@tldraw/sync-core'
-import { createTLSchema, type TLShape } from '@tldraw/tlschema'
+import type { TLShape } from '@tldraw/tlschema'
+import { applyObjectDiff, tldrawSchema as schema } from './tldraw-internals'
 import { getIndicesAbove, type IndexKey, type JsonValue } from '@tldraw/utils'
 import { z } from 'zod'
 import {
@@ -47,12 +47,6 @@ import { boardAfterPush } from './private-scope'
 import { recordRules, type BoardRecords } from './roles'
 import type { ClientMessage, PresenceRecord } from './presence-throttle'
 
-// Exported at run time but marked internal in tldraw's published types.
-const { applyObjectDiff } = syncCore as unknown as {
-  applyObjectDiff<T extends object>(object: T, diff: object): T
-}
-
-const schema = createTLSchema()
 const MODE_KEY = 'private-mode'
 const HIDDEN_PREFIX = 'hidden:'
 /** A hidden sticky's record as JSON, at most: a sticky's text is a few words, not a book. */

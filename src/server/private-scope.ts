@@ -13,12 +13,11 @@
  * this same view, so a container the room will refuse never makes a sticky hidden or kept.
  * New stickies are left out: the ones in scope never reach the room, so none is a parent.
  */
-import { createTLSchema, type TLRecord, type TLShape } from '@tldraw/tlschema'
+import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import type { Role } from '../protocol'
-import { applyObjectDiff } from './push-board'
+import { applyObjectDiff, tldrawSchema as schema } from './tldraw-internals'
 import { recordRules, type BoardRecords } from './roles'
 
-const schema = createTLSchema()
 /** A record being worked out: a parent chain that loops back to it sees no record there. */
 const PENDING = Symbol('pending')
 

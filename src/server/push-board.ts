@@ -14,17 +14,11 @@
  * it. A push this cannot read (an op it does not know, a record whose id or type does not
  * match) is not judged here: the board room refuses it (default-deny).
  */
-import * as syncCore from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'
+import { applyObjectDiff } from './tldraw-internals'
 import { isFrozen } from '../board/shape-meta'
 import type { BoardRecords, BoardViews, RecordRules, SessionMeta } from './roles'
 import { targetsOf } from './room-storage'
-
-// Exported at run time but marked internal in tldraw's published types (also the private
-// brainstorm's scope view, private-scope.ts).
-export const { applyObjectDiff } = syncCore as unknown as {
-  applyObjectDiff<T extends object>(object: T, diff: object): T
-}
 
 /** The board the room keeps: a lookup with both indexes the rules read. */
 export type IndexedBoard = BoardRecords & Required<Pick<BoardRecords, 'referrerIds'>>

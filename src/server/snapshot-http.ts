@@ -5,7 +5,6 @@
  * here routes or touches storage.
  */
 import { errorMessage } from '../shared/error-message'
-import { createTLSchema } from '@tldraw/tlschema'
 import { z } from 'zod'
 import {
   SNAPSHOT_FORM,
@@ -29,13 +28,12 @@ import { jsonProblem } from '../board/json-bounds'
 import { recordContentProblem } from '../board/record-content'
 import { MAX_PUSH_DEPTH } from './content-rules'
 import { readPngHeader } from './png'
+import { tldrawSchema as tlSchema } from './tldraw-internals'
 import type { SnapshotEntry } from './snapshot-store'
 
 /** Room for the image, the board, a title and the multipart boundaries around them. */
 export const MAX_UPLOAD_BYTES =
   SNAPSHOT_LIMITS.maxImageBytes + SNAPSHOT_LIMITS.maxBoardBytes + 64 * 1024
-
-const tlSchema = createTLSchema()
 
 /** Reads and drops the body of a refused upload. */
 export function drainUpload(req: HttpRequest): Promise<void> {

@@ -12,6 +12,7 @@ import { note } from '../support/raw-records'
 import { createBoardAsFacilitator } from './board-helpers'
 import { waitInPage } from '../support/page-wait'
 import { expect, test } from './fixtures'
+import type { Page } from '@playwright/test'
 
 const freshId = () =>
   `u${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
@@ -224,23 +225,7 @@ test('a canvas that fails is loaded again; while it stays down, Snapshots still 
   await expect
     .poll(async () => Object.keys(await storedBoard(server.url, roomId)))
     .toContain('shape:kept')
-  // A fault the shape boundaries cannot hold: the editor itself throws measuring stickies.
-  await page.evaluate(() => {
-    const util = window.editor.getShapeUtil('note') as unknown as { getGeometry(): unknown }
-    util.getGeometry = () => {
-      throw new Error('the editor cannot go on')
-    }
-    // As a remote change arrives: the render that measures it is what fails.
-    const editor = window.editor
-    const trigger = { ...editor.getShape('shape:kept' as never)!, id: 'shape:trigger', x: 400 }
-    setTimeout(() => {
-      try {
-        editor.store.mergeRemoteChanges(() => editor.store.put([trigger as never]))
-      } catch {
-        // The store's own measuring may throw first; the canvas's render throws anyway.
-      }
-    })
-  })
+  await breakTheCanvas(page, 'shape:trigger', 400)
   // A new editor, with the board as it was, and the chrome around it.
   await waitInPage(
     page,
@@ -271,21 +256,7 @@ test('a canvas that fails is loaded again; while it stays down, Snapshots still 
   await expect
     .poll(async () => Object.keys(await storedBoard(server.url, roomId)))
     .toContain('shape:after')
-  await page.evaluate(() => {
-    const editor = window.editor
-    const util = editor.getShapeUtil('note') as unknown as { getGeometry(): unknown }
-    util.getGeometry = () => {
-      throw new Error('the editor cannot go on, again')
-    }
-    const trigger = { ...editor.getShape('shape:kept' as never)!, id: 'shape:trigger2', x: 1200 }
-    setTimeout(() => {
-      try {
-        editor.store.mergeRemoteChanges(() => editor.store.put([trigger as never]))
-      } catch {
-        // The store's own measuring may throw first; the canvas's render throws anyway.
-      }
-    })
-  })
+  await breakTheCanvas(page, 'shape:trigger2', 1200)
   const problem = page.getByRole('alert').filter({ hasText: 'could not draw' })
   await expect(problem).toBeVisible()
   // The canvas is down, and the facilitator can still get the board back from a snapshot.
@@ -310,3 +281,29 @@ test('a canvas that fails is loaded again; while it stays down, Snapshots still 
   )
   await expect(page.getByRole('button', { name: 'Agenda' })).toBeVisible()
 })
+
+/**
+ * A fault the shape boundaries cannot hold, put into this page: the editor itself throws
+ * measuring stickies, and a sticky arrives (as a remote change) at `x`, so the render that
+ * measures it fails.
+ */
+async function breakTheCanvas(page: Page, triggerId: string, x: number) {
+  await page.evaluate(
+    ({ triggerId, x }) => {
+      const editor = window.editor
+      const util = editor.getShapeUtil('note') as unknown as { getGeometry(): unknown }
+      util.getGeometry = () => {
+        throw new Error('the editor cannot go on')
+      }
+      const trigger = { ...editor.getShape('shape:kept' as never)!, id: triggerId, x }
+      setTimeout(() => {
+        try {
+          editor.store.mergeRemoteChanges(() => editor.store.put([trigger as never]))
+        } catch {
+          // The store's own measuring may throw first; the canvas's render throws anyway.
+        }
+      })
+    },
+    { triggerId, x },
+  )
+}

@@ -5,7 +5,7 @@
  * votes, `kill -9` in the middle of a vote and after it, and a sticky deleted during a vote.
  */
 import { facilitationPath } from '../../src/protocol'
-import { boardSocketPath, openRawSocket } from '../support/raw-socket'
+import { boardWithRecords } from '../support/raw-socket'
 import { personInWorkshop } from '../support/raw-workshop'
 import { note } from '../support/raw-records'
 import { expect, test } from './fixtures'
@@ -31,28 +31,12 @@ function sticky(id: string, x: number, text: string) {
 }
 
 /** A blank board with four stickies the facilitator put there; its secrets. */
-async function boardWithStickies(serverUrl: string) {
-  const roomId = freshId()
-  const created = await fetch(`${serverUrl}/parties/board/${roomId}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{}',
-  })
-  expect(created.status).toBe(201)
-  const secrets = (await created.json()) as { facilitatorSecret: string; participantKey: string }
-  const socket = await openRawSocket(
+const boardWithStickies = (serverUrl: string) =>
+  boardWithRecords(
     serverUrl,
-    await boardSocketPath(serverUrl, roomId, secrets.facilitatorSecret),
+    freshId(),
+    STICKIES.map((id, i) => sticky(id, 100 + i * 250, `Idea ${id.slice(6)}`)),
   )
-  await socket.handshake()
-  const diff = Object.fromEntries(
-    STICKIES.map((id, i) => [id, ['put', sticky(id, 100 + i * 250, `Idea ${id.slice(6)}`)]]),
-  )
-  socket.send({ type: 'push', clientClock: 1, diff })
-  expect((await socket.next('push_result')).action).toBe('commit')
-  socket.close()
-  return { roomId, ...secrets }
-}
 
 const member = personInWorkshop
 

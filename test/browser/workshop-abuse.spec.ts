@@ -5,7 +5,7 @@
  * by the dozen must not stuff a vote, and connecting with someone's public person id must not
  * rename them (or say they are done) in the facilitator's ready list.
  */
-import { boardSocketPath, openRawSocket } from '../support/raw-socket'
+import { boardWithRecords } from '../support/raw-socket'
 import { personInWorkshop, type WorkshopMember } from '../support/raw-workshop'
 import { note } from '../support/raw-records'
 import { createBoardAsFacilitator, shareLink } from './board-helpers'
@@ -20,30 +20,12 @@ const personKey = () =>
 const STICKIES = ['shape:alpha', 'shape:bravo']
 
 /** A blank board (with two stickies when asked) and its secrets. */
-async function board(serverUrl: string, withStickies = false) {
-  const roomId = freshId()
-  const created = await fetch(`${serverUrl}/parties/board/${roomId}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{}',
-  })
-  expect(created.status).toBe(201)
-  const secrets = (await created.json()) as { facilitatorSecret: string; participantKey: string }
-  if (withStickies) {
-    const socket = await openRawSocket(
-      serverUrl,
-      await boardSocketPath(serverUrl, roomId, secrets.facilitatorSecret),
-    )
-    await socket.handshake()
-    const diff = Object.fromEntries(
-      STICKIES.map((id, i) => [id, ['put', note(id, 100 + i * 250, 100)]]),
-    )
-    socket.send({ type: 'push', clientClock: 1, diff })
-    expect((await socket.next('push_result')).action).toBe('commit')
-    socket.close()
-  }
-  return { roomId, ...secrets }
-}
+const board = (serverUrl: string, withStickies = false) =>
+  boardWithRecords(
+    serverUrl,
+    freshId(),
+    withStickies ? STICKIES.map((id, i) => note(id, 100 + i * 250, 100)) : [],
+  )
 
 const member = personInWorkshop
 

@@ -198,3 +198,31 @@ export async function storedBoard<R = { id: string; typeName: string }>(
   const response = await fetch(new URL(boardPath(roomId), serverUrl))
   return ((await response.json()) as { store: Record<string, R> }).store
 }
+
+/**
+ * A blank board with `records` the facilitator put there over a raw socket (none: empty),
+ * and its secrets; throws if the board is not made or the push not committed.
+ */
+export async function boardWithRecords(
+  serverUrl: string,
+  roomId: string,
+  records: { id: string }[] = [],
+): Promise<{ roomId: string; facilitatorSecret: string; participantKey: string }> {
+  const created = await fetch(`${serverUrl}/parties/board/${roomId}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  })
+  if (created.status !== 201) throw new Error(`board not created: ${created.status}`)
+  const secrets = (await created.json()) as { facilitatorSecret: string; participantKey: string }
+  if (records.length > 0) {
+    const writer = await rawWriter(
+      serverUrl,
+      await boardSocketPath(serverUrl, roomId, secrets.facilitatorSecret),
+    )
+    const pushed = await writer.push(Object.fromEntries(records.map((r) => [r.id, ['put', r]])))
+    writer.socket.close()
+    if (pushed !== 'commit') throw new Error(`records not committed: ${JSON.stringify(pushed)}`)
+  }
+  return { roomId, ...secrets }
+}

@@ -17,7 +17,7 @@ import { Facilitation, type BoardRecord } from '../../src/server/facilitation'
 import { initialBoard } from '../../src/server/initial-board'
 import { mintBoardAuth, mintSecret } from '../../src/server/roles'
 import { checkBoardFile } from '../../src/server/snapshot-http'
-import { note } from '../support/raw-records'
+import { arrow, note } from '../support/raw-records'
 import { MemoryStorage } from './memory-storage'
 import { FakeConnection, connectFrame, roomTicket, type Message } from './room-fixtures'
 import { boardFile, origin, roomId } from './snapshot-fixtures'
@@ -95,24 +95,7 @@ const pushText = (id: string, record: string, clientClock = 1) =>
   `{"type":"push","clientClock":${clientClock},"diff":{${JSON.stringify(id)}:["put",${record}]}}`
 
 function arrowProps(richText: unknown) {
-  return {
-    kind: 'arc',
-    labelColor: 'black',
-    color: 'black',
-    fill: 'none',
-    dash: 'draw',
-    size: 'm',
-    arrowheadStart: 'none',
-    arrowheadEnd: 'arrow',
-    font: 'draw',
-    start: { x: 0, y: 0 },
-    end: { x: 200, y: 0 },
-    bend: 0,
-    richText,
-    labelPosition: 0.5,
-    scale: 1,
-    elbowMidPoint: 0.5,
-  }
+  return { ...arrow('shape:any').props, richText }
 }
 
 /** A created board on memory storage, reopened as after a restart, and a way to connect. */

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { defineConfig, type Plugin } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { STYLE_NONCE_META, STYLE_NONCE_PLACEHOLDER } from './src/protocol'
-import { APP_SHELL_ASSET, contentSecurityPolicy } from './src/server/app-pages'
+import { APP_SHELL_ASSET, contentSecurityPolicy } from './src/server/http/app-pages'
 
 // `npm run dev` starts the sync server on PORT (as `npm start` does) and Vite in front of it.
 const partykit = `http://localhost:${process.env.PORT ?? 1999}`
@@ -11,7 +11,7 @@ const partykit = `http://localhost:${process.env.PORT ?? 1999}`
 /**
  * The built page is not a static `index.html`: PartyKit would serve that itself, without the
  * security headers. It is written as `APP_SHELL_ASSET`, which the main party serves with them
- * (src/server/app-pages.ts), and it carries the policy in a `<meta>` tag too, for when it is
+ * (src/server/http/app-pages.ts), and it carries the policy in a `<meta>` tag too, for when it is
  * opened some other way, and a placeholder for the style nonce the server fills in. Build
  * only: Vite's dev server injects scripts and styles of its own.
  */

@@ -2,14 +2,14 @@
  * The board party: one Durable Object per board at `/parties/board/<roomId>`.
  *
  * A thin adapter: it refuses malformed board ids before a Durable Object starts, and hands
- * everything else to `BoardRoom` (sync and storage, src/server/board-room.ts) and the board's
- * router (HTTP, src/server/board-routes.ts), which run without PartyKit in unit tests.
+ * everything else to `BoardRoom` (sync and storage, src/server/room/board-room.ts) and the board's
+ * router (HTTP, src/server/room/board-routes.ts), which run without PartyKit in unit tests.
  */
 import type * as Party from 'partykit/server'
-import { BoardRoom, type Frame } from '../src/server/board-room'
-import { handleBoardRequest } from '../src/server/board-routes'
-import { connectionLimitsFrom } from '../src/server/connection-limits'
-import { malformedId } from '../src/server/http'
+import { BoardRoom, type Frame } from '../src/server/room/board-room'
+import { handleBoardRequest } from '../src/server/room/board-routes'
+import { connectionLimitsFrom } from '../src/server/limits/connection-limits'
+import { malformedId } from '../src/server/http/http'
 
 export default class BoardServer implements Party.Server {
   private readonly board: BoardRoom

@@ -3,12 +3,12 @@
  * where a facilitator publishes templates for teammates.
  *
  * A thin adapter: it is HTTP only, refuses malformed library ids and sockets before a Durable
- * Object starts, and hands every request to the library's router (src/server/library-routes.ts).
+ * Object starts, and hands every request to the library's router (src/server/library/library-routes.ts).
  */
 import type * as Party from 'partykit/server'
-import { errorResponse, malformedId } from '../src/server/http'
-import { LibraryStore } from '../src/server/library-store'
-import { handleLibraryRequest, type LibraryHost } from '../src/server/library-routes'
+import { errorResponse, malformedId } from '../src/server/http/http'
+import { LibraryStore } from '../src/server/library/library-store'
+import { handleLibraryRequest, type LibraryHost } from '../src/server/library/library-routes'
 
 export default class LibraryServer implements Party.Server {
   private readonly library: LibraryHost

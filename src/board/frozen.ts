@@ -13,7 +13,7 @@
  * A shape that holds a frozen frame (its ancestor) is read-only too: moving it would move the
  * frozen content. And a write is judged by every shape it carries: a group is held when any
  * shape under it is (`frozenFrameHoldingTree`), so moving, rotating or deleting a group moves
- * or orphans what it holds. The server (`src/server/roles.ts`, on the board before and after a
+ * or orphans what it holds. The server (`src/server/rules/roles.ts`, on the board before and after a
  * push) and the participant's editor (`src/canvas/background-guard.ts`) decide with these same
  * functions, from the records alone, so the editor refuses what the server would.
  */

@@ -1,6 +1,6 @@
 /**
  * The template background and frozen frames, guarded on a participant's side. The server is
- * what enforces both (see `src/server/roles.ts`); this only makes the editor say no at once
+ * what enforces both (see `src/server/rules/roles.ts`); this only makes the editor say no at once
  * instead of letting a participant drag a zone, or a sticky in a frozen frame, that then
  * snaps back.
  *

@@ -2,7 +2,7 @@
  * Freezing a frame when its step is done: the facilitator's command (keyboard, step bar),
  * acting on the selected frame, the frame the selection is in, or the current step's frame.
  * What a frozen frame holds is read-only for everyone else; the server enforces it
- * (`src/server/roles.ts`), the canvas guards and marks it (`src/canvas/freeze.ts`).
+ * (`src/server/rules/roles.ts`), the canvas guards and marks it (`src/canvas/freeze.ts`).
  */
 import type { Editor, TLShape, TLShapeId } from 'tldraw'
 import { toast } from 'svelte-sonner'

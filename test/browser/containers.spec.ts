@@ -2,7 +2,7 @@
  * Containers with children, as a participant works with them: duplicating (Ctrl+D), copying
  * and pasting a frame or a group of stickies, grouping and ungrouping. tldraw sends such a
  * change as one push listing the children before their new parent; the server judges the push
- * as a whole (src/server/push-board.ts), so the copies arrive with their stickies, for the
+ * as a whole (src/server/room/push-board.ts), so the copies arrive with their stickies, for the
  * facilitator's browser and in the backup, and nothing snaps back on the participant's screen.
  * Then the same judgement through a raw socket: what must still be refused is.
  */

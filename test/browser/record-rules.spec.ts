@@ -1,5 +1,5 @@
 /**
- * The server's record rules (src/server/roles.ts), tried as an attacker would: a participant's
+ * The server's record rules (src/server/rules/roles.ts), tried as an attacker would: a participant's
  * socket speaking tldraw's sync protocol directly, against the real PartyKit server. Each
  * attack from issue 10 must be answered with a refusal ("discard": nothing of the push was
  * kept) and leave the stored board exactly as it was; the facilitator, and a participant

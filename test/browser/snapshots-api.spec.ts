@@ -19,7 +19,7 @@ import {
   snapshotsPath,
   type SnapshotSummary,
 } from '../../src/protocol'
-import { MAX_UPLOAD_BYTES } from '../../src/server/snapshot-http'
+import { MAX_UPLOAD_BYTES } from '../../src/server/snapshots/snapshot-http'
 import { drawWithMouse, expectShapeTypes, joinByLink, serverShapes } from './board-helpers'
 import { expect, test } from './fixtures'
 import { boardSocketPath, openRawSocket, pushNewShape } from '../support/raw-socket'

@@ -11,12 +11,12 @@ import {
   ticketsPath,
   type RoleMessage,
 } from '../../src/protocol'
-import { BoardRoom, LOAD_ATTEMPTS, type RoomEnvironment } from '../../src/server/board-room'
-import { handleBoardRequest, type RestoreOutcome } from '../../src/server/board-routes'
-import { initialBoard } from '../../src/server/initial-board'
-import { mintBoardAuth } from '../../src/server/roles'
-import { checkBoardFile } from '../../src/server/snapshot-http'
-import { SnapshotStore } from '../../src/server/snapshot-store'
+import { BoardRoom, LOAD_ATTEMPTS, type RoomEnvironment } from '../../src/server/room/board-room'
+import { handleBoardRequest, type RestoreOutcome } from '../../src/server/room/board-routes'
+import { initialBoard } from '../../src/server/room/initial-board'
+import { mintBoardAuth } from '../../src/server/rules/roles'
+import { checkBoardFile } from '../../src/server/snapshots/snapshot-http'
+import { SnapshotStore } from '../../src/server/snapshots/snapshot-store'
 import { note, page } from '../support/raw-records'
 import { pushNewShape } from '../support/raw-socket'
 import { MemoryStorage } from './memory-storage'

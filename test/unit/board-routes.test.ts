@@ -19,15 +19,15 @@ import {
   safetyTitle,
   type BoardHost,
   type RestoreOutcome,
-} from '../../src/server/board-routes'
+} from '../../src/server/room/board-routes'
 import { FACILITATION_LIMITS } from '../../src/protocol/facilitation'
-import { People } from '../../src/server/people'
-import { mintBoardAuth } from '../../src/server/roles'
-import { SnapshotStore } from '../../src/server/snapshot-store'
+import { People } from '../../src/server/workshop/people'
+import { mintBoardAuth } from '../../src/server/rules/roles'
+import { SnapshotStore } from '../../src/server/snapshots/snapshot-store'
 import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 import { SnapshotTestStorage } from './snapshot-storage'
-import { SocketTickets } from '../../src/server/socket-tickets'
+import { SocketTickets } from '../../src/server/rules/socket-tickets'
 
 const secret = 'S'.repeat(43)
 const snapId = '0mwuqm43cClQyDv2F'

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { AgendaSection } from '../../src/board/agenda'
 import { FACILITATION_LIMITS, type FacilitationMessage } from '../../src/protocol/facilitation'
 import type { Role } from '../../src/protocol'
-import { Facilitation } from '../../src/server/facilitation'
-import { INITIAL_STATE, applyAction, timeLeft } from '../../src/server/facilitation-state'
+import { Facilitation } from '../../src/server/workshop/facilitation'
+import { INITIAL_STATE, applyAction, timeLeft } from '../../src/server/workshop/facilitation-state'
 import { MemoryStorage } from './memory-storage'
 
 const agenda: AgendaSection[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as syncCore from '@tldraw/sync-core'
 import { LIMITS } from '../../src/protocol'
-import { FrameGuard } from '../../src/server/frame-guard'
+import { FrameGuard } from '../../src/server/limits/frame-guard'
 
 // tldraw's own splitter: exported at run time, internal in its published types.
 const { chunk } = syncCore as unknown as { chunk(message: string): string[] }

@@ -1,6 +1,6 @@
 /**
  * Frozen frames: what a frozen frame holds (src/board/frozen.ts), the server's rules on it
- * (src/server/roles.ts) and the room storage's index of frozen shapes (room-storage.ts).
+ * (src/server/rules/roles.ts) and the room storage's index of frozen shapes (room-storage.ts).
  */
 import { describe, expect, it } from 'vitest'
 import type { TLRecordAuthorizer } from '@tldraw/sync-core'
@@ -8,8 +8,8 @@ import type { TLBinding, TLPage, TLRecord, TLShape } from '@tldraw/tlschema'
 import type { Role } from '../../src/protocol'
 import { frozenFrameHolding, frozenFrameIds } from '../../src/board/frozen'
 import { penStroke, rectangle, text } from '../support/raw-records'
-import { recordRules, type SessionMeta } from '../../src/server/roles'
-import { RoomStorage } from '../../src/server/room-storage'
+import { recordRules, type SessionMeta } from '../../src/server/rules/roles'
+import { RoomStorage } from '../../src/server/room/room-storage'
 
 const page = { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} } as TLPage
 const page2 = { ...page, id: 'page:two' } as TLPage

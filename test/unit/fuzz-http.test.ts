@@ -20,10 +20,10 @@ import {
   snapshotsPath,
   ticketsPath,
 } from '../../src/protocol'
-import { BoardRoom } from '../../src/server/board-room'
-import { handleBoardRequest } from '../../src/server/board-routes'
-import { handleLibraryRequest } from '../../src/server/library-routes'
-import { LibraryStore } from '../../src/server/library-store'
+import { BoardRoom } from '../../src/server/room/board-room'
+import { handleBoardRequest } from '../../src/server/room/board-routes'
+import { handleLibraryRequest } from '../../src/server/library/library-routes'
+import { LibraryStore } from '../../src/server/library/library-store'
 import type { MemoryStorage } from './memory-storage'
 import { SnapshotTestStorage } from './snapshot-storage'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'

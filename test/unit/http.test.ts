@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { libraryTemplatePath, roomIdSchema, snapshotImagePath } from '../../src/protocol'
 import { newRoomId } from '../../src/shared/ids'
-import { crossSiteWrite, idInPath, malformedId, readJson, requestPath } from '../../src/server/http'
+import {
+  crossSiteWrite,
+  idInPath,
+  malformedId,
+  readJson,
+  requestPath,
+} from '../../src/server/http/http'
 
 const id = 'abcdefghijklmnopqrstuv'
 

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { libraryPath, libraryTemplatePath } from '../../src/protocol'
-import { LibraryStore } from '../../src/server/library-store'
+import { LibraryStore } from '../../src/server/library/library-store'
 import {
   handleLibraryRequest,
   readCreateBody,
   readTemplateBody,
   routeLibraryRequest,
-} from '../../src/server/library-routes'
-import { hashSecret, mintSecret, secretMatches } from '../../src/server/roles'
+} from '../../src/server/library/library-routes'
+import { hashSecret, mintSecret, secretMatches } from '../../src/server/rules/roles'
 import { MAX_TEMPLATE_BYTES } from '../../src/protocol/template-format'
 import { MemoryStorage } from './memory-storage'
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { PIECE_CHARS } from '../../src/server/kv'
-import { LibraryStore } from '../../src/server/library-store'
+import { PIECE_CHARS } from '../../src/server/room/kv'
+import { LibraryStore } from '../../src/server/library/library-store'
 import { parseTemplate, type Template } from '../../src/protocol/template-format'
 import { MAX_VALUE_BYTES, MemoryStorage } from './memory-storage'
 

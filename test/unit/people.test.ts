@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { People } from '../../src/server/people'
+import { People } from '../../src/server/workshop/people'
 import { SnapshotTestStorage } from './snapshot-storage'
 
 describe('People', () => {

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs'
 import { describe, expect, it } from 'vitest'
-import { readPngHeader } from '../../src/server/png'
+import { readPngHeader } from '../../src/server/snapshots/png'
 
 function png(width: number, height: number, options: Partial<{ colorType: 0 | 2 | 4 | 6 }> = {}) {
   const image = new PNG({ width, height, ...options })

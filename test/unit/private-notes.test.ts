@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest'
 import { boardPath } from '../../src/protocol'
 import { FACILITATION_LIMITS } from '../../src/protocol/facilitation'
-import { BoardRoom } from '../../src/server/board-room'
-import type { SizeLimits } from '../../src/server/board-size'
-import { initialBoard } from '../../src/server/initial-board'
-import { PrivateNotes } from '../../src/server/private-notes'
-import { mintBoardAuth, mintSecret } from '../../src/server/roles'
+import { BoardRoom } from '../../src/server/room/board-room'
+import type { SizeLimits } from '../../src/server/limits/board-size'
+import { initialBoard } from '../../src/server/room/initial-board'
+import { PrivateNotes } from '../../src/server/private-brainstorm/private-notes'
+import { mintBoardAuth, mintSecret } from '../../src/server/rules/roles'
 import { note } from '../support/raw-records'
 import { pushNewShape } from '../support/raw-socket'
 import { MemoryStorage } from './memory-storage'
@@ -458,7 +458,7 @@ describe('private brainstorm: the board’s cap', () => {
 })
 
 async function hashOf(key: string) {
-  const { hashSecret } = await import('../../src/server/roles')
+  const { hashSecret } = await import('../../src/server/rules/roles')
   return hashSecret(key)
 }
 

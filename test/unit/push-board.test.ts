@@ -1,5 +1,5 @@
 /**
- * A push judged as a whole (src/server/push-board.ts): how a push diff is read into the board
+ * A push judged as a whole (src/server/room/push-board.ts): how a push diff is read into the board
  * before it and the board as it would leave it, and the record rules (roles.ts) run on those
  * two boards: a parent or binding end made in the same push counts, in any order; loops, depth
  * and orphans are still refused; frozen frames judge every shape a write carries. Also the room
@@ -8,9 +8,9 @@
 import { describe, expect, it } from 'vitest'
 import type { TLPage, TLRecord, TLShape } from '@tldraw/tlschema'
 import { RECORD_RULES, type Role } from '../../src/protocol'
-import { PushJudge, readPush } from '../../src/server/push-board'
-import { recordRules } from '../../src/server/roles'
-import { RoomStorage } from '../../src/server/room-storage'
+import { PushJudge, readPush } from '../../src/server/room/push-board'
+import { recordRules } from '../../src/server/rules/roles'
+import { RoomStorage } from '../../src/server/room/room-storage'
 import { arrow, arrowBinding, group, note } from '../support/raw-records'
 
 const page = { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} } as TLPage

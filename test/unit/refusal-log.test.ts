@@ -5,7 +5,11 @@
  * The clock is the test's, so a window ends when the test says.
  */
 import { describe, expect, it } from 'vitest'
-import { REFUSAL_LOG_BUDGET, REFUSAL_LOG_WINDOW_MS, RefusalLog } from '../../src/server/refusal-log'
+import {
+  REFUSAL_LOG_BUDGET,
+  REFUSAL_LOG_WINDOW_MS,
+  RefusalLog,
+} from '../../src/server/limits/refusal-log'
 
 /** A log printing into an array, on a clock the test moves. */
 function logAt(start = 1_000_000) {

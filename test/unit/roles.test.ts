@@ -18,7 +18,7 @@ import {
   recordRules,
   resolveRole,
   type SessionMeta,
-} from '../../src/server/roles'
+} from '../../src/server/rules/roles'
 
 describe('roles', () => {
   it('mints 256-bit secrets in the shape the protocol accepts, all different', () => {

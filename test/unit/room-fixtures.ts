@@ -3,8 +3,8 @@
  * what it is sent, tldraw's connect handshake, and a socket ticket got the way the app gets one.
  */
 import { PERSON_KEY_HEADER, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
-import type { RoomConnection } from '../../src/server/board-room'
-import { handleBoardRequest, type BoardHost } from '../../src/server/board-routes'
+import type { RoomConnection } from '../../src/server/room/board-room'
+import { handleBoardRequest, type BoardHost } from '../../src/server/room/board-routes'
 import { connectMessage } from '../support/raw-socket'
 import { origin, roomId } from './snapshot-fixtures'
 

@@ -3,7 +3,7 @@
  * only, bounded (the oldest go first), and in order across a reload.
  */
 import { describe, expect, it } from 'vitest'
-import { ShapeTombstones } from '../../src/server/shape-tombstones'
+import { ShapeTombstones } from '../../src/server/private-brainstorm/shape-tombstones'
 import { MemoryStorage } from './memory-storage'
 
 describe('shape tombstones', () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { PNG } from 'pngjs'
 import { SNAPSHOT_FORM, snapshotsPath } from '../../src/protocol'
-import { initialBoard } from '../../src/server/initial-board'
+import { initialBoard } from '../../src/server/room/initial-board'
 import { parseTemplate } from '../../src/protocol/template-format'
 
 export const roomId = 'abcdefghijklmnopqrstuv'

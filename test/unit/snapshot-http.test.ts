@@ -6,7 +6,7 @@ import {
   MAX_UPLOAD_BYTES,
   checkBoardFile,
   readSnapshotUpload,
-} from '../../src/server/snapshot-http'
+} from '../../src/server/snapshots/snapshot-http'
 import { refusal } from './refusal'
 import { boardFile, origin, pngBytes, roomId, uploadRequest } from './snapshot-fixtures'
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { snapshotIdSchema } from '../../src/protocol'
-import { BoardStorage } from '../../src/server/board-storage'
-import { PIECE_CHARS } from '../../src/server/kv'
+import { BoardStorage } from '../../src/server/room/board-storage'
+import { PIECE_CHARS } from '../../src/server/room/kv'
 import {
   IMAGE_PIECE_BYTES,
   SnapshotStore,
   newSnapshotId,
   type NewSnapshot,
-} from '../../src/server/snapshot-store'
+} from '../../src/server/snapshots/snapshot-store'
 import { MAX_VALUE_BYTES } from './memory-storage'
 import { SnapshotTestStorage } from './snapshot-storage'
 

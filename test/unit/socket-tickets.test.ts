@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SOCKET_TICKET_TTL_MS, socketTicketSchema } from '../../src/protocol'
-import { MAX_OUTSTANDING_TICKETS, SocketTickets } from '../../src/server/socket-tickets'
+import { MAX_OUTSTANDING_TICKETS, SocketTickets } from '../../src/server/rules/socket-tickets'
 
 describe('socket tickets', () => {
   it('grant their role once, within their lifetime', () => {

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { FACILITATION_LIMITS, type FacilitationMessage } from '../../src/protocol/facilitation'
-import { Facilitation, STATE_PACE } from '../../src/server/facilitation'
-import { StatePacer } from '../../src/server/state-pacer'
+import { Facilitation, STATE_PACE } from '../../src/server/workshop/facilitation'
+import { StatePacer } from '../../src/server/workshop/state-pacer'
 import { MemoryStorage } from './memory-storage'
 
 /** A clock and a timer queue the test moves by hand. */

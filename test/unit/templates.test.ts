@@ -6,7 +6,7 @@ import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { elementBox, renderTemplate, templateBounds } from '../../src/templates/render'
 import { parseTemplate, parseTemplateText, type Template } from '../../src/protocol/template-format'
 import { readShapeMeta } from '../../src/board/shape-meta'
-import { initialBoard } from '../../src/server/initial-board'
+import { initialBoard } from '../../src/server/room/initial-board'
 
 const dir = join(import.meta.dirname, '../../templates')
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'))

@@ -6,8 +6,14 @@
 import { describe, expect, it } from 'vitest'
 import type { FacilitationMessage, VoteResult } from '../../src/protocol/facilitation'
 import type { Role } from '../../src/protocol'
-import { Facilitation, type BoardRecord } from '../../src/server/facilitation'
-import { castDot, newVote, tally, type Ballot, type VoteConfig } from '../../src/server/vote-rules'
+import { Facilitation, type BoardRecord } from '../../src/server/workshop/facilitation'
+import {
+  castDot,
+  newVote,
+  tally,
+  type Ballot,
+  type VoteConfig,
+} from '../../src/server/voting/vote-rules'
 import { MemoryStorage } from './memory-storage'
 
 const note = (text: string): BoardRecord => ({

@@ -98,7 +98,7 @@ export const privateScopeSchema = z.discriminatedUnion('kind', [
 ])
 export type PrivateScope = z.infer<typeof privateScopeSchema>
 
-/** What a session asks of the server. Who may ask what is decided in `src/server/roles.ts`. */
+/** What a session asks of the server. Who may ask what is decided in `src/server/rules/roles.ts`. */
 export const facilitationActionSchema = z.discriminatedUnion('type', [
   /** Move the workshop to a step; `bringEveryone` also moves everyone's view to its focus. */
   z.strictObject({ type: z.literal('step'), step: stepRefSchema, bringEveryone: z.boolean() }),

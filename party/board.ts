@@ -4,6 +4,11 @@
  * A thin adapter: it refuses malformed board ids before a Durable Object starts, and hands
  * everything else to `BoardRoom` (sync and storage, src/server/board-room.ts) and the board's
  * router (HTTP, src/server/board-routes.ts), which run without PartyKit in unit tests.
+ *
+ * It hibernates: PartyKit then takes 32,000 sockets a room (100 without), and may evict the
+ * Durable Object between events while the sockets stay open. The next event builds it again,
+ * and `onStart` (BoardRoom.start) resumes every open socket from the state the server kept
+ * with it (`conn.setState`), so the connection caps are Switchback's own (connection-limits.ts).
  */
 import type * as Party from 'partykit/server'
 import { BoardRoom, type Frame } from '../src/server/board-room'
@@ -12,6 +17,8 @@ import { connectionLimitsFrom } from '../src/server/connection-limits'
 import { malformedId } from '../src/server/http'
 
 export default class BoardServer implements Party.Server {
+  /** Read by PartyKit from the instance (see the header). */
+  readonly options: Party.ServerOptions = { hibernate: true }
   private readonly board: BoardRoom
 
   constructor(readonly party: Party.Room) {

@@ -12,9 +12,8 @@
  * The same run is made against a bare `TLSocketRoom` behind a plain `ws` server (no limits):
  * the peer, to show what the limits buy. It may fail to answer at all; that is reported.
  *
- * Switchback's server is started with `MAX_CONNECTIONS=250`, so that all 200 viewers get in
- * (the default, 100, is PartyKit's own limit without hibernation): the bench measures a room
- * that holds them, not one that turns them away. Environment: BENCH_ABUSE_VIEWERS (200),
+ * Switchback's server is started with `MAX_VIEWERS=250`, so that all 200 viewers get in (the
+ * default takes 300): the bench measures a room that holds them, not one that turns them away. Environment: BENCH_ABUSE_VIEWERS (200),
  * BENCH_ABUSE_EDITS (60 per phase), BENCH_ABUSE_SKIP_BARE=1.
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -331,7 +330,7 @@ function processRss(pid: number | undefined): Map<string, number> {
 }
 
 async function switchbackTarget(): Promise<Target> {
-  const server = await startServer({ withoutApp: true, vars: { MAX_CONNECTIONS: '250' } })
+  const server = await startServer({ withoutApp: true, vars: { MAX_VIEWERS: '250' } })
   console.log(`switchback: started \`${server.command}\``)
   return {
     name: 'switchback',

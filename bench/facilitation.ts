@@ -18,8 +18,8 @@
  * All sockets live in this one Node process, so a late receiver's time includes the client
  * side reading the earlier receivers' frames (well under a millisecond each).
  *
- * The server is started with `MAX_CONNECTIONS=150`: N = 100 participants and the facilitator
- * are 101 editors, past the default's 80 editor places (100, the last 20 kept for viewers).
+ * The server is started with `MAX_EDITORS=150`: N = 100 participants and the facilitator are
+ * 101 editors (the default takes 200).
  * Environment: BENCH_FACILITATION_SIZES (e.g. "10,50"), BENCH_FACILITATION_REPEATS (30).
  */
 import { nanoid } from 'nanoid'
@@ -46,7 +46,7 @@ const SETTLE_MS = 1000
 const CONNECT_BATCH = 25
 /** tldraw's server drops a session silent for 20 s; its own client pings every 5 s. */
 const PING_MS = 5000
-const MAX_CONNECTIONS = 150
+const MAX_EDITORS = 150
 
 const CONNECT = JSON.stringify(connectMessage('bench'))
 
@@ -85,7 +85,7 @@ export async function run(): Promise<void> {
   )
   const server = await startServer({
     withoutApp: true,
-    vars: { MAX_CONNECTIONS: String(MAX_CONNECTIONS) },
+    vars: { MAX_EDITORS: String(MAX_EDITORS) },
   })
   console.log(`switchback: started \`${server.command}\`\n`)
   try {

@@ -4,6 +4,11 @@
  * A thin adapter: it refuses malformed board ids before a Durable Object starts, and hands
  * everything else to `BoardRoom` (sync and storage, src/server/room/board-room.ts) and the board's
  * router (HTTP, src/server/room/board-routes.ts), which run without PartyKit in unit tests.
+ *
+ * It hibernates: PartyKit then takes 32,000 sockets a room (100 without), and may evict the
+ * Durable Object between events while the sockets stay open. The next event builds it again,
+ * and `onStart` (BoardRoom.start) resumes every open socket from the state the server kept
+ * with it (`conn.setState`), so the connection caps are Switchback's own (connection-limits.ts).
  */
 import type * as Party from 'partykit/server'
 import { BoardRoom, type Frame } from '../src/server/room/board-room'
@@ -11,8 +16,15 @@ import { handleBoardRequest } from '../src/server/room/board-routes'
 import { connectionLimitsFrom } from '../src/server/limits/connection-limits'
 import { malformedId } from '../src/server/http/http'
 
+/** How long a refused socket waits for its first frame before it is closed all the same. */
+const REFUSAL_WAIT_MS = 1_000
+
 export default class BoardServer implements Party.Server {
+  /** Read by PartyKit from the instance (see the header). */
+  readonly options: Party.ServerOptions = { hibernate: true }
   private readonly board: BoardRoom
+  /** Sockets refused while connecting, closed at their first frame (see `onConnect`). */
+  private readonly refusals = new Map<string, () => void>()
 
   constructor(readonly party: Party.Room) {
     this.board = new BoardRoom({
@@ -36,21 +48,47 @@ export default class BoardServer implements Party.Server {
     return this.board.start()
   }
 
-  onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {
+  async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {
     // Cloudflare sets the client's address; a client cannot (x-forwarded-for it can, so no).
     const address = ctx.request.headers.get('cf-connecting-ip')
-    return this.board.connect(conn, new URL(ctx.request.url), address)
+    // A hibernatable socket that `partykit dev` closes while its upgrade is being answered often
+    // never tells its client why (the close is lost): a refusal made while connecting is carried
+    // out at the socket's first frame (tldraw's client sends its handshake at once), or soon.
+    const close = conn.close
+    let refusal: (() => void) | null = null
+    conn.close = (code?: number, reason?: string) => {
+      refusal = () => close.call(conn, code, reason)
+    }
+    try {
+      await this.board.connect(conn, new URL(ctx.request.url), address)
+    } finally {
+      conn.close = close
+    }
+    if (!refusal) return
+    this.refusals.set(conn.id, refusal)
+    setTimeout(() => this.refuse(conn.id), REFUSAL_WAIT_MS)
   }
 
   onMessage(message: Frame, sender: Party.Connection) {
+    if (this.refuse(sender.id)) return
     this.board.message(message, sender)
   }
 
+  /** Carries out a refusal waiting for its socket; false when none was waiting. */
+  private refuse(id: string): boolean {
+    const refusal = this.refusals.get(id)
+    this.refusals.delete(id)
+    refusal?.()
+    return refusal !== undefined
+  }
+
   onClose(conn: Party.Connection) {
+    this.refusals.delete(conn.id)
     this.board.disconnect(conn)
   }
 
   onError(conn: Party.Connection) {
+    this.refusals.delete(conn.id)
     this.board.disconnect(conn)
   }
 

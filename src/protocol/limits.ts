@@ -51,17 +51,25 @@ export const RECORD_RULES = {
  */
 export const ROOM_LIMITS = {
   /**
-   * Sockets on one board. PartyKit allows 100 connections a room without hibernation (which
-   * tldraw's in-memory room cannot use), so past this the platform would refuse anyway,
-   * without a reason; here the client is told the board is full. A self-hosted server may
-   * raise it with the `MAX_CONNECTIONS` var.
+   * Editors (participants and facilitators) on one board at once. The board party hibernates
+   * (PartyKit allows 32,000 connections a room with hibernation, 100 without), so this is
+   * Switchback's own cap: what one room's sync and fan-out carry. The `MAX_EDITORS` var
+   * changes it.
    */
-  maxConnections: 100,
+  maxEditors: 200,
   /**
-   * Of those, the last places are kept for viewers: a board full of editors still takes the
-   * view-only link (a projector, a latecomer watching), and the "board is full" screen offers it.
+   * Viewers (the view-only link) beside them, counted apart: a board full of editors still
+   * takes a projector or a latecomer watching, and the "board is full" screen offers the link.
+   * The `MAX_VIEWERS` var changes it.
    */
-  viewerPlaces: 20,
+  maxViewers: 300,
+  /**
+   * What the server keeps with each socket so that the room can resume it after the board's
+   * Durable Object wakes from hibernation (role, person, author, tldraw's session snapshot), in
+   * bytes of JSON. Cloudflare keeps at most 2,048 bytes with a socket, PartyKit's own id and
+   * the socket's URL included; past this the presence record is left out, then the session.
+   */
+  maxSocketStateBytes: 1280,
   /**
    * Sockets from one client address (`cf-connecting-ip`), so one machine cannot take every
    * place. Generous: a workshop in one office shares one public address. `0` turns it off;

@@ -48,7 +48,7 @@ export interface ServerOptions {
    * not need the app is safe from a `vite build` running elsewhere.
    */
   withoutApp?: boolean
-  /** Party vars (`--var NAME=value`), e.g. a higher `MAX_CONNECTIONS` for a benchmark. */
+  /** Party vars (`--var NAME=value`), e.g. a higher `MAX_EDITORS` for a benchmark. */
   vars?: Record<string, string>
 }
 

@@ -549,7 +549,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('BoardRoom limits', () => {
   it('takes so many sockets, keeps the last places for viewers, and frees a place on leaving', async () => {
     const b = await board('Full', {
-      connectionLimits: { maxConnections: 4, viewerPlaces: 2, maxConnectionsPerAddress: 0 },
+      connectionLimits: { maxEditors: 2, maxViewers: 2, maxConnectionsPerAddress: 0 },
     })
     const editors = [await b.join(), await b.join()]
     const late = await b.join()
@@ -573,7 +573,7 @@ describe('BoardRoom limits', () => {
 
   it('takes so many sockets from one client address', async () => {
     const b = await board('Office', {
-      connectionLimits: { maxConnections: 100, viewerPlaces: 20, maxConnectionsPerAddress: 2 },
+      connectionLimits: { maxEditors: 80, maxViewers: 20, maxConnectionsPerAddress: 2 },
     })
     const a = [await b.join({}, '10.0.0.1'), await b.join(undefined, '10.0.0.1')]
     const third = await b.join({}, '10.0.0.1')

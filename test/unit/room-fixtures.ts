@@ -12,13 +12,27 @@ export type Message = { type: string; [key: string]: unknown }
 
 export const connectFrame = JSON.stringify(connectMessage('unit'))
 
+/** A socket URL as long as PartyKit keeps with a real one (a ticket, a person id, its own id). */
+const FAKE_URI = `ws://localhost:1999/parties/board/${'r'.repeat(22)}?t=${'t'.repeat(43)}&u=${'u'.repeat(21)}&_pk=${'p'.repeat(36)}`
+
 /** A socket as the room sees it, keeping what it was sent (batches unpacked) and how it closed. */
 export class FakeConnection implements RoomConnection {
   readonly received: Message[] = []
   closed: { code?: number; reason?: string } | null = null
   readyState = 1
+  /** What the server keeps with the socket (PartyKit's `conn.state`), as a clone, like the platform's. */
+  state: unknown = null
 
   constructor(readonly id: string) {}
+
+  /** Like Cloudflare's attachment: a structured clone, refused past 2 KiB with PartyKit's own part. */
+  setState(state: unknown) {
+    if (JSON.stringify({ __pk: { id: this.id, uri: FAKE_URI }, __user: state }).length > 2048) {
+      throw new Error('attachment too large')
+    }
+    this.state = structuredClone(state)
+    return this.state
+  }
 
   send(data: string) {
     const message = JSON.parse(data) as Message

@@ -20,6 +20,13 @@
  * the room, and a push that would make the board too big is refused (board-size.ts). Every
  * per-socket piece is dropped when its socket closes.
  *
+ * The board party hibernates, so the Durable Object may be evicted while its sockets stay open;
+ * on the next event it is built again and `start` resumes every open socket from what was kept
+ * with it (room/socket-state.ts: role, person, author, tldraw's session snapshot): the session
+ * goes on in tldraw's room (`handleSocketResume`) with its per-socket guard, budget and throttle
+ * made anew, and the workshop welcomes it again. Nothing acknowledged is lost: it was on disk
+ * before it was acknowledged, and the room is loaded from disk.
+ *
  * Features that live beside the sync room get a narrow way in rather than code here: the
  * workshop (facilitation.ts: steps, timer, votes) sends through the room, and the private
  * brainstorm (private-brainstorm-room.ts) sees each editor's push before the room does and
@@ -32,6 +39,7 @@
  * allowed one goes to the room, whose own per-record rules read the same two boards.
  */
 import { TLSocketRoom, TLSyncErrorCloseEventReason, type RoomSnapshot } from '@tldraw/sync-core'
+import type { SessionStateSnapshot } from '@tldraw/sync-core'
 import type { TLRecord, TLStoreSnapshot } from '@tldraw/tlschema'
 import {
   BAD_FRAME_CLOSE_CODE,
@@ -77,12 +85,18 @@ import { RoomStorage } from './room-storage'
 import { SnapshotStore, type SnapshotEntry } from '../snapshots/snapshot-store'
 import { SocketBudget } from '../limits/socket-budget'
 import { SocketTickets, type TicketGrant } from '../rules/socket-tickets'
+import { readSocketState, resumeSnapshot, socketState, type SocketIdentity } from './socket-state'
 
 const AUTH_KEY = 'auth'
 /** Tries at loading the board before reporting it; each waits four times the last. */
 export const LOAD_ATTEMPTS = 4
 export const LOAD_RETRY_MS = 100
 const RELOADING: Refusal = { code: 1013, reason: 'The board is reloading; try again.' }
+/** A socket the board cannot resume after a wake: not fatal, so its client connects afresh. */
+const NOT_RESUMED: Refusal = { code: 1012, reason: 'The board restarted; reconnecting.' }
+/** The server's own schema, and as a client that has the same sends it (socket-state.ts). */
+const SERVER_SCHEMA = schema.serialize()
+const SERVER_SCHEMA_JSON = JSON.stringify(SERVER_SCHEMA)
 
 export type Frame = string | ArrayBuffer | ArrayBufferView
 
@@ -92,6 +106,12 @@ export interface RoomConnection {
   send(data: string): void
   close(code?: number, reason?: string): void
   readonly readyState: number
+  /**
+   * What the server keeps with the socket across a hibernation (PartyKit's `conn.state`):
+   * written only by `setState`, here on the server; a host without it resumes nothing.
+   */
+  readonly state?: unknown
+  setState?(state: unknown): unknown
 }
 
 /** What the board's Durable Object lends the room. */
@@ -110,11 +130,14 @@ export interface RoomEnvironment {
 
 /** What the room keeps for one admitted socket, all of it dropped when it closes. */
 interface Session {
+  readonly conn: RoomConnection
   readonly role: Role
   /** Who this is, from the socket's `?u=` (a name for the ready check, not a credential). */
   readonly personId: string | null
   /** The hash of the person key its ticket was asked with: whose private content it gets. */
   readonly author: string | null
+  /** The client's address, when the platform told it (the per-address cap). */
+  readonly address: string | null
   readonly guard: FrameGuard
   readonly budget: SocketBudget<Frame>
   readonly throttle: PresenceThrottle
@@ -205,9 +228,13 @@ export class BoardRoom implements BoardHost {
     return this.boardAuth
   }
 
-  /** Loads the board's secrets, and the board when it exists (never throws: see `open`). */
+  /**
+   * Loads the board's secrets, and the board when it exists (never throws: see `open`), then
+   * resumes the sockets that stayed open while the Durable Object was evicted (none at first).
+   */
   async start(): Promise<void> {
     await this.open()
+    await Promise.all([...this.env.connections()].map((conn) => this.resume(conn)))
   }
 
   /** Whether the board is open (or was never created), after loading it again if it must. */
@@ -266,27 +293,98 @@ export class BoardRoom implements BoardHost {
       })
     }
     const personId = personIdSchema.safeParse(url.searchParams.get('u')).data ?? null
-    this.sessions.set(conn.id, this.openSession(conn, role, personId, author))
+    this.sessions.set(conn.id, this.openSession(conn, { role, personId, author, address }))
+    // Who it is, kept with the socket at once: its tldraw session follows once connected.
+    this.keep(conn.id, null)
     this.room.handleSocketConnect({
       sessionId: conn.id,
       isReadonly: !PERMISSIONS[role].canEdit,
       meta: { role },
-      socket: {
-        send: (data) => this.gate.send(() => conn.send(data)),
-        close: (code, reason) => {
-          // tldraw closes the socket of a push its schema rejects without a word in the log;
-          // like every other refusal, it is one line (and counted in a flood).
-          if (reason === TLSyncErrorCloseEventReason.INVALID_RECORD) {
-            this.log.warn(`closed ${conn.id}: a record tldraw's schema rejects`)
-          }
-          this.gate.send(() => conn.close(code, reason))
-        },
-        get readyState() {
-          return conn.readyState
-        },
-      },
+      socket: this.roomSocket(conn),
     })
     for (const frame of queued) this.message(frame, conn)
+  }
+
+  /**
+   * Serves a socket that stayed open while the board's Durable Object was evicted, from what
+   * the server kept with it (socket-state.ts): its role, never one it claims, and its tldraw
+   * session, resumed without a handshake (the client never knew). Without a usable state it
+   * is closed, not fatally, so its client connects afresh. Frames it sends meanwhile wait, as
+   * in `connect`. Called by `start` for every open socket, and by `message` for one it missed.
+   */
+  async resume(conn: RoomConnection): Promise<void> {
+    if (conn.readyState > 1 || this.sessions.has(conn.id) || this.early.has(conn.id)) return
+    this.early.set(conn.id, { frames: [], bytes: 0 })
+    const open = await this.ensureOpen()
+    const queued = this.early.get(conn.id)?.frames
+    this.early.delete(conn.id)
+    if (!queued) return
+    const room = this.room
+    const state = readSocketState(conn.state)
+    const snapshot = state && resumeSnapshot(state, PERMISSIONS[state.role].canEdit, SERVER_SCHEMA)
+    if (!open || !room || !state || !snapshot) {
+      conn.setState?.(null)
+      const refusal = open && room ? NOT_RESUMED : RELOADING
+      conn.close(refusal.code, refusal.reason)
+      return
+    }
+    const { role, personId, author, address } = state
+    this.counter.readmit(conn.id, role, address)
+    this.sessions.set(conn.id, this.openSession(conn, { role, personId, author, address }))
+    room.handleSocketResume({
+      sessionId: conn.id,
+      socket: this.roomSocket(conn),
+      snapshot,
+      meta: { role },
+    })
+    // Connected already: on the roster and in the workshop now (a new workshop token).
+    if (this.roster.maybeJoined(room, conn.id)) this.joined(room, conn.id)
+    for (const frame of queued) this.message(frame, conn)
+  }
+
+  /** The socket as tldraw's room writes to it: behind the AckGate. */
+  private roomSocket(conn: RoomConnection) {
+    return {
+      send: (data: string) => this.gate.send(() => conn.send(data)),
+      close: (code?: number, reason?: string) => {
+        // tldraw closes the socket of a push its schema rejects without a word in the log;
+        // like every other refusal, it is one line (and counted in a flood).
+        if (reason === TLSyncErrorCloseEventReason.INVALID_RECORD) {
+          this.log.warn(`closed ${conn.id}: a record tldraw's schema rejects`)
+        }
+        this.gate.send(() => conn.close(code, reason))
+      },
+      get readyState() {
+        return conn.readyState
+      },
+    }
+  }
+
+  /** A session connected to tldraw's room (or resumed there): the workshop and its notes. */
+  private joined(room: TLSocketRoom<TLRecord, SessionMeta>, sessionId: string) {
+    const session = this.sessions.get(sessionId)
+    if (!session) return
+    const { role, personId, author } = session
+    this.facilitation.join(sessionId, { role, personId, author })
+    this.brainstorm.joined(sessionId, author)
+    this.keep(sessionId, room.getSessionSnapshot(sessionId))
+  }
+
+  /**
+   * Keeps who the socket is, and its tldraw session once it has one, with the socket, for a
+   * resume after a hibernation (within Cloudflare's budget: socket-state.ts).
+   */
+  private keep(sessionId: string, snapshot: SessionStateSnapshot | null) {
+    const session = this.sessions.get(sessionId)
+    if (!session?.conn.setState) return
+    const { role, personId, author, address } = session
+    const state = socketState({ role, personId, author, address }, snapshot, SERVER_SCHEMA_JSON)
+    try {
+      session.conn.setState(state)
+    } catch (error) {
+      // A socket that cannot keep it is closed by a wake, and its client connects afresh.
+      this.log.warn(`could not keep the state of ${sessionId}: ${String(error)}`)
+    }
   }
 
   /** One frame from a socket: queued until its role is known, then paced, guarded, handled. */
@@ -299,20 +397,51 @@ export class BoardRoom implements BoardHost {
         early.bytes > ROOM_LIMITS.maxEarlyBytes
       ) {
         this.early.delete(sender.id)
+        sender.setState?.(null)
         sender.close(BAD_FRAME_CLOSE_CODE, 'Too much sent before the connection was set up.')
       }
       return
     }
-    this.sessions.get(sender.id)?.budget.offer(frame, frameSize(frame))
+    const session = this.sessions.get(sender.id)
+    if (session) session.budget.offer(frame, frameSize(frame))
+    // A socket kept from before a wake that `start` did not list (it sent as the board woke):
+    // resumed, and this frame waits for it.
+    else if (sender.state != null) {
+      void this.resume(sender)
+      if (this.early.has(sender.id)) this.message(frame, sender)
+    }
   }
 
   /** The socket closed or failed: everything kept for it goes. */
   disconnect(conn: RoomConnection): void {
     this.early.delete(conn.id)
     const session = this.sessions.get(conn.id)
-    if (!session) return
+    if (!session) {
+      this.leftWhileAway(conn)
+      return
+    }
     this.closeSession(conn.id, session)
     this.room?.handleSocketClose(conn.id)
+  }
+
+  /**
+   * A socket that closed while the board was evicted is not among those a wake resumes, but
+   * everyone still shows its presence: it is resumed in tldraw's room for a moment and closed
+   * there, so that the room tells them it left.
+   */
+  private leftWhileAway(conn: RoomConnection) {
+    const state = readSocketState(conn.state)
+    const snapshot = state && resumeSnapshot(state, false, SERVER_SCHEMA)
+    const room = this.room
+    if (!room || !state || !snapshot?.presenceRecord) return
+    if (room.getSessions().some((s) => s.sessionId === conn.id)) return
+    room.handleSocketResume({
+      sessionId: conn.id,
+      socket: { send: () => {}, close: () => {}, readyState: 3 },
+      snapshot,
+      meta: { role: state.role },
+    })
+    room.handleSocketClose(conn.id)
   }
 
   /** Sockets admitted now (for tests and the benchmarks' reports). */
@@ -329,12 +458,8 @@ export class BoardRoom implements BoardHost {
     }
   }
 
-  private openSession(
-    conn: RoomConnection,
-    role: Role,
-    personId: string | null,
-    author: string | null,
-  ): Session {
+  private openSession(conn: RoomConnection, who: SocketIdentity): Session {
+    const { role } = who
     const viewer = !PERMISSIONS[role].canEdit
     const forward = (json: string) => {
       const room = this.room
@@ -344,18 +469,14 @@ export class BoardRoom implements BoardHost {
           room.handleSocketMessage(conn.id, json)
           // Once its sync session is connected (after the room's answer to `connect`, which a
           // tldraw client must receive first), the socket is on the roster and in the workshop.
-          if (this.roster.maybeJoined(room, conn.id)) {
-            this.facilitation.join(conn.id, { role, personId, author })
-            this.brainstorm.joined(conn.id, author)
-          }
+          if (this.roster.maybeJoined(room, conn.id)) this.joined(room, conn.id)
         },
         () => this.saveChanges(),
       )
     }
     return {
-      role,
-      personId,
-      author,
+      ...who,
+      conn,
       guard: new FrameGuard(
         viewer ? ROOM_LIMITS.viewerMaxMessageBytes : LIMITS.maxMessageBytes,
         this.unfinished,
@@ -376,6 +497,8 @@ export class BoardRoom implements BoardHost {
 
   private closeSession(id: string, session: Session) {
     this.sessions.delete(id)
+    // Nothing to resume after a wake: a socket closed here stays closed.
+    session.conn.setState?.(null)
     session.guard.dispose()
     session.budget.dispose()
     session.throttle.dispose()
@@ -663,6 +786,8 @@ export class BoardRoom implements BoardHost {
       authorizeRecord: rules,
       log: this.log,
       onSessionRemoved: (room, { sessionId }) => roster.left(room, sessionId),
+      // After a few idle seconds, tldraw's latest session snapshot, kept with the socket.
+      onSessionSnapshot: (sessionId, snapshot) => this.keep(sessionId, snapshot),
     })
     this.room = room
     this.roomStorage = storage

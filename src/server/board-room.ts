@@ -341,12 +341,23 @@ export class BoardRoom implements BoardHost {
   }
 
   /** What the room holds for sockets now (tests check that it all goes when they leave). */
-  heldSockets(): { sessions: number; early: number; unfinishedBytes: number } {
+  heldSockets(): {
+    sessions: number
+    early: number
+    unfinishedBytes: number
+    cursorEntries: number
+  } {
     return {
       sessions: this.sessions.size,
       early: this.early.size,
       unfinishedBytes: this.unfinished.used,
+      cursorEntries: this.lane.size,
     }
+  }
+
+  /** Whether a cursor tick is waiting to run (tests: none while nothing moves). */
+  get cursorTickPending(): boolean {
+    return this.lane.scheduled
   }
 
   private openSession(

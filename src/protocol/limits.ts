@@ -2,6 +2,7 @@
  * Limits both sides know: what a socket message, an image and a record may be, and what keeps
  * a board's room up whatever its clients send.
  */
+import { CROWD_CURSOR_THRESHOLD } from './cursors'
 
 /**
  * Limits on what a client may send over the socket. tldraw's client splits messages into
@@ -94,6 +95,13 @@ export const ROOM_LIMITS = {
    */
   presencePerSecond: 10,
   /**
+   * All of a board's editors' presence forwards together, per second: each session's rate is
+   * min(presencePerSecond, this / editors), so the room's presence fan-out (every forward goes
+   * to every socket) grows with the room rather than its square. Only slow presence (names,
+   * selections) is forwarded at all; cursors have their own lane (presence/cursor-lane.ts).
+   */
+  presencePerRoomPerSecond: 100,
+  /**
    * A viewer's presence carries only what the people list shows (name, colour), at most this
    * often: nobody needs a watcher's cursor.
    */
@@ -112,4 +120,9 @@ export const ROOM_LIMITS = {
    * snapshotted or restored, and the whole board lives in the Durable Object's 128 MB.
    */
   maxBoardBytes: 16 * 1024 * 1024,
+  /**
+   * Editors present above which crowd mode `auto` shows only the facilitators' cursors: past
+   * it a board of moving pointers is noise, and each cursor is an entry in every tick.
+   */
+  crowdCursorThreshold: CROWD_CURSOR_THRESHOLD,
 } as const

@@ -27,6 +27,10 @@
  * made anew, and the workshop welcomes it again. Nothing acknowledged is lost: it was on disk
  * before it was acknowledged, and the room is loaded from disk.
  *
+ * Cursors and viewports have a lane of their own (presence/cursor-lane.ts): the lane's frames
+ * never reach the sync room, an old client's high-rate presence is taken out of its pushes for
+ * it (presence-throttle.ts), and crowd mode (presence/crowd-mode.ts) decides whose cursors go.
+ *
  * Features that live beside the sync room get a narrow way in rather than code here: the
  * workshop (facilitation.ts: steps, timer, votes) sends through the room, and the private
  * brainstorm (private-brainstorm-room.ts) sees each editor's push before the room does and
@@ -52,7 +56,9 @@ import {
   TOO_FAST_CLOSE_CODE,
   personIdSchema,
   socketTicketSchema,
+  cursorFrameSchema,
   type BoardNotice,
+  type CursorUplink,
   type Role,
 } from '../../protocol'
 import { readAgenda, type AgendaSection } from '../../board/agenda'
@@ -69,7 +75,13 @@ import { FrameGuard, UnfinishedPool } from '../limits/frame-guard'
 import { FrozenNotices } from '../rules/frozen-notices'
 import type { KeyValueStorage } from './kv'
 import { People } from '../workshop/people'
-import { PresenceThrottle, type ClientMessage } from '../presence/presence-throttle'
+import {
+  PresenceThrottle,
+  type ClientMessage,
+  type HighRatePresence,
+} from '../presence/presence-throttle'
+import { CursorLane } from '../presence/cursor-lane'
+import { CrowdMode } from '../presence/crowd-mode'
 import { PrivateBrainstormRoom } from '../private-brainstorm/private-brainstorm-room'
 import { PushJudge, type PushBoards } from './push-board'
 import { RefusalLog } from '../limits/refusal-log'
@@ -126,6 +138,8 @@ export interface RoomEnvironment {
   readonly connectionLimits?: ConnectionLimits
   /** Board size limits when not the defaults (tests). */
   readonly sizeLimits?: SizeLimits
+  /** Editors above which crowd mode `auto` shows only facilitators' cursors (tests). */
+  readonly crowdCursorThreshold?: number
 }
 
 /** What the room keeps for one admitted socket, all of it dropped when it closes. */
@@ -141,6 +155,11 @@ interface Session {
   readonly guard: FrameGuard
   readonly budget: SocketBudget<Frame>
   readonly throttle: PresenceThrottle
+  /**
+   * Whether it sent a `cursor` frame: a lane client, whose tldraw presence leaves the lane's
+   * fields null (so its presence never clears what its frames said).
+   */
+  laneClient: boolean
 }
 
 /** Why a socket is turned away: fatal ones stop tldraw's client from retrying. */
@@ -186,8 +205,13 @@ export class BoardRoom implements BoardHost {
   private readonly contentNotices = new ContentNotices((sessionId, notice) =>
     this.room?.sendCustomMessage(sessionId, notice),
   )
+  /** Cursors and viewports, on their own tick beside the sync room. */
+  private readonly lane: CursorLane = new CursorLane({ mode: () => this.crowd.mode })
+  /** Whose cursors the lane sends (the workshop keeps the facilitator's choice). */
+  private readonly crowd: CrowdMode
 
   constructor(private readonly env: RoomEnvironment) {
+    this.crowd = new CrowdMode(() => this.lane.modeChange(), env.crowdCursorThreshold)
     this.counter = new ConnectionCounter(env.connectionLimits)
     this.size = new BoardSize(env.sizeLimits)
     this.boardStorage = new BoardStorage(env.storage)
@@ -217,6 +241,7 @@ export class BoardRoom implements BoardHost {
       send: (sessionId, message) => this.room?.sendCustomMessage(sessionId, message),
       record: (id) => this.roomStorage?.get(id),
       brainstorm: this.brainstorm,
+      crowd: this.crowd,
     })
   }
 
@@ -296,6 +321,7 @@ export class BoardRoom implements BoardHost {
     this.sessions.set(conn.id, this.openSession(conn, { role, personId, author, address }))
     // Who it is, kept with the socket at once: its tldraw session follows once connected.
     this.keep(conn.id, null)
+    this.openLane(conn.id, role)
     this.room.handleSocketConnect({
       sessionId: conn.id,
       isReadonly: !PERMISSIONS[role].canEdit,
@@ -331,6 +357,7 @@ export class BoardRoom implements BoardHost {
     const { role, personId, author, address } = state
     this.counter.readmit(conn.id, role, address)
     this.sessions.set(conn.id, this.openSession(conn, { role, personId, author, address }))
+    this.openLane(conn.id, role)
     room.handleSocketResume({
       sessionId: conn.id,
       socket: this.roomSocket(conn),
@@ -368,6 +395,15 @@ export class BoardRoom implements BoardHost {
     this.facilitation.join(sessionId, { role, personId, author })
     this.brainstorm.joined(sessionId, author)
     this.keep(sessionId, room.getSessionSnapshot(sessionId))
+    this.joinLane(room, session.conn)
+  }
+
+  /** The socket's entry in the cursor lane: an editor's cursor may be sent, a viewer's never. */
+  private openLane(sessionId: string, role: Role) {
+    this.lane.open(sessionId, {
+      publishes: PERMISSIONS[role].canEdit,
+      facilitator: role === 'facilitator',
+    })
   }
 
   /**
@@ -450,12 +486,23 @@ export class BoardRoom implements BoardHost {
   }
 
   /** What the room holds for sockets now (tests check that it all goes when they leave). */
-  heldSockets(): { sessions: number; early: number; unfinishedBytes: number } {
+  heldSockets(): {
+    sessions: number
+    early: number
+    unfinishedBytes: number
+    cursorEntries: number
+  } {
     return {
       sessions: this.sessions.size,
       early: this.early.size,
       unfinishedBytes: this.unfinished.used,
+      cursorEntries: this.lane.size,
     }
+  }
+
+  /** Whether a cursor tick is waiting to run (tests: none while nothing moves). */
+  get cursorTickPending(): boolean {
+    return this.lane.scheduled
   }
 
   private openSession(conn: RoomConnection, who: SocketIdentity): Session {
@@ -489,10 +536,51 @@ export class BoardRoom implements BoardHost {
         },
       ),
       // Selecting one's hidden sticky must not tell everyone its id through presence.
-      throttle: new PresenceThrottle(viewer, forward, ROOM_LIMITS, undefined, (record) =>
-        this.brainstorm.withoutHiddenSelection(record),
+      throttle: new PresenceThrottle(
+        viewer,
+        forward,
+        ROOM_LIMITS,
+        undefined,
+        (record) => this.brainstorm.withoutHiddenSelection(record),
+        {
+          moved: (fields) => this.movedByPresence(conn.id, fields),
+          editors: () => this.crowd.view.editors,
+        },
       ),
+      laneClient: false,
     }
+  }
+
+  /**
+   * Puts a synced socket on the cursor lane: behind whatever the gate still holds for it, so
+   * its first tick follows the room's answer to its `connect`.
+   */
+  private joinLane(room: TLSocketRoom<TLRecord, SessionMeta>, conn: RoomConnection) {
+    const presenceId = room.getSessionSnapshot(conn.id)?.presenceId
+    if (!presenceId) return
+    this.gate.send(() =>
+      this.lane.join(conn.id, presenceId, (data) => {
+        if (conn.readyState === 1) conn.send(data)
+      }),
+    )
+  }
+
+  /** A cursor-lane frame: a move (an editor's only) or whether this person sees cursors. */
+  private laneFrame(session: Session, sessionId: string, frame: CursorUplink) {
+    if (frame.type === 'cursor-view') return this.lane.show(sessionId, frame.show)
+    session.laneClient = true
+    this.lane.move(sessionId, frame)
+  }
+
+  /** An old client's presence push moved its cursor: the lane takes it, if it is one. */
+  private movedByPresence(sessionId: string, fields: HighRatePresence) {
+    if (this.sessions.get(sessionId)?.laneClient !== false) return
+    const frame = cursorFrameSchema.safeParse({ type: 'cursor', ...fields })
+    // Not a cursor and view the lane could send (tldraw's own checks are looser): none.
+    this.lane.move(
+      sessionId,
+      frame.success ? frame.data : { cursor: null, camera: null, screenBounds: null },
+    )
   }
 
   private closeSession(id: string, session: Session) {
@@ -502,6 +590,7 @@ export class BoardRoom implements BoardHost {
     session.guard.dispose()
     session.budget.dispose()
     session.throttle.dispose()
+    this.lane.leave(id)
     this.counter.leave(id)
     this.frozenNotices.leave(id)
     this.contentNotices.leave(id)
@@ -515,6 +604,10 @@ export class BoardRoom implements BoardHost {
     const verdict = session.guard.accept(frame)
     switch (verdict.kind) {
       case 'partial':
+        return
+      case 'cursor':
+        // The lane's own: never handed to the sync room.
+        this.laneFrame(session, sender.id, verdict.data)
         return
       case 'too-big':
       case 'malformed':

@@ -420,8 +420,8 @@ describe('crowd mode', () => {
     await b.room.facilitate(tokenOf(facilitator), { type: 'set-cursor-mode', mode: 'facilitators' })
     await until(() => entries(watcher).get(facilitatorId)?.[1] !== null, 'the facilitator’s cursor')
     expect(JSON.stringify(ticks(watcher))).not.toContain(moverId)
-    // Kept with the workshop state: a restarted board has it.
-    const again = new BoardRoom(b.env)
+    // Kept with the workshop state: a board restarted after a crash (its sockets gone) has it.
+    const again = new BoardRoom({ ...b.env, connections: () => [] })
     await again.start()
     const fresh = new FakeConnection('fresh')
     const url = new URL(`${origin}${boardPath(roomId)}`)

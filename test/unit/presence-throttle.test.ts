@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { ROOM_LIMITS } from '../../src/protocol'
-import { PresenceThrottle, type HighRatePresence } from '../../src/server/presence/presence-throttle'
+import {
+  PresenceThrottle,
+  type HighRatePresence,
+} from '../../src/server/presence/presence-throttle'
 
 const push = (clientClock: number, name: string, x: number) => ({
   type: 'push',

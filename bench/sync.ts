@@ -335,8 +335,10 @@ async function measure(
 
 async function switchbackTarget(maxSockets: number): Promise<Target> {
   const given = process.env.SWITCHBACK_URL?.replace(/\/$/, '')
-  // Room for every socket of the largest run (PartyKit's default without hibernation is 100),
-  // and no per-address cap: every client of the benchmark comes from this one machine.
+  // No per-address cap: every client of the benchmark comes from this one machine. The
+  // board's own caps are kept (the default run fits them), except the older single cap
+  // (`MAX_CONNECTIONS`, 100, PartyKit's limit without hibernation), raised to hold the largest
+  // run; a server without that var ignores it. A refused socket is reported with its reason.
   const vars = { MAX_CONNECTIONS: String(maxSockets + 30), MAX_CONNECTIONS_PER_ADDRESS: '0' }
   const server = given ? null : await startServer({ withoutApp: true, vars })
   const httpBase = given ?? server!.url
@@ -370,7 +372,9 @@ async function switchbackTarget(maxSockets: number): Promise<Target> {
             const answer = await facilitator.post({ type: 'set-cursor-mode', mode })
             return answer.status === 200 ? null : `${answer.status} ${answer.error ?? ''}`.trim()
           } finally {
+            // Gone before the participants come: the room's places are counted exactly.
             facilitator.socket.close()
+            await facilitator.socket.closed
           }
         },
       }

@@ -5,6 +5,7 @@
 import './zod-setup'
 import { z } from 'zod'
 import { templateIdSchema, templateSchema } from './template-format'
+import { CROWD_CURSOR_THRESHOLD } from './cursors'
 
 /** The party that hosts boards: `/parties/board/<roomId>`. */
 export const BOARD_PARTY = 'board'
@@ -194,6 +195,13 @@ export const ROOM_LIMITS = {
    */
   presencePerSecond: 10,
   /**
+   * All of a board's editors' presence forwards together, per second: each session's rate is
+   * min(presencePerSecond, this / editors), so the room's presence fan-out (every forward goes
+   * to every socket) grows with the room rather than its square. Only slow presence (names,
+   * selections) is forwarded at all; cursors have their own lane (presence/cursor-lane.ts).
+   */
+  presencePerRoomPerSecond: 100,
+  /**
    * A viewer's presence carries only what the people list shows (name, colour), at most this
    * often: nobody needs a watcher's cursor.
    */
@@ -212,6 +220,11 @@ export const ROOM_LIMITS = {
    * snapshotted or restored, and the whole board lives in the Durable Object's 128 MB.
    */
   maxBoardBytes: 16 * 1024 * 1024,
+  /**
+   * Editors present above which crowd mode `auto` shows only the facilitators' cursors: past
+   * it a board of moving pointers is noise, and each cursor is an entry in every tick.
+   */
+  crowdCursorThreshold: CROWD_CURSOR_THRESHOLD,
 } as const
 
 /**
@@ -473,3 +486,4 @@ export function facilitationPath(roomId: string): string {
 export function peoplePath(roomId: string): string {
   return `${boardPath(roomId)}/people`
 }
+export * from './cursors'

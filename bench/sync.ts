@@ -1,176 +1,351 @@
 /**
- * Sync benchmark: edit-to-peer latency on one board with N connected clients.
+ * Sync benchmark: what a board costs as the room grows, with every cursor moving.
  *
- * One client (the editor) moves a geo shape; the N - 1 others (peers) receive the move. A sample
- * is the time from the editor's local store change until one peer's store holds it, so every
- * edit gives N - 1 samples. The same load runs against Switchback and against a bare
- * `TLSocketRoom` behind a plain `ws` server; the ratio is the cost of what Switchback adds
- * (roles, frame checks, the write-before-acknowledge gate, PartyKit's runtime).
+ * N participants (BENCH_SYNC_SIZES, default 10, 50, 100, 200) join one board as raw sync
+ * clients (raw-sync-client.ts, spread over worker threads: sync-load.ts), one of them the
+ * editor. First the editor adds a shape ten times a second in a still room (what an edit costs
+ * by itself), then every participant moves its cursor while the edits go on; the second part is
+ * measured after a warm-up. A run prints, per receiver and edit: the send-to-arrival time
+ * (p50 / p95 / max) and the deliveries missing after a timeout; per cursor update received:
+ * its age on arrival (staleness, p50 / p95) and how many each receiver got a second; whether
+ * every push was answered; the CPU of the load generator (the whole process, and each worker
+ * thread with its event-loop delay: a generator running late would inflate the figures) and
+ * of the server's process tree (from /proc), and the server's memory.
  *
- * Edits are sequential: the next starts once every peer has the previous one and at least
- * EDIT_GAP_MS have passed. tldraw's client sends and applies at most once per 1/30 s, and the
- * editor's acknowledgement also takes a slot of that throttle, so edits closer together than two
- * slots would measure queueing in the client instead of the server.
+ * Runs, in the same order alternated per N: Switchback with `tldraw`-style clients (presence
+ * pushed at 30 Hz, as tldraw's own client and an old tab do: they must not bring the room
+ * down), Switchback with `lane` clients (the new client's cursor lane), and a bare
+ * `TLSocketRoom` on Node `ws` (bare-sync-server.ts, a fresh process per run) with
+ * `tldraw`-style clients. At the largest N, above the crowd threshold, the lane also runs with
+ * the facilitator's crowd mode set to "everyone", and once with BENCH_SYNC_VIEWERS (300)
+ * viewer sockets beside the participants. Crowd mode is otherwise left at its default (auto);
+ * the editor joins as a facilitator (whose cursor crowd mode never hides), and each run prints
+ * the mode its ticks carried.
  *
- * Environment: SWITCHBACK_URL (use a running server instead of starting one),
- * BENCH_SYNC_SIZES (e.g. "2,10"), BENCH_SYNC_EDITS (measured edits per size).
+ * Then the cost table (issue 17, item 6): server CPU per edit (the still room's CPU time over
+ * its edits) and memory per connection (the process tree's RSS with everyone connected minus
+ * before, over the sockets) at the sizes among 10, 100 and 200.
+ *
+ * Environment: SWITCHBACK_URL (use a running server instead of starting one), BENCH_SYNC_SIZES,
+ * BENCH_SYNC_SECONDS (measured seconds per run, 8), BENCH_SYNC_VIEWERS (300; 0: no viewers' run),
+ * BENCH_SYNC_WORKERS (worker threads, 4), BENCH_SYNC_RUNS (only these runs, e.g.
+ * "switchback-lane,bare": the names are printed with each run).
  *
  * `partykit dev` rebuilds when party/ or src/ changes: editing them during a run restarts the
- * board, which shows up as client reconnects (flagged in the report) or a timed-out edit.
+ * board, which shows up as closed sockets and missing deliveries.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { nanoid } from 'nanoid'
-import { createShapeId, toRichText, type TLGeoShape, type TLShape } from '@tldraw/tlschema'
 import { boardPath, createBoardResponseSchema } from '../src/protocol'
-import { startProcess, stopProcess } from '../test/support/processes'
-import { socketTicket } from '../test/support/raw-socket'
+import { startProcess, stopProcess, type ServerProcess } from '../test/support/processes'
+import { workshopMember } from '../test/support/raw-workshop'
 import { startServer } from '../test/support/server'
-import { connectClient, type HeadlessClient } from './sync-client'
+import { Histogram } from './histogram'
+import { cpuByName, processTree, rssByName, type ProcessUsage } from './proc-usage'
+import { LoadGenerator } from './sync-load'
+import {
+  now,
+  type ClientKind,
+  type ClientSpec,
+  type Door,
+  type Plan,
+  type WorkerReport,
+} from './sync-plan'
 
-const SIZES = [...new Set(listFromEnv('BENCH_SYNC_SIZES') ?? [2, 10, 50, 100])]
-const EDITS = listFromEnv('BENCH_SYNC_EDITS')?.[0] ?? 100
-/** Unmeasured edits first: the shape's creation and a few moves warm up both ends. */
-const WARMUP_EDITS = 5
-const EDIT_GAP_MS = 70
-const EDIT_TIMEOUT_MS = 15_000
-/** Pause before each run, so the previous run's disconnects and cleanup are over. */
-const SETTLE_MS = 1000
-/** Clients connect in batches of this size, as a class joining a board would not all at once. */
-const CONNECT_BATCH = 25
+export { geoShape } from './shapes'
+
+const SIZES = [...new Set(listFromEnv('BENCH_SYNC_SIZES') ?? [10, 50, 100, 200])]
+const MEASURE_MS = Number(process.env.BENCH_SYNC_SECONDS ?? 8) * 1000
+const VIEWERS = Number(process.env.BENCH_SYNC_VIEWERS ?? 300)
+const WORKERS = Number(process.env.BENCH_SYNC_WORKERS ?? 4)
+const ONLY = process.env.BENCH_SYNC_RUNS?.split(',').map((name) => name.trim())
+/** tldraw's editor adding a shape ten times a second. */
+const EDIT_EVERY_MS = 100
+/** Edits in the still room (the CPU-per-edit window). */
+const QUIET_EDITS = 20
+/** Cursors move this long before the measured window opens. */
+const WARMUP_MS = 2000
+/** An edit that has not reached a receiver this long after it was sent is missing. */
+const DELIVERY_TIMEOUT_MS = 5000
+/** Pause after connecting (the joins' traffic settles) before memory is read and edits start. */
+const SETTLE_MS = 1500
+/** Above this many editors crowd mode `auto` shows only facilitators' cursors (lane contract). */
+const CROWD_THRESHOLD = 30
+/** Sizes of the cost table (issue 17, item 6). */
+const COST_SIZES = [10, 100, 200]
+/** The issue's targets for the participants' edit p95. */
+const TARGETS: Record<number, string> = {
+  10: 'p95 ≤ 20 ms and ≤ bare',
+  50: 'p95 ≤ 40 ms and ≤ bare',
+  100: 'p95 ≤ 100 ms, nothing missing',
+  200: 'p95 ≤ 150 ms, nothing missing',
+}
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
-const SHAPE_ID = createShapeId('bench')
 
-/** A server under test: hands out a fresh room, as URLs for one client each. */
+type CrowdMode = 'auto' | 'everyone'
+
+/** A fresh board on a server: where its editor, participants and viewers connect. */
+interface Room {
+  editor: Door
+  participant: Door
+  viewer: Door
+  /** Sets crowd mode as the facilitator would; the server's refusal if it has no such action. */
+  setMode?(mode: CrowdMode): Promise<string | null>
+}
+
+/** A server under test. */
 interface Target {
   name: 'switchback' | 'bare'
   description: string
-  /** A fresh room, and how to get the address for one more client in it. */
-  newRoom(): Promise<() => Promise<string>>
+  newRoom(): Promise<Room>
+  /** The root of the server's process tree (what /proc is read for). */
+  pid(): number | undefined
+  /**
+   * The process in that tree that serves the board (`partykit dev` also runs its own Node
+   * process and esbuild, which a deployment does not; tsx runs esbuild beside the bare peer).
+   */
+  serverProcess: string
   /** The tail of the server's output, when we started it: for error messages. */
   log(): string
   stop(): Promise<void>
 }
 
-interface Stats {
-  samples: number
-  /** Client reconnects during the run: a dropped socket makes its numbers incomparable. */
-  reconnects: number
-  p50: number
-  p95: number
-  max: number
+interface RunSpec {
+  target: Target['name']
+  kind: ClientKind
+  n: number
+  viewers: number
+  mode: CrowdMode
+}
+
+interface RunResult {
+  spec: RunSpec
+  name: string
+  connected: number
+  failed: string[]
+  quiet: Histogram
+  moving: Histogram
+  viewerEdits: Histogram
+  staleness: Histogram
+  missing: WorkerReport['missing']
+  expected: WorkerReport['expected']
+  /** Cursor updates per participant per second, in the measured window. */
+  cursorRate: number
+  pushes: WorkerReport['pushes']
+  closes: Record<string, number>
+  modes: Record<string, number>
+  workshopCursors: string | null
+  generator: { cpu: number; workers: { cpu: number; loopP99: number; loopMax: number }[] }
+  server: {
+    /** The process that serves the board (`Target.serverProcess`). */
+    process: string
+    /** Share of one CPU by process name while cursors moved. */
+    movingCpu: Map<string, number>
+    /** CPU ms of the server process per edit in the still room. */
+    cpuPerEditMs: number
+    /** RSS of the server process before anyone connected, and with everyone connected. */
+    rssBefore: number
+    rssConnected: number
+    /** The whole tree's peak RSS while cursors moved, and its RSS connected, by process. */
+    treePeak: number
+    rssByName: Map<string, number>
+  }
 }
 
 export async function run(): Promise<void> {
   printMachine()
+  const runs = plannedRuns()
   console.log(
-    `sizes N = ${SIZES.join(', ')}; ${EDITS} measured edits per N (+${WARMUP_EDITS} warm-up),` +
-      ` sequential, >= ${EDIT_GAP_MS} ms apart; 1 editor, N - 1 peers\n`,
+    `sizes N = ${SIZES.join(', ')} participants (1 editor adding a shape every ${EDIT_EVERY_MS} ms);` +
+      ` ${QUIET_EDITS} edits in a still room, then ${WARMUP_MS / 1000} s warm-up and` +
+      ` ${MEASURE_MS / 1000} s measured with every cursor moving; ${WORKERS} worker threads;` +
+      ` a delivery later than ${DELIVERY_TIMEOUT_MS / 1000} s is missing\n`,
   )
-
-  const targets: Target[] = []
+  const generator = await LoadGenerator.start(WORKERS)
+  const targets = new Map<Target['name'], Target>()
+  const results: RunResult[] = []
   try {
-    targets.push(await switchbackTarget(), await bareTarget())
-    for (const target of targets) console.log(`${target.name}: ${target.description}`)
+    const maxSockets = Math.max(...runs.map((r) => r.n + r.viewers))
+    targets.set('switchback', await switchbackTarget(maxSockets))
+    targets.set('bare', bareTarget())
+    for (const target of targets.values()) console.log(`${target.name}: ${target.description}`)
     console.log()
-
-    const results = new Map<string, Stats>()
-    for (const [i, n] of SIZES.entries()) {
-      // Alternate which server goes first, so neither always runs in the other's wake.
-      for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
-        await sleep(SETTLE_MS)
-        const stats = await measure(target, n)
-        results.set(`${target.name}/${n}`, stats)
-        console.log(
-          `${target.name.padEnd(10)} N=${String(n).padEnd(3)} ${stats.samples} samples` +
-            `  p50 ${ms(stats.p50)}  p95 ${ms(stats.p95)}  max ${ms(stats.max)} ms` +
-            (stats.reconnects > 0 ? `  (${stats.reconnects} reconnects!)` : ''),
-        )
-      }
+    for (const spec of runs) {
+      const result = await measure(targets.get(spec.target)!, spec, generator)
+      results.push(result)
+      printRun(result)
     }
-    printTable(results)
-    // Other work on the machine shows up in the tails: say how busy it was.
+    printSummary(results)
+    printCosts(results)
     console.log(`\n${load()} at the end`)
   } finally {
-    for (const target of targets) await target.stop()
+    await generator.stop()
+    for (const target of targets.values()) await target.stop()
   }
 }
 
-/** One run: N clients on a fresh room, EDITS moves, every peer timed on every edit. */
-async function measure(target: Target, n: number): Promise<Stats> {
-  const nextUrl = await target.newRoom()
-  const clients: HeadlessClient[] = []
-  try {
-    for (let i = 0; i < n; i += CONNECT_BATCH) {
-      const batch = Math.min(CONNECT_BATCH, n - i)
-      clients.push(
-        ...(await Promise.all(
-          Array.from({ length: batch }, async () => connectClient(await nextUrl())),
-        )),
-      )
-    }
-    const [editor, ...peers] = clients
+function runName(spec: RunSpec) {
+  const kind = spec.kind === 'lane' ? 'lane' : 'tldraw'
+  const extra = [spec.mode === 'everyone' ? 'everyone' : '', spec.viewers ? 'viewers' : '']
+  return [`${spec.target}-${kind}`, ...extra.filter(Boolean)].join('-')
+}
 
-    // Edit k sets the shape's x to k (edit 0 creates it). A peer that sees x = k has every edit
-    // up to k: should two moves ever reach it in one batch, the earlier one counts as arrived too.
-    const total = WARMUP_EDITS + EDITS
-    const sentAt: number[] = []
-    const arrived = new Array<number>(total).fill(0)
-    const samples: number[] = []
-    let waiting: { edit: number; resolve(): void } | null = null
-    let coalesced = 0
+/** Every run, in order: per N the three alternate who goes first; the extras at the end. */
+function plannedRuns(): RunSpec[] {
+  const runs: RunSpec[] = []
+  for (const [i, n] of SIZES.entries()) {
+    const group: RunSpec[] = [
+      { target: 'switchback', kind: 'tldraw', n, viewers: 0, mode: 'auto' },
+      { target: 'switchback', kind: 'lane', n, viewers: 0, mode: 'auto' },
+      { target: 'bare', kind: 'tldraw', n, viewers: 0, mode: 'auto' },
+    ]
+    runs.push(...(i % 2 === 0 ? group : group.reverse()))
+  }
+  const largest = Math.max(...SIZES)
+  if (largest > CROWD_THRESHOLD) {
+    runs.push({ target: 'switchback', kind: 'lane', n: largest, viewers: 0, mode: 'everyone' })
+  }
+  if (VIEWERS > 0) {
+    runs.push({ target: 'switchback', kind: 'lane', n: largest, viewers: VIEWERS, mode: 'auto' })
+  }
+  return ONLY ? runs.filter((spec) => ONLY.some((name) => runName(spec).startsWith(name))) : runs
+}
 
-    for (const peer of peers) {
-      let seen = -1
-      const onShape = (shape: TLShape) => {
-        const now = performance.now()
-        if (shape.id !== SHAPE_ID) return
-        if (shape.x > seen + 1) coalesced += shape.x - seen - 1
-        for (; seen < shape.x; seen++) {
-          const edit = seen + 1
-          if (edit >= WARMUP_EDITS) samples.push(now - sentAt[edit])
-          if (++arrived[edit] === peers.length && waiting?.edit === edit) waiting.resolve()
-        }
+/** One run: a fresh room, everyone in, the timetable, the reports. */
+async function measure(
+  target: Target,
+  spec: RunSpec,
+  generator: LoadGenerator,
+): Promise<RunResult> {
+  const name = runName(spec)
+  process.stdout.write(`${name} N=${spec.n}${spec.viewers ? ` + ${spec.viewers} viewers` : ''}: `)
+  const room = await target.newRoom()
+  if (spec.mode !== 'auto') {
+    const refused = await room.setMode!(spec.mode)
+    if (refused) console.log(`(crowd mode "${spec.mode}" not set: ${refused}) `)
+  }
+  const tree = () => processTree(target.pid())
+  const rssOf = (usage: ProcessUsage[]) => usage.reduce((sum, p) => sum + p.rssBytes, 0)
+  const serverRss = (usage: ProcessUsage[]) =>
+    rssOf(usage.filter((p) => p.name === target.serverProcess))
+  const before = tree()
+
+  const specs = (count: number, from: number, role: ClientSpec['role'], door: Door): ClientSpec[] =>
+    Array.from({ length: count }, (_, i) => ({ index: from + i, role, kind: spec.kind, door }))
+  const joined = await generator.connect([
+    ...specs(1, 0, 'editor', room.editor),
+    ...specs(spec.n - 1, 1, 'participant', room.participant),
+  ])
+  const viewers = spec.viewers
+    ? await generator.connect(specs(spec.viewers, spec.n, 'viewer', room.viewer))
+    : { ok: 0, failed: [] }
+  const failed = [...joined.failed, ...viewers.failed]
+  process.stdout.write(
+    `${joined.ok + viewers.ok} connected${failed.length ? `, ${failed.length} failed` : ''}; `,
+  )
+  await sleep(SETTLE_MS)
+  const connected = tree()
+
+  const start = now() + 500
+  const quietEnd = start + QUIET_EDITS * EDIT_EVERY_MS
+  const moveStart = quietEnd + 1000 // the last still edit has arrived before cursors move
+  const plan: Plan = {
+    epoch: Math.floor(start) - 1000,
+    editEveryMs: EDIT_EVERY_MS,
+    quietStart: start,
+    quietEdits: QUIET_EDITS,
+    moveStart,
+    measureStart: moveStart + WARMUP_MS,
+    measureEnd: moveStart + WARMUP_MS + MEASURE_MS,
+    deliveryTimeoutMs: DELIVERY_TIMEOUT_MS,
+  }
+  generator.start(plan)
+  await sleep(plan.quietStart - now())
+  const quietFrom = tree()
+  await sleep(quietEnd - now())
+  const quietTo = tree()
+  await sleep(plan.measureStart - now())
+  const movingFrom = tree()
+  const generatorFrom = process.cpuUsage()
+  let treePeak = rssOf(movingFrom)
+  const sampler = setInterval(() => (treePeak = Math.max(treePeak, rssOf(tree()))), 500)
+  await sleep(plan.measureEnd - now())
+  clearInterval(sampler)
+  const movingTo = tree()
+  const generatorUsed = process.cpuUsage(generatorFrom)
+  process.stdout.write('measured; waiting for late deliveries\n')
+  await sleep(plan.measureEnd + DELIVERY_TIMEOUT_MS + 200 - now())
+  const reports = await generator.report()
+  await generator.close()
+
+  const seconds = MEASURE_MS / 1000
+  const merge = (pick: (r: WorkerReport) => Parameters<Histogram['merge']>[0]) =>
+    reports.reduce((h, r) => h.merge(pick(r)), new Histogram())
+  const sum = <K extends string>(pick: (r: WorkerReport) => Record<K, number>) => {
+    const total = {} as Record<K, number>
+    for (const r of reports) {
+      for (const [key, value] of Object.entries(pick(r)) as [K, number][]) {
+        total[key] = (total[key] ?? 0) + value
       }
-      // After-handlers run synchronously inside the store change that applies the server's diff.
-      peer.store.sideEffects.registerAfterCreateHandler('shape', onShape)
-      peer.store.sideEffects.registerAfterChangeHandler('shape', (_, next) => onShape(next))
     }
-
-    for (let edit = 0; edit < total; edit++) {
-      const everyPeerHasIt = new Promise<void>((resolve) => (waiting = { edit, resolve }))
-      sentAt[edit] = performance.now()
-      if (edit === 0) editor.store.put([geoShape()])
-      else editor.store.update(SHAPE_ID, (shape) => ({ ...shape, x: edit }))
-      await withTimeout(
-        everyPeerHasIt,
-        EDIT_TIMEOUT_MS,
-        () =>
-          `${target.name} N=${n}: edit ${edit} reached ${arrived[edit]}/${peers.length} peers` +
-          ` in ${EDIT_TIMEOUT_MS} ms (editor reconnects: ${editor.reconnects()})` +
-          `\n--- server output (tail) ---\n${target.log()}`,
-      )
-      await sleep(sentAt[edit] + EDIT_GAP_MS - performance.now())
-    }
-
-    const reconnects = clients.reduce((sum, client) => sum + client.reconnects(), 0)
-    if (coalesced > 0)
-      console.warn(`  note: ${coalesced} sample(s) arrived folded into a later edit`)
-    return { ...summarize(samples), reconnects }
-  } finally {
-    for (const client of clients) client.close()
+    return total
+  }
+  const receivers = reports.reduce((n, r) => n + r.cursorReceivers, 0)
+  const quietCpu = cpuByName(quietFrom, quietTo).get(target.serverProcess) ?? NaN
+  const movingCpu = new Map(
+    [...cpuByName(movingFrom, movingTo)].map(([process, cpu]) => [process, cpu / seconds]),
+  )
+  return {
+    spec,
+    name,
+    connected: joined.ok + viewers.ok,
+    failed,
+    quiet: merge((r) => r.quietEdits),
+    moving: merge((r) => r.movingEdits),
+    viewerEdits: merge((r) => r.viewerEdits),
+    staleness: merge((r) => r.staleness),
+    missing: sum((r) => r.missing),
+    expected: sum((r) => r.expected),
+    cursorRate: reports.reduce((n, r) => n + r.cursorUpdates, 0) / receivers / seconds,
+    pushes: sum((r) => r.pushes),
+    closes: sum((r) => r.closes),
+    modes: sum((r) => r.modes),
+    workshopCursors: reports.find((r) => r.workshopCursors)?.workshopCursors ?? null,
+    generator: {
+      cpu: (generatorUsed.user + generatorUsed.system) / 1e6 / seconds,
+      workers: reports.map((r) => ({
+        cpu: r.cpuSeconds / (r.cpuWindowMs / 1000),
+        loopP99: r.loopDelay.p99,
+        loopMax: r.loopDelay.max,
+      })),
+    },
+    server: {
+      process: target.serverProcess,
+      movingCpu,
+      cpuPerEditMs: (quietCpu * 1000) / QUIET_EDITS,
+      rssBefore: serverRss(before),
+      rssConnected: serverRss(connected),
+      treePeak,
+      rssByName: rssByName(connected),
+    },
   }
 }
 
-async function switchbackTarget(): Promise<Target> {
+async function switchbackTarget(maxSockets: number): Promise<Target> {
   const given = process.env.SWITCHBACK_URL?.replace(/\/$/, '')
-  const server = given ? null : await startServer({ withoutApp: true })
+  // No per-address cap: every client of the benchmark comes from this one machine. The
+  // board's own caps are kept (the default run fits them), except the older single cap
+  // (`MAX_CONNECTIONS`, 100, PartyKit's limit without hibernation), raised to hold the largest
+  // run; a server without that var ignores it. A refused socket is reported with its reason.
+  const vars = { MAX_CONNECTIONS: String(maxSockets + 30), MAX_CONNECTIONS_PER_ADDRESS: '0' }
+  const server = given ? null : await startServer({ withoutApp: true, vars })
   const httpBase = given ?? server!.url
   return {
     name: 'switchback',
     description: given
-      ? `running server at ${given} (SWITCHBACK_URL)`
+      ? `running server at ${given} (SWITCHBACK_URL; its process is not measured)`
       : `started \`${server!.command}\` on ${server!.url}`,
     async newRoom() {
       const roomId = nanoid(22)
@@ -181,14 +356,31 @@ async function switchbackTarget(): Promise<Target> {
       })
       if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
       const board = createBoardResponseSchema.parse(await res.json())
-      const wsBase = httpBase.replace(/^http/, 'ws')
-      // A ticket per client: the participant key never goes in a socket address.
-      return async () => {
-        const id = nanoid()
-        const ticket = await socketTicket(httpBase, roomId, board.participantKey)
-        return `${wsBase}${boardPath(roomId)}?t=${ticket}&sessionId=${id}&storeId=${id}`
+      const door = (secret: string): Door => ({ kind: 'ticket', httpBase, roomId, secret })
+      return {
+        editor: door(board.facilitatorSecret),
+        participant: door(board.participantKey),
+        viewer: { kind: 'viewer', httpBase, roomId },
+        async setMode(mode) {
+          const facilitator = await workshopMember(
+            httpBase,
+            roomId,
+            board.facilitatorSecret,
+            undefined,
+          )
+          try {
+            const answer = await facilitator.post({ type: 'set-cursor-mode', mode })
+            return answer.status === 200 ? null : `${answer.status} ${answer.error ?? ''}`.trim()
+          } finally {
+            // Gone before the participants come: the room's places are counted exactly.
+            facilitator.socket.close()
+            await facilitator.socket.closed
+          }
+        },
       }
     },
+    pid: () => server?.pid(),
+    serverProcess: 'workerd',
     log: () => server?.output() ?? '',
     stop: async () => server?.stop(),
   }
@@ -208,86 +400,161 @@ export async function startBareServer() {
   return { server, port }
 }
 
-async function bareTarget(): Promise<Target> {
-  const { server, port } = await startBareServer()
+/**
+ * The bare peer, a fresh process for every run: a room flooded at 200 participants may take
+ * long to catch up, and must not weigh on the next run.
+ */
+function bareTarget(): Target {
+  let current: ServerProcess | null = null
+  const stop = async () => {
+    if (current) await stopProcess(current)
+    current = null
+  }
   return {
     name: 'bare',
-    description: `TLSocketRoom + ws on 127.0.0.1:${port}, \`node --import tsx bench/bare-sync-server.ts\``,
+    description:
+      'TLSocketRoom + ws, `node --import tsx bench/bare-sync-server.ts`, a new process per run',
     async newRoom() {
-      const roomId = nanoid(22)
-      return async () => {
-        const id = nanoid()
-        return `ws://127.0.0.1:${port}/${roomId}?sessionId=${id}&storeId=${id}`
-      }
+      await stop()
+      const { server, port } = await startBareServer()
+      current = server
+      const url = `ws://127.0.0.1:${port}/${nanoid(22)}`
+      const door: Door = { kind: 'url', url }
+      return { editor: door, participant: door, viewer: door }
     },
-    log: () => server.output(),
-    stop: () => stopProcess(server),
+    pid: () => current?.child.pid,
+    serverProcess: 'node',
+    log: () => current?.output() ?? '',
+    stop,
   }
 }
 
-function printTable(results: Map<string, Stats>) {
-  const rows = [
-    '| N | switchback p50 | p95 | max | bare p50 | p95 | max | ratio p50 | ratio p95 | ratio max |',
-    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+const pct = (share: number) => `${(share * 100).toFixed(0)} %`
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0)
+const p = (h: Histogram, q: number) => (h.count ? ms(h.percentile(q)) : '–')
+
+function modeOf(r: RunResult) {
+  const seen = Object.entries(r.modes)
+    .map(([mode, count]) => (Object.keys(r.modes).length > 1 ? `${mode} ×${count}` : mode))
+    .join(', ')
+  return r.spec.target === 'bare' ? 'n/a (bare)' : `${seen} (chosen: ${r.spec.mode})`
+}
+
+function printRun(r: RunResult) {
+  const lines = [
+    `  edits at participants: p50 ${p(r.moving, 50)}  p95 ${p(r.moving, 95)}  max ${p(r.moving, 100)} ms` +
+      ` (${r.moving.count} samples), missing ${r.missing.measured}/${r.expected.measured};` +
+      ` still room p95 ${p(r.quiet, 95)} ms, missing ${r.missing.quiet}/${r.expected.quiet}`,
+    `  cursors: staleness p50 ${p(r.staleness, 50)}  p95 ${p(r.staleness, 95)} ms,` +
+      ` ${r.cursorRate.toFixed(1)} updates per receiver per second; crowd mode ${modeOf(r)}` +
+      (r.workshopCursors ? `; workshop view ${r.workshopCursors}` : ''),
+    `  pushes answered ${r.pushes.answered}/${r.pushes.sent}` +
+      (r.pushes.outOfOrder ? ` (${r.pushes.outOfOrder} out of order!)` : '') +
+      `; sockets closed during the run: ${Object.keys(r.closes).length ? JSON.stringify(r.closes) : 'none'}`,
+    `  load generator CPU ${pct(r.generator.cpu)} of one core; workers ` +
+      r.generator.workers
+        .map((w) => `${pct(w.cpu)} (loop delay p99 ${ms(w.loopP99)}, max ${ms(w.loopMax)} ms)`)
+        .join(', '),
+    `  server CPU while cursors moved: ${[...r.server.movingCpu]
+      .filter(([, share]) => share >= 0.005)
+      .map(([name, share]) => `${name} ${pct(share)}`)
+      .join(
+        ', ',
+      )}; ${r.server.process} ${ms(r.server.cpuPerEditMs)} ms CPU per edit in the still room`,
+    `  server RSS (${r.server.process}) ${mib(r.server.rssBefore)} MiB before,` +
+      ` ${mib(r.server.rssConnected)} MiB connected: ${kibPerConnection(r)} KiB per connection;` +
+      ` whole tree connected ${[...r.server.rssByName].map(([name, bytes]) => `${name} ${mib(bytes)}`).join(', ')} MiB,` +
+      ` peak ${mib(r.server.treePeak)} MiB while cursors moved`,
   ]
-  for (const n of SIZES) {
-    const s = results.get(`switchback/${n}`)
-    const b = results.get(`bare/${n}`)
-    if (!s || !b) continue
-    const cells = [n, ms(s.p50), ms(s.p95), ms(s.max), ms(b.p50), ms(b.p95), ms(b.max)]
-    cells.push(ratio(s.p50, b.p50), ratio(s.p95, b.p95), ratio(s.max, b.max))
-    rows.push(`| ${cells.join(' | ')} |`)
-  }
-  console.log(`\nEdit-to-peer latency in ms (ratio = switchback / bare):\n\n${rows.join('\n')}`)
-  const dropped = [...results].filter(([, stats]) => stats.reconnects > 0)
-  for (const [run, stats] of dropped) {
-    console.log(
-      `\nWARNING ${run}: ${stats.reconnects} client reconnect(s), its numbers are suspect`,
+  if (r.spec.viewers) {
+    lines.push(
+      `  viewers: edits p50 ${p(r.viewerEdits, 50)}  p95 ${p(r.viewerEdits, 95)} ms,` +
+        ` missing ${r.missing.viewers}/${r.expected.viewers}`,
     )
   }
+  if (r.failed.length)
+    lines.push(
+      `  failed to connect (${r.failed.length}): ${[...new Set(r.failed)].slice(0, 3).join('; ')}`,
+    )
+  console.log(lines.join('\n'))
 }
 
-function summarize(samples: number[]): Omit<Stats, 'reconnects'> {
-  const sorted = [...samples].sort((a, b) => a - b)
-  // Nearest-rank percentile.
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]
-  return { samples: sorted.length, p50: at(50), p95: at(95), max: sorted[sorted.length - 1] }
+/** The server process's share of one core while cursors moved. */
+function serverShare(r: RunResult) {
+  return r.server.movingCpu.get(r.server.process) ?? NaN
 }
 
-/** The rectangle an edit adds, as tldraw's editor would write it. */
-export function geoShape(id = SHAPE_ID): TLGeoShape {
-  return {
-    id,
-    typeName: 'shape',
-    type: 'geo',
-    parentId: 'page:page' as TLGeoShape['parentId'], // the page every new room starts with
-    index: 'a1' as TLGeoShape['index'],
-    x: 0,
-    y: 0,
-    rotation: 0,
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props: {
-      geo: 'rectangle',
-      dash: 'draw',
-      url: '',
-      w: 100,
-      h: 100,
-      growY: 0,
-      scale: 1,
-      flipX: false,
-      flipY: false,
-      labelColor: 'black',
-      color: 'black',
-      fill: 'none',
-      size: 'm',
-      font: 'draw',
-      align: 'middle',
-      verticalAlign: 'middle',
-      richText: toRichText(''),
-    },
+function kibPerConnection(r: RunResult) {
+  return ((r.server.rssConnected - r.server.rssBefore) / 1024 / Math.max(1, r.connected)).toFixed(0)
+}
+
+function find(results: RunResult[], name: string, n: number) {
+  return results.find((r) => r.name === name && r.spec.n === n)
+}
+
+/** The issue's table (participants | Switchback | bare | target), then every run in one table. */
+function printSummary(results: RunResult[]) {
+  const cell = (r: RunResult | undefined, label = '') =>
+    r ? `${label}p95 ${p(r.moving, 95)} ms, ${r.missing.measured} missing` : ''
+  const rows = ['| participants | Switchback | bare | target |', '|---|---|---|---|']
+  for (const n of SIZES) {
+    const switchback = [
+      cell(find(results, 'switchback-lane', n), 'lane: '),
+      cell(find(results, 'switchback-tldraw', n), 'tldraw-style: '),
+    ].filter(Boolean)
+    rows.push(
+      `| ${n} | ${switchback.join('; ')} | ${cell(find(results, 'bare-tldraw', n))} | ${TARGETS[n] ?? ''} |`,
+    )
   }
+  console.log(
+    `\nEdit send-to-arrival at every other participant, cursors moving:\n\n${rows.join('\n')}`,
+  )
+
+  const all = [
+    '| run | N | edit p50 | p95 | max | missing | still p95 | cursor staleness p50 | p95 | cursors/s per receiver | crowd mode | generator CPU | server CPU |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|',
+  ]
+  for (const r of results) {
+    const serverCpu = serverShare(r)
+    const n = r.spec.viewers ? `${r.spec.n} + ${r.spec.viewers} viewers` : String(r.spec.n)
+    all.push(
+      `| ${r.name} | ${n} | ${p(r.moving, 50)} | ${p(r.moving, 95)} | ${p(r.moving, 100)} |` +
+        ` ${r.missing.measured} | ${p(r.quiet, 95)} | ${p(r.staleness, 50)} | ${p(r.staleness, 95)} |` +
+        ` ${r.cursorRate.toFixed(1)} | ${modeOf(r)} | ${pct(r.generator.cpu)} | ${pct(serverCpu)} |`,
+    )
+  }
+  console.log(
+    `\nEvery run (ms; CPU as a share of one core while cursors moved; server: workerd or the bare node):\n\n${all.join('\n')}`,
+  )
+}
+
+/** Issue 17 item 6: server CPU per edit and memory per connection as the room grows. */
+function printCosts(results: RunResult[]) {
+  const sizes = COST_SIZES.filter((n) => SIZES.includes(n))
+  if (sizes.length === 0) return
+  const cpuShare = (r: RunResult | undefined) => (r ? pct(serverShare(r)) : '')
+  const perEdit = (r: RunResult | undefined) => (r ? `${ms(r.server.cpuPerEditMs)} ms` : '')
+  const perConnection = (r: RunResult | undefined) => (r ? `${kibPerConnection(r)} KiB` : '')
+  const rows = [
+    '| participants | CPU per edit, Switchback (lane) | tldraw-style | bare | memory per connection, Switchback (lane) | tldraw-style | bare | server CPU with cursors moving, Switchback (lane) | tldraw-style | bare |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ]
+  for (const n of sizes) {
+    const [lane, tldraw, bare] = ['switchback-lane', 'switchback-tldraw', 'bare-tldraw'].map(
+      (name) => find(results, name, n),
+    )
+    rows.push(
+      `| ${n} | ${perEdit(lane)} | ${perEdit(tldraw)} | ${perEdit(bare)} | ${perConnection(lane)}` +
+        ` | ${perConnection(tldraw)} | ${perConnection(bare)} | ${cpuShare(lane)} | ${cpuShare(tldraw)}` +
+        ` | ${cpuShare(bare)} |`,
+    )
+  }
+  console.log(
+    `\nCost as the room grows (the server process, workerd or the bare peer's node: its CPU` +
+      ` time in the still room over its ${QUIET_EDITS} edits; its RSS with everyone connected` +
+      ` minus before, over the sockets; its CPU, as a share of one core, while every cursor` +
+      ` moved):\n\n${rows.join('\n')}`,
+  )
 }
 
 /** Node, CPUs, OS, RAM and load: what the numbers were measured on. */
@@ -304,10 +571,6 @@ export function load() {
 
 export function ms(value: number) {
   return value.toFixed(1)
-}
-
-function ratio(a: number, b: number) {
-  return `${(a / b).toFixed(2)}x`
 }
 
 function sleep(ms: number) {

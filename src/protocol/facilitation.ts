@@ -10,6 +10,7 @@
  * `POST /parties/board/<roomId>/facilitation` with the token its socket was given.
  */
 import { z } from 'zod'
+import { cursorModeChoiceSchema, cursorsViewSchema } from './cursors'
 
 export const FACILITATION_LIMITS = {
   /** The longest timer: a whole day's workshop block. */
@@ -167,6 +168,8 @@ export const facilitationActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('private-discard'), person: z.string().min(1).max(64) }),
   /** End private mode without revealing: every hidden sticky is dropped. */
   z.strictObject({ type: z.literal('private-end') }),
+  /** Whose cursors everyone sees (crowd mode); kept with the workshop state. */
+  z.strictObject({ type: z.literal('set-cursor-mode'), mode: cursorModeChoiceSchema }),
 ])
 export type FacilitationAction = z.infer<typeof facilitationActionSchema>
 export type FacilitationActionType = FacilitationAction['type']
@@ -268,6 +271,8 @@ export const facilitationViewSchema = z.strictObject({
   }),
   vote: voteViewSchema.nullable(),
   private: privateViewSchema.nullable(),
+  /** Crowd mode: the facilitator's choice, what is in force, and the editors it counted. */
+  cursors: cursorsViewSchema,
 })
 export type FacilitationView = z.infer<typeof facilitationViewSchema>
 

@@ -5,6 +5,7 @@
 import './zod-setup'
 import { z } from 'zod'
 import { templateIdSchema, templateSchema } from './template-format'
+import { CROWD_CURSOR_THRESHOLD } from './cursors'
 
 /** The party that hosts boards: `/parties/board/<roomId>`. */
 export const BOARD_PARTY = 'board'
@@ -212,6 +213,11 @@ export const ROOM_LIMITS = {
    * snapshotted or restored, and the whole board lives in the Durable Object's 128 MB.
    */
   maxBoardBytes: 16 * 1024 * 1024,
+  /**
+   * Editors present above which crowd mode `auto` shows only the facilitators' cursors: past
+   * it a board of moving pointers is noise, and each cursor is an entry in every tick.
+   */
+  crowdCursorThreshold: CROWD_CURSOR_THRESHOLD,
 } as const
 
 /**
@@ -473,3 +479,4 @@ export function facilitationPath(roomId: string): string {
 export function peoplePath(roomId: string): string {
   return `${boardPath(roomId)}/people`
 }
+export * from './cursors'

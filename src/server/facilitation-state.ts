@@ -13,6 +13,7 @@ import {
   type StepRef,
   type TimerState,
 } from '../protocol/facilitation'
+import { cursorModeChoiceSchema } from '../protocol/cursors'
 import type { AgendaSection } from '../board/agenda'
 
 /** What the server keeps (one storage value): small, whatever the room's size. */
@@ -23,6 +24,8 @@ export const facilitationStateSchema = z.strictObject({
   follow: z.strictObject({ personId: z.string(), name: z.string() }).nullable(),
   /** Person ids done with the current step. */
   done: z.array(z.string()),
+  /** Crowd mode as the facilitator chose it (a state stored before it existed reads `auto`). */
+  cursorMode: cursorModeChoiceSchema.default('auto'),
 })
 export type FacilitationState = z.infer<typeof facilitationStateSchema>
 
@@ -31,6 +34,7 @@ export const INITIAL_STATE: FacilitationState = {
   timer: { status: 'idle' },
   follow: null,
   done: [],
+  cursorMode: 'auto',
 }
 
 /** Who acts, as the server knows them (never as the client says). */
@@ -99,6 +103,9 @@ export function applyAction(
         : state.done.filter((id) => id !== actor.personId)
       return changed({ ...state, done })
     }
+    case 'set-cursor-mode':
+      if (state.cursorMode === action.mode) return { kind: 'unchanged' }
+      return changed({ ...state, cursorMode: action.mode })
     case 'summon':
     case 'following':
     case 'react':

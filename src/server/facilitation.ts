@@ -37,6 +37,7 @@ import { fromRichText } from '../board/rich-text'
 import { isBackground } from '../board/shape-meta'
 import { PersonClaims } from './person-claims'
 import { StatePacer } from './state-pacer'
+import { CrowdMode } from './presence/crowd-mode'
 
 const STATE_KEY = 'facilitation'
 
@@ -53,6 +54,8 @@ export interface FacilitationHost {
   record?(id: string): BoardRecord | undefined
   /** Runs `task` in `ms` (default: setTimeout): a paced state's send. */
   later?(task: () => void, ms: number): void
+  /** Crowd mode, which the cursor lane reads (default: one of its own that tells nobody). */
+  readonly crowd?: CrowdMode
 }
 
 /**
@@ -124,8 +127,11 @@ export class Facilitation {
   private readonly authorsHere = new Map<string, number>()
   /** The shared parts of the views, made once per change rather than once per session. */
   private shared: { full: SharedView; slim: SharedView } | null = null
+  /** Whose cursors are sent: the stored choice and the editors present (crowd-mode.ts). */
+  private readonly crowd: CrowdMode
 
   constructor(private readonly host: FacilitationHost) {
+    this.crowd = host.crowd ?? new CrowdMode()
     this.votes = new Votes(
       host.storage,
       (id) => stickyOnBoard(host.record?.(id)),
@@ -146,6 +152,7 @@ export class Facilitation {
     const parsed = facilitationStateSchema.safeParse(stored)
     if (parsed.success) this.state = parsed.data
     else console.error('facilitation state unreadable; starting afresh')
+    this.crowd.update({ chosen: this.state.cursorMode })
   }
 
   /** A socket connected to the room: give it its token and the state. */
@@ -177,8 +184,9 @@ export class Facilitation {
       token,
       personId: this.personIdOf(this.sessions.get(sessionId)!),
     })
-    // A newcomer changes the facilitator's roster (and, with a ballot, the vote's "here").
-    this.broadcastState(isFacilitator)
+    // A newcomer changes the facilitator's roster (and, with a ballot, the vote's "here"); an
+    // editor also the count everyone's crowd mode shows.
+    this.broadcastState(this.countEditors() ? undefined : isFacilitator)
     this.pacer.now(sessionId)
     this.host.send(sessionId, { type: 'vote-results', results: [...this.votes.results] })
   }
@@ -204,7 +212,7 @@ export class Facilitation {
       else this.authorsHere.delete(session.author)
     }
     this.pacer.leave(sessionId)
-    this.broadcastState(isFacilitator)
+    this.broadcastState(this.countEditors() ? undefined : isFacilitator)
   }
 
   /** An action posted with a session's token. */
@@ -301,6 +309,7 @@ export class Facilitation {
     if (outcome.kind === 'unchanged') return { ok: true }
     await this.host.storage.put({ [STATE_KEY]: outcome.state })
     this.state = outcome.state
+    this.crowd.update({ chosen: this.state.cursorMode })
     if (action.type === 'follow-start' || action.type === 'follow-stop') {
       for (const other of this.sessions.values()) other.following = false
     }
@@ -411,8 +420,10 @@ export class Facilitation {
       if (session.following) followers.push(session.name || 'Anonymous')
     }
     const { step, timer, follow, done } = this.state
+    const cursors = this.crowd.view
     return {
       full: {
+        cursors,
         step,
         timer,
         follow: follow ? { ...follow, followers } : null,
@@ -422,12 +433,20 @@ export class Facilitation {
         },
       },
       slim: {
+        cursors,
         step,
         timer,
         follow: follow ? { ...follow, followers: [] } : null,
         ready: { participants: [], done: [] },
       },
     }
+  }
+
+  /** Tells crowd mode how many editors are here: true when the cursors view changed. */
+  private countEditors(): boolean {
+    let editors = 0
+    for (const session of this.sessions.values()) if (session.role !== 'viewer') editors++
+    return this.crowd.update({ editors })
   }
 
   /**

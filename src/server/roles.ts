@@ -411,4 +411,5 @@ export const FACILITATION_PERMISSIONS: Record<FacilitationActionType, readonly R
   'private-reveal': ['facilitator'],
   'private-discard': ['facilitator'],
   'private-end': ['facilitator'],
+  'set-cursor-mode': ['facilitator'],
 }

@@ -122,7 +122,10 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
   )
   // Cursors on their own lane (cursor-lane.ts); `?lane=off` keeps tldraw's own presence, as the
   // edit benchmark's baseline peer (bench/browser-edits.ts).
-  const laneOff = useMemo(() => new URLSearchParams(window.location.search).get('lane') === 'off', [])
+  const laneOff = useMemo(
+    () => new URLSearchParams(window.location.search).get('lane') === 'off',
+    [],
+  )
   const lane = useMemo(
     () => createCursorLane({ uri, publish: role !== 'viewer' && !headless, off: laneOff }),
     [uri, role, headless, laneOff],

@@ -18,7 +18,6 @@ import {
   InstancePageStateRecordType,
   TLINSTANCE_ID,
   TLPOINTER_ID,
-  TL_CURSOR_TYPES,
   atom,
   computed,
   isEqual,
@@ -30,10 +29,10 @@ import {
   type TLStore,
   type TLUser,
 } from 'tldraw'
-import { z } from 'zod'
+import { CURSOR_TICK_MS, cursorsTickSchema, type CursorMode, type CursorUplink } from '../protocol'
 
 /** The least time between two `cursor` frames (the server ticks at the same pace). */
-export const UPLINK_MS = 50
+const UPLINK_MS = CURSOR_TICK_MS
 
 // Exported at runtime but marked @internal, so the published typings leave it out (as useSync
 // itself builds it).
@@ -55,20 +54,6 @@ interface Entry {
 }
 
 const EMPTY: Entry = { cursor: null, camera: null, screenBounds: null, lastActivityTimestamp: null }
-
-// The downlink tick, checked as it arrives (the wire contract, lane-contract.md): a tick that is
-// not this shape is not ours, and is left to the other hearers.
-const finite = z.number().finite()
-const cursorTuple = z.tuple([finite, finite, z.enum([...TL_CURSOR_TYPES] as [TLCursorType, ...TLCursorType[]]), finite])
-const viewTuple = z.tuple([finite, finite, finite, finite, finite, finite, finite])
-const tickSchema = z.object({
-  type: z.literal('cursors'),
-  full: z.boolean(),
-  mode: z.enum(['everyone', 'facilitators', 'none']),
-  moved: z.array(z.tuple([z.string(), cursorTuple.nullable(), viewTuple.nullable()])),
-  gone: z.array(z.string()),
-})
-export type CursorMode = z.infer<typeof tickSchema>['mode']
 
 export interface CursorLane {
   /** useSync's `connect`: tldraw's own socket adapter, with the lane's frames on it too. */
@@ -108,7 +93,7 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
   let lastSentAt = -Infinity
   let frameNow: (() => string | null) | null = null
 
-  const sendRaw = (frame: object) => {
+  const sendRaw = (frame: CursorUplink) => {
     // tldraw's adapter sends any JSON; the server takes these two types off before the room.
     if (socket && joined) socket.sendMessage(frame as never)
   }
@@ -171,7 +156,8 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
       return adapter
     },
     receive(data) {
-      const parsed = tickSchema.safeParse(data)
+      // The tick is checked as it arrives: anything else is left to the other hearers.
+      const parsed = cursorsTickSchema.safeParse(data)
       if (!parsed.success) return false
       const tick = parsed.data
       mode.set(tick.mode)

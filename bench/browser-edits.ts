@@ -60,7 +60,7 @@ async function measure(browser: Browser, serverUrl: string, query: string): Prom
       [b, 'Receiver'],
     ] as const) {
       await setIdentity(page, name)
-      await page.addInitScript(watchSockets)
+      await page.addInitScript({ content: watchSockets })
     }
     await a.goto(`${serverUrl}/new${query ? `?${query}` : ''}`)
     await a.waitForURL(/\/b\//)
@@ -103,12 +103,16 @@ declare global {
   }
 }
 
-/** In each page before its scripts: notes when a frame naming a bench shape leaves or comes. */
-function watchSockets() {
+/**
+ * In each page before its scripts: notes when a frame naming a bench shape leaves or comes. A
+ * string, not a function: tsx would wrap a function's inner functions in a helper the page
+ * does not have.
+ */
+const watchSockets = `(() => {
   const clock = () => performance.timeOrigin + performance.now()
-  const seen: Window['__benchSockets'] = { sent: {}, received: {} }
+  const seen = { sent: {}, received: {} }
   window.__benchSockets = seen
-  const note = (into: Record<string, number>, data: unknown) => {
+  const note = (into, data) => {
     if (typeof data !== 'string') return
     for (const id of data.match(/shape:bench[0-9a-z]+/g) ?? []) into[id] ??= clock()
   }
@@ -118,14 +122,14 @@ function watchSockets() {
     return send.call(this, data)
   }
   const Native = WebSocket
+  // The listener is added before tldraw sets onmessage, so it runs first.
   window.WebSocket = class extends Native {
-    constructor(url: string | URL, protocols?: string | string[]) {
+    constructor(url, protocols) {
       super(url, protocols)
-      // Added before tldraw sets `onmessage`, so it runs first.
       this.addEventListener('message', (event) => note(seen.received, event.data))
     }
   }
-}
+})()`
 
 /** On the receiver: when each bench shape is in the store, then drawn (the next frame). */
 function listenForEdits() {

@@ -195,6 +195,13 @@ export const ROOM_LIMITS = {
    */
   presencePerSecond: 10,
   /**
+   * All of a board's editors' presence forwards together, per second: each session's rate is
+   * min(presencePerSecond, this / editors), so the room's presence fan-out (every forward goes
+   * to every socket) grows with the room rather than its square. Only slow presence (names,
+   * selections) is forwarded at all; cursors have their own lane (presence/cursor-lane.ts).
+   */
+  presencePerRoomPerSecond: 100,
+  /**
    * A viewer's presence carries only what the people list shows (name, colour), at most this
    * often: nobody needs a watcher's cursor.
    */

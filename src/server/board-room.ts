@@ -20,6 +20,10 @@
  * the room, and a push that would make the board too big is refused (board-size.ts). Every
  * per-socket piece is dropped when its socket closes.
  *
+ * Cursors and viewports have a lane of their own (presence/cursor-lane.ts): the lane's frames
+ * never reach the sync room, an old client's high-rate presence is taken out of its pushes for
+ * it (presence-throttle.ts), and crowd mode (presence/crowd-mode.ts) decides whose cursors go.
+ *
  * Features that live beside the sync room get a narrow way in rather than code here: the
  * workshop (facilitation.ts: steps, timer, votes) sends through the room, and the private
  * brainstorm (private-brainstorm-room.ts) sees each editor's push before the room does and
@@ -44,7 +48,9 @@ import {
   TOO_FAST_CLOSE_CODE,
   personIdSchema,
   socketTicketSchema,
+  cursorFrameSchema,
   type BoardNotice,
+  type CursorUplink,
   type Role,
 } from '../protocol'
 import { readAgenda, type AgendaSection } from '../board/agenda'
@@ -61,7 +67,9 @@ import { FrameGuard, UnfinishedPool } from './frame-guard'
 import { FrozenNotices } from './frozen-notices'
 import type { KeyValueStorage } from './kv'
 import { People } from './people'
-import { PresenceThrottle, type ClientMessage } from './presence-throttle'
+import { PresenceThrottle, type ClientMessage, type HighRatePresence } from './presence-throttle'
+import { CursorLane } from './presence/cursor-lane'
+import { CrowdMode } from './presence/crowd-mode'
 import { PrivateBrainstormRoom } from './private-brainstorm-room'
 import { PushJudge, type PushBoards } from './push-board'
 import { RefusalLog } from './refusal-log'
@@ -106,6 +114,8 @@ export interface RoomEnvironment {
   readonly connectionLimits?: ConnectionLimits
   /** Board size limits when not the defaults (tests). */
   readonly sizeLimits?: SizeLimits
+  /** Editors above which crowd mode `auto` shows only facilitators' cursors (tests). */
+  readonly crowdCursorThreshold?: number
 }
 
 /** What the room keeps for one admitted socket, all of it dropped when it closes. */
@@ -163,8 +173,13 @@ export class BoardRoom implements BoardHost {
   private readonly contentNotices = new ContentNotices((sessionId, notice) =>
     this.room?.sendCustomMessage(sessionId, notice),
   )
+  /** Cursors and viewports, on their own tick beside the sync room. */
+  private readonly lane: CursorLane = new CursorLane({ mode: () => this.crowd.mode })
+  /** Whose cursors the lane sends (the workshop keeps the facilitator's choice). */
+  private readonly crowd: CrowdMode
 
   constructor(private readonly env: RoomEnvironment) {
+    this.crowd = new CrowdMode(() => this.lane.modeChange(), env.crowdCursorThreshold)
     this.counter = new ConnectionCounter(env.connectionLimits)
     this.size = new BoardSize(env.sizeLimits)
     this.boardStorage = new BoardStorage(env.storage)
@@ -194,6 +209,7 @@ export class BoardRoom implements BoardHost {
       send: (sessionId, message) => this.room?.sendCustomMessage(sessionId, message),
       record: (id) => this.roomStorage?.get(id),
       brainstorm: this.brainstorm,
+      crowd: this.crowd,
     })
   }
 
@@ -267,6 +283,10 @@ export class BoardRoom implements BoardHost {
     }
     const personId = personIdSchema.safeParse(url.searchParams.get('u')).data ?? null
     this.sessions.set(conn.id, this.openSession(conn, role, personId, author))
+    this.lane.open(conn.id, {
+      publishes: PERMISSIONS[role].canEdit,
+      facilitator: role === 'facilitator',
+    })
     this.room.handleSocketConnect({
       sessionId: conn.id,
       isReadonly: !PERMISSIONS[role].canEdit,
@@ -321,12 +341,23 @@ export class BoardRoom implements BoardHost {
   }
 
   /** What the room holds for sockets now (tests check that it all goes when they leave). */
-  heldSockets(): { sessions: number; early: number; unfinishedBytes: number } {
+  heldSockets(): {
+    sessions: number
+    early: number
+    unfinishedBytes: number
+    cursorEntries: number
+  } {
     return {
       sessions: this.sessions.size,
       early: this.early.size,
       unfinishedBytes: this.unfinished.used,
+      cursorEntries: this.lane.size,
     }
+  }
+
+  /** Whether a cursor tick is waiting to run (tests: none while nothing moves). */
+  get cursorTickPending(): boolean {
+    return this.lane.scheduled
   }
 
   private openSession(
@@ -347,6 +378,7 @@ export class BoardRoom implements BoardHost {
           if (this.roster.maybeJoined(room, conn.id)) {
             this.facilitation.join(conn.id, { role, personId, author })
             this.brainstorm.joined(conn.id, author)
+            this.joinLane(room, conn)
           }
         },
         () => this.saveChanges(),
@@ -368,10 +400,48 @@ export class BoardRoom implements BoardHost {
         },
       ),
       // Selecting one's hidden sticky must not tell everyone its id through presence.
-      throttle: new PresenceThrottle(viewer, forward, ROOM_LIMITS, undefined, (record) =>
-        this.brainstorm.withoutHiddenSelection(record),
+      throttle: new PresenceThrottle(
+        viewer,
+        forward,
+        ROOM_LIMITS,
+        undefined,
+        (record) => this.brainstorm.withoutHiddenSelection(record),
+        {
+          moved: (fields) => this.movedByPresence(conn.id, fields),
+          editors: () => this.crowd.view.editors,
+        },
       ),
     }
+  }
+
+  /**
+   * Puts a synced socket on the cursor lane: behind whatever the gate still holds for it, so
+   * its first tick follows the room's answer to its `connect`.
+   */
+  private joinLane(room: TLSocketRoom<TLRecord, SessionMeta>, conn: RoomConnection) {
+    const presenceId = room.getSessionSnapshot(conn.id)?.presenceId
+    if (!presenceId) return
+    this.gate.send(() =>
+      this.lane.join(conn.id, presenceId, (data) => {
+        if (conn.readyState === 1) conn.send(data)
+      }),
+    )
+  }
+
+  /** A cursor-lane frame: a move (an editor's only) or whether this person sees cursors. */
+  private laneFrame(sessionId: string, frame: CursorUplink) {
+    if (frame.type === 'cursor-view') this.lane.show(sessionId, frame.show)
+    else this.lane.move(sessionId, frame)
+  }
+
+  /** An old client's presence push moved its cursor: the lane takes it, if it is one. */
+  private movedByPresence(sessionId: string, fields: HighRatePresence) {
+    const frame = cursorFrameSchema.safeParse({ type: 'cursor', ...fields })
+    // Not a cursor and view the lane could send (tldraw's own checks are looser): none.
+    this.lane.move(
+      sessionId,
+      frame.success ? frame.data : { cursor: null, camera: null, screenBounds: null },
+    )
   }
 
   private closeSession(id: string, session: Session) {
@@ -379,6 +449,7 @@ export class BoardRoom implements BoardHost {
     session.guard.dispose()
     session.budget.dispose()
     session.throttle.dispose()
+    this.lane.leave(id)
     this.counter.leave(id)
     this.frozenNotices.leave(id)
     this.contentNotices.leave(id)
@@ -392,6 +463,10 @@ export class BoardRoom implements BoardHost {
     const verdict = session.guard.accept(frame)
     switch (verdict.kind) {
       case 'partial':
+        return
+      case 'cursor':
+        // The lane's own: never handed to the sync room.
+        this.laneFrame(sender.id, verdict.data)
         return
       case 'too-big':
       case 'malformed':

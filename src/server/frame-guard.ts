@@ -6,9 +6,18 @@
  * What a socket holds of an unfinished chunked message is capped per socket (its role's
  * message size) and, through an `UnfinishedPool` shared by the room's guards, for the whole
  * room: sockets that start big messages and never finish them cannot fill the server.
+ *
+ * The cursor lane's frames (`cursor`, `cursor-view`, src/protocol/cursors.ts) are told apart
+ * here, checked strictly, and given back as their own kind: they never reach the sync room.
  */
 import { z } from 'zod'
-import { LIMITS, ROOM_LIMITS } from '../protocol'
+import {
+  LIMITS,
+  ROOM_LIMITS,
+  CURSOR_UPLINK_TYPES,
+  cursorUplinkSchema,
+  type CursorUplink,
+} from '../protocol'
 import type { ClientMessage } from './presence-throttle'
 
 /** The envelope of every message tldraw's sync client sends; the room validates records. */
@@ -31,6 +40,7 @@ const clientMessageSchema = z.discriminatedUnion('type', [
 
 export type FrameVerdict =
   | { kind: 'message'; json: string; data: ClientMessage }
+  | { kind: 'cursor'; data: CursorUplink }
   | { kind: 'partial' }
   | { kind: 'too-big'; reason: string }
   | { kind: 'malformed'; reason: string }
@@ -99,11 +109,13 @@ export class FrameGuard {
     } catch {
       return { kind: 'malformed', reason: 'not JSON' }
     }
-    const parsed = clientMessageSchema.safeParse(data)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      return { kind: 'malformed', reason: `${issue.path.join('.') || 'message'}: ${issue.message}` }
+    const type = (data as { type?: unknown } | null)?.type
+    if ((CURSOR_UPLINK_TYPES as readonly unknown[]).includes(type)) {
+      const lane = cursorUplinkSchema.safeParse(data)
+      return lane.success ? { kind: 'cursor', data: lane.data } : malformed(lane.error)
     }
+    const parsed = clientMessageSchema.safeParse(data)
+    if (!parsed.success) return malformed(parsed.error)
     return { kind: 'message', json, data: parsed.data as ClientMessage }
   }
 
@@ -118,4 +130,9 @@ export class FrameGuard {
     this.expected = 0
     this.bytes = 0
   }
+}
+
+function malformed(error: z.ZodError): FrameVerdict {
+  const issue = error.issues[0]
+  return { kind: 'malformed', reason: `${issue.path.join('.') || 'message'}: ${issue.message}` }
 }

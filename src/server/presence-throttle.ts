@@ -1,12 +1,20 @@
 /**
- * Presence (cursors, selections, names) throttled on the server, per session.
+ * Presence (selections, names, pages) throttled on the server, per session; its high-rate part
+ * taken out for the cursor lane.
  *
  * tldraw's client pushes its presence up to 30 times a second and the room sends each change
  * to every other socket, so presence costs grow with the square of the room, and one client
  * pushing presence a thousand times a second would make the room send hundreds of thousands
- * of messages. Here a session's presence reaches the room at most `presencePerSecond` times a
- * second, the latest kept: we follow the session's presence record ourselves (puts and
- * patches) and forward it whole, as a put, which the room turns into a diff.
+ * of messages. So the fields that change with every pointer move (cursor, camera, screen
+ * bounds, last activity) leave it: they go to the cursor lane (presence/cursor-lane.ts), which
+ * sends the latest on its own tick, and the room is given the presence with them set to null,
+ * so its copy never holds them. What is left (name, colour, page, selection, follow, brush,
+ * chat) reaches the room only when it changed, the latest kept, at most
+ * min(`presencePerSecond`, `presencePerRoomPerSecond` / editors) times a second per session:
+ * the room's presence forwards add up to at most `presencePerRoomPerSecond` whatever its size,
+ * so the fan-out (each forward goes to every socket) grows with the room, not its square. We
+ * follow the session's presence record ourselves (puts and patches) and forward it whole, as a
+ * put, which the room turns into a diff.
  *
  * A viewer's presence is cut to what the people list shows (id, name, colour, page): no cursor,
  * selection or camera, at most `viewerPresencePerSecond`, and only when it changed.
@@ -44,6 +52,29 @@ const VIEWER_BLANK = {
 }
 /** A name longer than this is cut (the people list shows a few words). */
 const MAX_VIEWER_TEXT = 80
+/** What the cursor lane carries instead of tldraw's presence (null in the room's copy). */
+const HIGH_RATE_BLANK = {
+  cursor: null,
+  camera: null,
+  screenBounds: null,
+  lastActivityTimestamp: null,
+}
+
+/** The high-rate fields of a presence push, unchecked (the lane checks them). */
+export type HighRatePresence = { cursor: unknown; camera: unknown; screenBounds: unknown }
+
+/** Where the high-rate part goes, and how many editors the room's presence is shared among. */
+export interface PresenceLane {
+  moved(fields: HighRatePresence): void
+  editors(): number
+}
+const NO_LANE: PresenceLane = { moved: () => {}, editors: () => 1 }
+
+type PresenceLimits = {
+  presencePerSecond: number
+  viewerPresencePerSecond: number
+  presencePerRoomPerSecond?: number
+}
 
 export class PresenceThrottle {
   private latest: PresenceRecord | null = null
@@ -51,18 +82,24 @@ export class PresenceThrottle {
   private sentAt = -Infinity
   private held: ClientMessage | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
-  private readonly interval: number
 
   constructor(
     private readonly viewer: boolean,
     /** Hands a message (JSON) to the room. */
     private readonly forward: (json: string) => void,
-    limits: { presencePerSecond: number; viewerPresencePerSecond: number } = ROOM_LIMITS,
+    private readonly limits: PresenceLimits = ROOM_LIMITS,
     private readonly now: () => number = () => Date.now(),
     /** What of the presence record may go to others (hidden stickies' ids may not). */
     private readonly redact: (record: PresenceRecord) => PresenceRecord = (record) => record,
-  ) {
-    this.interval = 1000 / (viewer ? limits.viewerPresencePerSecond : limits.presencePerSecond)
+    private readonly lane: PresenceLane = NO_LANE,
+  ) {}
+
+  /** The least time between two of this session's presence forwards, for the room's size now. */
+  private get interval(): number {
+    const { presencePerSecond, viewerPresencePerSecond, presencePerRoomPerSecond } = this.limits
+    if (this.viewer) return 1000 / viewerPresencePerSecond
+    const share = (presencePerRoomPerSecond ?? Infinity) / Math.max(1, this.lane.editors())
+    return 1000 / Math.min(presencePerSecond, share)
   }
 
   /** One whole message from the session: forwarded now, with its presence or without, or held. */
@@ -73,7 +110,17 @@ export class PresenceThrottle {
       return
     }
     this.track(message.presence)
+    const latest = this.latest
+    if (latest && !this.viewer) {
+      const { cursor, camera, screenBounds } = latest
+      this.lane.moved({ cursor, camera, screenBounds })
+    }
     const edits = !!message.diff && Object.keys(message.diff).length > 0
+    if ((this.slowPresence()?.text ?? null) === this.lastSent) {
+      // Only the cursor lane's fields changed (or nothing): the room is not told.
+      this.forward(withoutPresence(message))
+      return
+    }
     // An editor's edit carries the latest presence along: it is broadcast anyway.
     if (this.now() - this.sentAt >= this.interval || (edits && !this.viewer)) {
       this.forward(this.withLatestPresence(message))
@@ -120,15 +167,21 @@ export class PresenceThrottle {
     }
   }
 
-  private withLatestPresence(message: ClientMessage): string {
+  /** The presence the room may hold (JSON), as it stands now; null before any. */
+  private slowPresence(): { record: PresenceRecord; text: string } | null {
     const latest = this.latest && this.redact(this.latest)
-    const record = latest && (this.viewer ? viewerPresence(latest) : latest)
-    const text = record && JSON.stringify(record)
-    // A viewer's presence goes only when what the people list shows has changed.
-    if (!record || (this.viewer && text === this.lastSent)) return withoutPresence(message)
-    this.lastSent = text
+    if (!latest) return null
+    const record = this.viewer ? viewerPresence(latest) : { ...latest, ...HIGH_RATE_BLANK }
+    return { record, text: JSON.stringify(record) }
+  }
+
+  private withLatestPresence(message: ClientMessage): string {
+    const slow = this.slowPresence()
+    // Presence goes only when what the room holds of it would change.
+    if (!slow || slow.text === this.lastSent) return withoutPresence(message)
+    this.lastSent = slow.text
     this.sentAt = this.now()
-    return JSON.stringify({ ...message, presence: ['put', record] })
+    return JSON.stringify({ ...message, presence: ['put', slow.record] })
   }
 }
 

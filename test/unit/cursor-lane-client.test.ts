@@ -38,7 +38,7 @@ const PIA = 'instance_presence:pia'
 const roomPresence = (name = 'Pia') =>
   InstancePresenceRecordType.create({
     id: PIA as TLInstancePresence['id'],
-    userId: 'user:pia',
+    userId: 'user:pia' as never,
     userName: name,
     currentPageId: 'page:page' as never,
     cursor: null,
@@ -108,7 +108,8 @@ describe('the cursor lane in the browser', () => {
 
   it("this tab's presence for tldraw has none of the lane's fields, and a pointer move leaves it be", () => {
     const { store } = setup()
-    store.ensureStoreIsUsable()
+    // Makes the instance, page state, camera and pointer records a new editor would.
+    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
     const user = UserRecordType.create({ id: 'user:me' as never, name: 'Me', color: '#123456' })
     const presence = computed('presence', () => lanePresence(store, user))
     let runs = 0

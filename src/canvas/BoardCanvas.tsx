@@ -33,6 +33,7 @@ import { ShapePlaceholder, canvasFallback } from './CanvasFallbacks'
 import { keepRecordsReadable } from './readable-records'
 import { createCursorLane, lanePresence } from './cursor-lane'
 import { laneCursor } from './LaneCursor'
+import { quickenEdits } from './sync-cadence'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -151,7 +152,19 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
   // Clicks on stickies for a feature (a dot vote), through the handle's `startPicking`.
   const picker = useMemo<PickerSlot>(() => ({ current: null }), [])
   const tools = useMemo(() => [pickToolFor(picker)], [picker])
-  const connect = useMemo(() => (laneOff ? null : lane.connect), [lane, laneOff])
+  // The lane's socket; the sync client built on it (right after, in the same effect) sends
+  // and applies edits without waiting for a frame when it was idle (sync-cadence.ts).
+  const connect = useMemo(
+    () =>
+      laneOff
+        ? null
+        : (query: { sessionId: string; storeId: string }) => {
+            const socket = lane.connect(query)
+            queueMicrotask(() => quickenEdits(socket))
+            return socket
+          },
+    [lane, laneOff],
+  )
   const store = useSync({
     ...(connect ? { connect } : { uri }),
     assets: inlineBase64AssetStore,

@@ -131,20 +131,16 @@ const watchSockets = `(() => {
   }
 })()`
 
-/** On the receiver: when each bench shape is in the store, then drawn (the next frame). */
+/** On the receiver: when each bench shape is drawn (the frame after the store has it). */
 function listenForEdits() {
   window.__benchShown = {}
-  window.editor.store.listen(
-    ({ changes }) => {
-      for (const id of Object.keys(changes.added)) {
-        if (!id.startsWith('shape:bench')) continue
-        requestAnimationFrame(() => {
-          window.__benchShown[id] = performance.timeOrigin + performance.now()
-        })
-      }
-    },
-    { source: 'remote', scope: 'document' },
-  )
+  // As the store takes it in (a side effect runs in the same call), then the next frame.
+  window.editor.store.sideEffects.registerAfterCreateHandler('shape', (shape, source) => {
+    if (source !== 'remote' || !shape.id.startsWith('shape:bench')) return
+    requestAnimationFrame(() => {
+      window.__benchShown[shape.id] = performance.timeOrigin + performance.now()
+    })
+  })
 }
 
 function createShape({ id, x }: { id: string; x: number }) {

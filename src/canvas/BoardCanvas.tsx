@@ -33,7 +33,7 @@ import { ShapePlaceholder, canvasFallback } from './CanvasFallbacks'
 import { keepRecordsReadable } from './readable-records'
 import { createCursorLane, lanePresence } from './cursor-lane'
 import { laneCursor } from './LaneCursor'
-import { quickenEdits } from './sync-cadence'
+import { quickenEdits, sendEditsSoon } from './sync-cadence'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -202,6 +202,10 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
   // is synced; a new sync client brings a new store.
   const syncedStore = store.status === 'synced-remote' ? store.store : null
   useEffect(() => (syncedStore ? lane.attach(syncedStore) : undefined), [lane, syncedStore])
+  useEffect(
+    () => (syncedStore && !laneOff ? sendEditsSoon(syncedStore) : undefined),
+    [syncedStore, laneOff],
+  )
 
   if (store.status !== 'synced-remote') return null
   // Before the editor first measures anything: a record it cannot read is made readable.

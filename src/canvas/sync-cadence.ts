@@ -10,6 +10,10 @@
  * still sends at most as often as it would (the server's load is unchanged: no more pushes a
  * second, the same batching of a burst), only without the wait for a frame when it was idle.
  *
+ * The sender's store adds a frame of its own before that: it tells its listeners (the sync
+ * client among them) of changes on the next frame. `sendEditsSoon` has it tell them at the end
+ * of the task in which this person changed the document.
+ *
  * The scheduler and the two throttled functions are tldraw internals (TLSyncClient's private
  * fields, read in @tldraw/sync-core 5.4): this is their one home in the client. When they are not
  * as expected, nothing is changed and tldraw's own cadence applies.
@@ -84,4 +88,46 @@ export function quickenEdits(socket: unknown): boolean {
   client.sendUnsentChanges = quicken(client.sendUnsentChanges)
   client.scheduleRebase = quicken(client.scheduleRebase)
   return true
+}
+
+/** The slice of tldraw's store this needs (`_flushHistory` is public, for the sync client). */
+interface FlushableStore {
+  scopedTypes: { document: ReadonlySet<string> }
+  sideEffects: {
+    registerAfterCreateHandler(
+      type: never,
+      handler: (record: unknown, source: string) => void,
+    ): () => void
+    registerAfterChangeHandler(
+      type: never,
+      handler: (prev: unknown, next: unknown, source: string) => void,
+    ): () => void
+    registerAfterDeleteHandler(
+      type: never,
+      handler: (record: unknown, source: string) => void,
+    ): () => void
+  }
+  _flushHistory(): void
+}
+
+/**
+ * Tells the store's listeners of this person's document changes at the end of the task (not
+ * the next frame), so the sync client pushes them at once. Returns the stop.
+ */
+export function sendEditsSoon(store: FlushableStore): () => void {
+  let pending = false
+  const soon = (source: string) => {
+    if (source !== 'user' || pending) return
+    pending = true
+    queueMicrotask(() => {
+      pending = false
+      store._flushHistory()
+    })
+  }
+  const stops = [...store.scopedTypes.document].flatMap((type) => [
+    store.sideEffects.registerAfterCreateHandler(type as never, (_, source) => soon(source)),
+    store.sideEffects.registerAfterChangeHandler(type as never, (_, __, source) => soon(source)),
+    store.sideEffects.registerAfterDeleteHandler(type as never, (_, source) => soon(source)),
+  ])
+  return () => stops.forEach((stop) => stop())
 }

@@ -128,6 +128,11 @@ interface Session {
   readonly guard: FrameGuard
   readonly budget: SocketBudget<Frame>
   readonly throttle: PresenceThrottle
+  /**
+   * Whether it sent a `cursor` frame: a lane client, whose tldraw presence leaves the lane's
+   * fields null (so its presence never clears what its frames said).
+   */
+  laneClient: boolean
 }
 
 /** Why a socket is turned away: fatal ones stop tldraw's client from retrying. */
@@ -411,6 +416,7 @@ export class BoardRoom implements BoardHost {
           editors: () => this.crowd.view.editors,
         },
       ),
+      laneClient: false,
     }
   }
 
@@ -429,13 +435,15 @@ export class BoardRoom implements BoardHost {
   }
 
   /** A cursor-lane frame: a move (an editor's only) or whether this person sees cursors. */
-  private laneFrame(sessionId: string, frame: CursorUplink) {
-    if (frame.type === 'cursor-view') this.lane.show(sessionId, frame.show)
-    else this.lane.move(sessionId, frame)
+  private laneFrame(session: Session, sessionId: string, frame: CursorUplink) {
+    if (frame.type === 'cursor-view') return this.lane.show(sessionId, frame.show)
+    session.laneClient = true
+    this.lane.move(sessionId, frame)
   }
 
   /** An old client's presence push moved its cursor: the lane takes it, if it is one. */
   private movedByPresence(sessionId: string, fields: HighRatePresence) {
+    if (this.sessions.get(sessionId)?.laneClient !== false) return
     const frame = cursorFrameSchema.safeParse({ type: 'cursor', ...fields })
     // Not a cursor and view the lane could send (tldraw's own checks are looser): none.
     this.lane.move(
@@ -466,7 +474,7 @@ export class BoardRoom implements BoardHost {
         return
       case 'cursor':
         // The lane's own: never handed to the sync room.
-        this.laneFrame(sender.id, verdict.data)
+        this.laneFrame(session, sender.id, verdict.data)
         return
       case 'too-big':
       case 'malformed':

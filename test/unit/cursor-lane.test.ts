@@ -115,6 +115,13 @@ function presencePush(clientClock: number, x: number, name = 'Ada') {
   return JSON.stringify({ type: 'push', clientClock, presence: ['put', record] })
 }
 
+const HIGH_RATE_NULLS = {
+  cursor: null,
+  camera: null,
+  screenBounds: null,
+  lastActivityTimestamp: null,
+}
+
 /** The presence records another socket was sent by the room (puts and patches applied). */
 function presenceSeen(conn: FakeConnection): Record<string, unknown>[] {
   const { applyObjectDiff } = syncCore as unknown as {
@@ -294,6 +301,29 @@ describe('the cursor lane', () => {
     b.room.message(presencePush(31, 31, 'Ada Lovelace'), old)
     await until(() => presenceSeen(watcher).length === 2, 'the new name')
     expect(presenceSeen(watcher)[1]).toMatchObject({ userName: 'Ada Lovelace', cursor: null })
+  })
+
+  it('keeps a lane client’s cursor when its tldraw presence (without one) changes', async () => {
+    const b = await board()
+    const watcher = await b.join()
+    const client = await b.join()
+    const [clientId] = laterIds(watcher)
+    b.room.message(cursorFrame(33), client)
+    await until(() => entries(watcher).get(clientId)?.[1]?.[0] === 33, 'the cursor')
+    // Its presence for tldraw carries the lane's fields as null; a new name goes to the room.
+    const slow = JSON.parse(presencePush(1, 0, 'Lane client')) as {
+      presence: [string, Record<string, unknown>]
+    }
+    Object.assign(slow.presence[1], HIGH_RATE_NULLS)
+    b.room.message(JSON.stringify(slow), client)
+    await until(() => presenceSeen(watcher).length === 1, 'the name')
+    await drained(b.room)
+    expect(entries(watcher).get(clientId)?.[1]?.[0]).toBe(33)
+    expect(
+      ticks(watcher)
+        .flatMap((t) => t.moved)
+        .every((e) => e[1] !== null),
+    ).toBe(true)
   })
 
   it('ignores a viewer’s cursor, and lets anyone hide others’ cursors', async () => {

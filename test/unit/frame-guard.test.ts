@@ -18,6 +18,28 @@ describe('FrameGuard', () => {
     })
   })
 
+  it('tells the cursor lane’s frames apart, strictly checked', () => {
+    const cursor = {
+      type: 'cursor',
+      cursor: { x: 1, y: 2, type: 'pointer', rotation: 0 },
+      camera: { x: 0, y: 0, z: 1 },
+      screenBounds: null,
+    }
+    const guard = new FrameGuard()
+    expect(guard.accept(JSON.stringify(cursor))).toEqual({ kind: 'cursor', data: cursor })
+    const view = { type: 'cursor-view', show: false }
+    expect(guard.accept(JSON.stringify(view))).toEqual({ kind: 'cursor', data: view })
+    for (const bad of [
+      { ...cursor, extra: 1 },
+      { ...cursor, cursor: { ...cursor.cursor, x: Number.MAX_VALUE } },
+      { ...cursor, camera: { x: 0, y: 0, z: -1 } },
+      { ...cursor, screenBounds: { x: 0, y: 0, w: -5, h: 1 } },
+      { type: 'cursor-view' },
+    ]) {
+      expect(guard.accept(JSON.stringify(bad)).kind).toBe('malformed')
+    }
+  })
+
   it('reassembles tldraw’s chunked frames', () => {
     const message = push('x'.repeat(600_000))
     const frames = chunk(message)

@@ -230,7 +230,9 @@ export class CursorLane {
       // Nothing in it but this socket's own entry (a person alone): nothing to send. A full
       // snapshot is sent to whoever was sent cursors, so those now hidden disappear.
       if (!payload) continue
-      const others = payload.ids.some((id) => id !== receiver.presenceId)
+      // Constant time per receiver (a tick must not cost the square of the room).
+      const { ids } = payload
+      const others = ids.length > 1 || (ids.length === 1 && ids[0] !== receiver.presenceId)
       if (!others && !(full && receiver.received)) continue
       receiver.received = true
       receiver.send(payload.text)

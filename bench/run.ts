@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'action-flood': () => import('./action-flood'),
   facilitation: () => import('./facilitation'),
   voting: () => import('./voting'),
+  'browser-edits': () => import('./browser-edits'),
 }
 
 async function main(names: string[]): Promise<void> {

@@ -31,6 +31,9 @@ import { FrozenFrames } from './FrozenFrames'
 import { FacilitatorActionsMenu, FacilitatorContextMenu } from './FreezeMenu'
 import { ShapePlaceholder, canvasFallback } from './CanvasFallbacks'
 import { keepRecordsReadable } from './readable-records'
+import { createCursorLane, lanePresence } from './cursor-lane'
+import { laneCursor } from './LaneCursor'
+import { quickenEdits, sendEditsSoon } from './sync-cadence'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
@@ -118,6 +121,16 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
       ),
     [roomId, credential, personId, personKey],
   )
+  // Cursors on their own lane (cursor-lane.ts); `?lane=off` keeps tldraw's own presence, as the
+  // edit benchmark's baseline peer (bench/browser-edits.ts).
+  const laneOff = useMemo(
+    () => new URLSearchParams(window.location.search).get('lane') === 'off',
+    [],
+  )
+  const lane = useMemo(
+    () => createCursorLane({ uri, publish: role !== 'viewer' && !headless, off: laneOff }),
+    [uri, role, headless, laneOff],
+  )
   // Who is who, as the server tells it (role badges): kept across reconnects of this canvas.
   const roles = useMemo(() => atom<Roles>('roles', { you: null, byPresence: {} }), [])
   // Vote counts, own dots and "only you" marks on stickies, set by features through the handle.
@@ -129,27 +142,46 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
     const fallbacks: TLComponents = {
       ShapeErrorFallback: ShapePlaceholder,
       ErrorFallback: canvasFallback(reload, firstFailure),
+      CollaboratorCursor: laneCursor(lane.showCursors),
     }
     return {
       participant: { ...components, ...fallbacks },
       facilitator: { ...facilitatorComponents, ...fallbacks },
     }
-  }, [reload, firstFailure])
+  }, [reload, firstFailure, lane])
   // Clicks on stickies for a feature (a dot vote), through the handle's `startPicking`.
   const picker = useMemo<PickerSlot>(() => ({ current: null }), [])
   const tools = useMemo(() => [pickToolFor(picker)], [picker])
+  // The lane's socket; the sync client built on it (right after, in the same effect) sends
+  // and applies edits without waiting for a frame when it was idle (sync-cadence.ts).
+  const connect = useMemo(
+    () =>
+      laneOff
+        ? null
+        : (query: { sessionId: string; storeId: string }) => {
+            const socket = lane.connect(query)
+            queueMicrotask(() => quickenEdits(socket))
+            return socket
+          },
+    [lane, laneOff],
+  )
   const store = useSync({
-    uri,
+    ...(connect ? { connect } : { uri }),
     assets: inlineBase64AssetStore,
     users: noUserRecord,
     // What the server says beside sync; each hearer checks the message is its own (the
     // workshop's, src/protocol/facilitation.ts, go on to the shell).
     onCustomMessageReceived: (data: unknown) => {
+      if (lane.receive(data)) return
       showBoardNotice(data)
       hearRoles(roles, data)
       onServerMessage(data)
     },
-    ...(headless ? { getUserPresence: () => null } : {}),
+    ...(headless
+      ? { getUserPresence: () => null }
+      : laneOff
+        ? {}
+        : { getUserPresence: lanePresence }),
   })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
   const connectionStatus = useRef<'online' | 'offline'>('offline')
@@ -165,6 +197,15 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
       onState({ ...EMPTY_STATE, connection: { kind: 'loading' } })
     }
   }, [store, onState])
+
+  // The lane keeps the presence records of this store (and sends this tab's cursor) while it
+  // is synced; a new sync client brings a new store.
+  const syncedStore = store.status === 'synced-remote' ? store.store : null
+  useEffect(() => (syncedStore ? lane.attach(syncedStore) : undefined), [lane, syncedStore])
+  useEffect(
+    () => (syncedStore && !laneOff ? sendEditsSoon(syncedStore) : undefined),
+    [syncedStore, laneOff],
+  )
 
   if (store.status !== 'synced-remote') return null
   // Before the editor first measures anything: a record it cannot read is made readable.
@@ -186,7 +227,7 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
         // For the console and the browser tests. The server checks every write, so handing
         // the editor to page scripts grants nothing the client did not already have.
         ;(window as unknown as { editor?: Editor }).editor = editor
-        onReady(createCanvasHandle(editor, roomId, role, badges, picker))
+        onReady(createCanvasHandle(editor, roomId, role, badges, picker, lane))
         // Open on the whole board: a template's frames are bigger than most screens.
         if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit()
         const stopGuarding = guardBackground(editor, role)

@@ -18,6 +18,7 @@ import {
 import type { Role } from '../protocol'
 import type { NoteBadges, NoteBadgesAtom } from './note-badges'
 import { PICK_TOOL_ID, type PickerSlot, type StickyPicker } from './pick-tool'
+import type { CursorLane } from './cursor-lane'
 
 export interface CanvasHandle {
   /** tldraw's editor, synced with the board's room. */
@@ -43,6 +44,11 @@ export interface CanvasHandle {
    * note records are taken; returns the ids put.
    */
   mergePrivateNotes(puts: readonly unknown[], deletes: readonly string[]): string[]
+  /**
+   * Shows or hides others' cursors on this screen; the server is told too, so it stops sending
+   * them (the facilitators' views still come, for follow-me).
+   */
+  setShowCursors(show: boolean): void
 }
 
 export function createCanvasHandle(
@@ -51,6 +57,7 @@ export function createCanvasHandle(
   role: Role,
   badges: NoteBadgesAtom,
   picker: PickerSlot = { current: null },
+  lane: Pick<CursorLane, 'setShowCursors'> | null = null,
 ): CanvasHandle {
   return {
     editor,
@@ -88,5 +95,6 @@ export function createCanvasHandle(
       })
       return notes.map((note) => note.id)
     },
+    setShowCursors: (show) => lane?.setShowCursors(show),
   }
 }

@@ -24,10 +24,18 @@ export function goTo(editor: Editor, bounds: Box): void {
  */
 function presenceUserId(editor: Editor, personId: string): string | null {
   const ids = new Set([personId, `user:${personId}`])
-  return editor.getCollaborators().find((c) => ids.has(c.userId))?.userId ?? null
+  // Their view (camera and screen bounds) comes on the cursor lane, apart from the rest of
+  // their presence: tldraw stops following at once a leader whose view it does not have, which
+  // would read as this person breaking away, so they count as here only once it has come.
+  return (
+    editor
+      .getCollaborators()
+      .find((c) => ids.has(c.userId) && c.camera !== null && c.screenBounds !== null)?.userId ??
+    null
+  )
 }
 
-/** Follows the person; false while their presence has not reached this board yet. */
+/** Follows the person; false while their presence (and view) has not reached this board yet. */
 export function follow(editor: Editor, personId: string): boolean {
   const userId = presenceUserId(editor, personId)
   if (!userId) return false

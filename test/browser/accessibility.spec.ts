@@ -47,4 +47,12 @@ test('the board’s chrome passes axe-core, for the facilitator and a participan
   await pia.getByRole('button', { name: 'Help and keyboard shortcuts' }).click()
   await expect(pia.getByRole('dialog')).toBeVisible()
   expect(await seriousViolations(pia)).toEqual([])
+  await pia.keyboard.press('Escape')
+  // The people list, with the cursor settings (the facilitator's crowd-mode choice too).
+  for (const page of [fran, pia]) {
+    await page.getByTestId('presence').click()
+    await expect(page.getByTestId('cursor-mode')).toBeVisible()
+    expect(await seriousViolations(page)).toEqual([])
+    await page.keyboard.press('Escape')
+  }
 })

@@ -29,10 +29,49 @@ const MAY_IMPORT = {
   board: ['shared', 'protocol'],
   shared: ['protocol'],
   protocol: [],
-  // The server renders templates into new boards; it never reaches the browser's code.
-  server: ['templates', 'board', 'shared', 'protocol'],
-  party: ['server', 'templates', 'board', 'shared', 'protocol'],
+  ...serverLayers({
+    // The board's room over its features, the features over the rules and limits, and all of
+    // them over core (storage, tldraw's internals, the checked client message).
+    room: [
+      'private-brainstorm',
+      'snapshots',
+      'library',
+      'workshop',
+      'presence',
+      'voting',
+      'limits',
+      'rules',
+      'http',
+      'core',
+    ],
+    'private-brainstorm': ['workshop', 'rules', 'limits', 'core'],
+    snapshots: ['rules', 'http', 'core'],
+    library: ['rules', 'http', 'core'],
+    workshop: ['presence', 'voting', 'rules', 'core'],
+    presence: ['core'],
+    voting: ['core'],
+    limits: ['core'],
+    rules: ['core'],
+    http: ['core'],
+    core: [],
+  }),
   cli: ['export', 'shared', 'protocol'],
+}
+
+/**
+ * src/server's folders, each a layer `server/<folder>` that may import the folders listed for it;
+ * the server renders templates into new boards but never reaches the browser's code, and the
+ * party adapters sit over all of it.
+ */
+function serverLayers(folders) {
+  const below = ['templates', 'board', 'shared', 'protocol']
+  const layers = Object.fromEntries(
+    Object.entries(folders).map(([name, may]) => [
+      `server/${name}`,
+      [...may.map((folder) => `server/${folder}`), ...below],
+    ]),
+  )
+  return { ...layers, party: [...Object.keys(layers), ...below] }
 }
 const SRC = path.resolve('src')
 const PARTY = path.resolve('party')
@@ -43,7 +82,9 @@ function layerOf(file) {
   const parts = path.relative(SRC, file).split(path.sep)
   if (parts[0] === '..') return null
   // `../protocol` names a folder; `main.ts` and `App.svelte` sit right in src/.
-  return parts.length === 1 && parts[0].includes('.') ? 'app' : parts[0]
+  if (parts.length === 1 && parts[0].includes('.')) return 'app'
+  // A server folder is a layer of its own (`../core` from a server file names one).
+  return parts[0] === 'server' && parts.length > 1 ? `server/${parts[1]}` : parts[0]
 }
 
 const layers = {
@@ -51,7 +92,7 @@ const layers = {
     type: 'problem',
     messages: {
       upward:
-        '{{from}}/ may not import {{to}}/: imports run app → features → canvas → board → shared → protocol (README, Architecture).',
+        '{{from}}/ may not import {{to}}/: imports run app → features → canvas → board → shared → protocol, and in src/server room → features → rules and limits → core (README, Architecture).',
     },
   },
   create(context) {

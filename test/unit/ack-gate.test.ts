@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { AckGate } from '../../src/server/room/ack-gate'
+import { AckGate } from '../../src/server/core/ack-gate'
 
 function deferred() {
   let resolve!: () => void

@@ -15,7 +15,7 @@ import { BoardRoom, type RoomEnvironment } from '../../src/server/room/board-roo
 import { initialBoard } from '../../src/server/room/initial-board'
 import { readSocketState, socketState } from '../../src/server/room/socket-state'
 import { mintBoardAuth } from '../../src/server/rules/roles'
-import { tldrawSchema } from '../../src/server/room/tldraw-internals'
+import { tldrawSchema } from '../../src/server/core/tldraw-internals'
 import { pushNewShape } from '../support/raw-socket'
 import { MemoryStorage } from './memory-storage'
 import { FakeConnection, connectFrame, roomTicket, type Message } from './room-fixtures'

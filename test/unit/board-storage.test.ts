@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createTLSchema } from '@tldraw/tlschema'
 import { BoardStorage } from '../../src/server/room/board-storage'
-import { PIECE_CHARS } from '../../src/server/room/kv'
+import { PIECE_CHARS } from '../../src/server/core/kv'
 import { MAX_VALUE_BYTES, MemoryStorage } from './memory-storage'
 import { SnapshotTestStorage } from './snapshot-storage'
 

@@ -9,7 +9,7 @@ import type { Role } from '../../src/protocol'
 import { frozenFrameHolding, frozenFrameIds } from '../../src/board/frozen'
 import { penStroke, rectangle, text } from '../support/raw-records'
 import { recordRules, type SessionMeta } from '../../src/server/rules/roles'
-import { RoomStorage } from '../../src/server/room/room-storage'
+import { RoomStorage } from '../../src/server/core/room-storage'
 
 const page = { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} } as TLPage
 const page2 = { ...page, id: 'page:two' } as TLPage

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { PIECE_CHARS } from '../../src/server/room/kv'
+import { PIECE_CHARS } from '../../src/server/core/kv'
 import { LibraryStore } from '../../src/server/library/library-store'
 import { parseTemplate, type Template } from '../../src/protocol/template-format'
 import { MAX_VALUE_BYTES, MemoryStorage } from './memory-storage'

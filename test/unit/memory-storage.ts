@@ -3,7 +3,7 @@
  * serialises to at most 128 KiB, and one call writes or deletes at most 128 keys. Like the
  * real thing, it throws when either is exceeded.
  */
-import type { KeyValueStorage } from '../../src/server/room/kv'
+import type { KeyValueStorage } from '../../src/server/core/kv'
 
 export const MAX_VALUE_BYTES = 128 * 1024
 

@@ -10,7 +10,7 @@ import type { TLPage, TLRecord, TLShape } from '@tldraw/tlschema'
 import { RECORD_RULES, type Role } from '../../src/protocol'
 import { PushJudge, readPush } from '../../src/server/room/push-board'
 import { recordRules } from '../../src/server/rules/roles'
-import { RoomStorage } from '../../src/server/room/room-storage'
+import { RoomStorage } from '../../src/server/core/room-storage'
 import { arrow, arrowBinding, group, note } from '../support/raw-records'
 
 const page = { id: 'page:page', typeName: 'page', name: 'Page 1', index: 'a1', meta: {} } as TLPage

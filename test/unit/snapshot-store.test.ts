@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { snapshotIdSchema } from '../../src/protocol'
 import { BoardStorage } from '../../src/server/room/board-storage'
-import { PIECE_CHARS } from '../../src/server/room/kv'
+import { PIECE_CHARS } from '../../src/server/core/kv'
 import {
   IMAGE_PIECE_BYTES,
   SnapshotStore,

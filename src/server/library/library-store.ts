@@ -14,7 +14,7 @@
  */
 import { MAX_LIBRARY_TEMPLATES, type LibrarySummary } from '../../protocol'
 import type { Template } from '../../protocol/template-format'
-import { batches, splitText, type KeyValueStorage } from '../room/kv'
+import { batches, splitText, type KeyValueStorage } from '../core/kv'
 
 /** What the server keeps of a library: its name and only the SHA-256 hash of its secret. */
 export interface LibraryMeta {

@@ -18,7 +18,7 @@ import {
   cursorUplinkSchema,
   type CursorUplink,
 } from '../../protocol'
-import type { ClientMessage } from '../presence/presence-throttle'
+import type { ClientMessage } from '../core/client-message'
 
 /** The envelope of every message tldraw's sync client sends; the room validates records. */
 const clientMessageSchema = z.discriminatedUnion('type', [

@@ -24,17 +24,9 @@
  * one); a later message releases it without its presence, and when the window opens it goes
  * with the latest presence, so the last position always arrives.
  */
-import { applyObjectDiff } from '../room/tldraw-internals'
+import { applyObjectDiff } from '../core/tldraw-internals'
 import { ROOM_LIMITS } from '../../protocol'
-
-/** A client message as the frame guard let it through (its envelope checked). */
-export type ClientMessage = {
-  type: string
-  presence?: unknown[]
-  diff?: object
-  [k: string]: unknown
-}
-export type PresenceRecord = Record<string, unknown>
+import type { ClientMessage, PresenceRecord } from '../core/client-message'
 
 /** What a viewer's presence keeps; the rest is set to "nothing". */
 const VIEWER_FIELDS = ['id', 'typeName', 'userId', 'userName', 'color', 'currentPageId'] as const

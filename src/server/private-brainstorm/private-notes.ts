@@ -31,7 +31,7 @@
  * the push's answer until it is durable (the AckGate).
  */
 import type { TLShape } from '@tldraw/tlschema'
-import { applyObjectDiff, tldrawSchema as schema } from '../room/tldraw-internals'
+import { applyObjectDiff, tldrawSchema as schema } from '../core/tldraw-internals'
 import { getIndicesAbove, type IndexKey, type JsonValue } from '@tldraw/utils'
 import { z } from 'zod'
 import {
@@ -42,10 +42,11 @@ import {
 } from '../../protocol/facilitation'
 import type { Role } from '../../protocol'
 import { META_KEY } from '../../board/shape-meta'
-import { batches, PIECE_CHARS, type KeyValueStorage } from '../room/kv'
+import { batches, PIECE_CHARS, type KeyValueStorage } from '../core/kv'
 import { boardAfterPush } from './private-scope'
-import { recordRules, type BoardRecords } from '../rules/roles'
-import type { ClientMessage, PresenceRecord } from '../presence/presence-throttle'
+import type { BoardRecords } from '../core/board-records'
+import { recordRules } from '../rules/roles'
+import type { ClientMessage, PresenceRecord } from '../core/client-message'
 
 const MODE_KEY = 'private-mode'
 const HIDDEN_PREFIX = 'hidden:'

@@ -15,8 +15,9 @@
  */
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import type { Role } from '../../protocol'
-import { applyObjectDiff, tldrawSchema as schema } from '../room/tldraw-internals'
-import { recordRules, type BoardRecords } from '../rules/roles'
+import { applyObjectDiff, tldrawSchema as schema } from '../core/tldraw-internals'
+import type { BoardRecords } from '../core/board-records'
+import { recordRules } from '../rules/roles'
 
 /** A record being worked out: a parent chain that loops back to it sees no record there. */
 const PENDING = Symbol('pending')

@@ -9,7 +9,7 @@
  * delete costs one small put and nothing grows in one value; past `max`, the oldest go (an
  * undo that far back is not a real one). Writes are returned: the board's save waits for them.
  */
-import { batches, type KeyValueStorage } from '../room/kv'
+import { batches, type KeyValueStorage } from '../core/kv'
 
 const PREFIX = 'gone:'
 /** Deleted shape ids kept: thousands of deletes, a few hundred kilobytes of memory at most. */

@@ -62,8 +62,8 @@ import {
   type Role,
 } from '../../protocol'
 import { readAgenda, type AgendaSection } from '../../board/agenda'
-import { AckGate } from './ack-gate'
-import { tldrawSchema as schema } from './tldraw-internals'
+import { AckGate } from '../core/ack-gate'
+import { tldrawSchema as schema } from '../core/tldraw-internals'
 import { repairSnapshot, repairStore } from './board-repair'
 import type { BoardHost, RestoreOutcome } from './board-routes'
 import { BoardSize, type SizeLimits } from '../limits/board-size'
@@ -73,13 +73,10 @@ import { ContentNotices, pushTooDeep } from '../rules/content-rules'
 import { Facilitation, type ActResult } from '../workshop/facilitation'
 import { FrameGuard, UnfinishedPool } from '../limits/frame-guard'
 import { FrozenNotices } from '../rules/frozen-notices'
-import type { KeyValueStorage } from './kv'
+import type { KeyValueStorage } from '../core/kv'
 import { People } from '../workshop/people'
-import {
-  PresenceThrottle,
-  type ClientMessage,
-  type HighRatePresence,
-} from '../presence/presence-throttle'
+import type { ClientMessage } from '../core/client-message'
+import { PresenceThrottle, type HighRatePresence } from '../presence/presence-throttle'
 import { CursorLane } from '../presence/cursor-lane'
 import { CrowdMode } from '../presence/crowd-mode'
 import { PrivateBrainstormRoom } from '../private-brainstorm/private-brainstorm-room'
@@ -93,7 +90,7 @@ import {
   type RecordRules,
   type SessionMeta,
 } from '../rules/roles'
-import { RoomStorage } from './room-storage'
+import { RoomStorage } from '../core/room-storage'
 import { SnapshotStore, type SnapshotEntry } from '../snapshots/snapshot-store'
 import { SocketBudget } from '../limits/socket-budget'
 import { SocketTickets, type TicketGrant } from '../rules/socket-tickets'

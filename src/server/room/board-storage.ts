@@ -21,7 +21,7 @@
  * board, and an older complete revision of it is used instead when one is still stored.
  */
 import type { RoomSnapshot } from '@tldraw/sync-core'
-import { PIECE_CHARS, batches, splitText, type KeyValueStorage } from './kv'
+import { PIECE_CHARS, batches, splitText, type KeyValueStorage } from '../core/kv'
 
 const RECORD_PREFIX = 'rec:'
 const PIECE_PREFIX = 'piece:'

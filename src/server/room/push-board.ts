@@ -15,10 +15,11 @@
  * match) is not judged here: the board room refuses it (default-deny).
  */
 import type { TLRecord } from '@tldraw/tlschema'
-import { applyObjectDiff } from './tldraw-internals'
+import { applyObjectDiff } from '../core/tldraw-internals'
 import { isFrozen } from '../../board/shape-meta'
-import type { BoardRecords, BoardViews, RecordRules, SessionMeta } from '../rules/roles'
-import { targetsOf } from './room-storage'
+import type { BoardRecords } from '../core/board-records'
+import type { BoardViews, RecordRules, SessionMeta } from '../rules/roles'
+import { targetsOf } from '../core/room-storage'
 
 /** The board the room keeps: a lookup with both indexes the rules read. */
 export type IndexedBoard = BoardRecords & Required<Pick<BoardRecords, 'referrerIds'>>

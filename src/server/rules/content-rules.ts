@@ -14,7 +14,7 @@ import type { BoardNotice } from '../../protocol'
 import { RECORD_RULES } from '../../protocol'
 import { jsonProblem } from '../../board/json-bounds'
 import { recordContentProblem } from '../../board/record-content'
-import type { ClientMessage } from '../presence/presence-throttle'
+import type { ClientMessage } from '../core/client-message'
 
 type AnyRule = (write: { session: { sessionId: string }; next: object | null }) => unknown
 

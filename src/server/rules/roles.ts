@@ -11,7 +11,8 @@ import { LIMITS, MAX_TITLE_LENGTH, RECORD_RULES, type Credentials, type Role } f
 import type { FacilitationActionType } from '../../protocol/facilitation'
 import { frozenFrameHolding, frozenFrameHoldingTree } from '../../board/frozen'
 import { isProtectedShape, rawZoneRule } from '../../board/shape-meta'
-import { withServerAuthorship } from '../private-brainstorm/authorship'
+import { withServerAuthorship } from './authorship'
+import type { BoardRecords } from '../core/board-records'
 import { checkingContent } from './content-rules'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
@@ -95,22 +96,6 @@ function sameHash(a: string, b: string): boolean {
   let diff = 0
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
   return diff === 0
-}
-
-/**
- * The board's records, read synchronously: as they stand (the room's storage, mid-commit
- * included), or as they were before a push or as it would leave them (`push-board.ts`).
- */
-export interface BoardRecords {
-  get(id: string): TLRecord | undefined
-  /** The ids of the shapes marked frozen (kept as an index: the frozen-frame rule's list). */
-  frozenShapeIds(): Iterable<string>
-  /**
-   * The ids of the records that point at this one or did (kept as an index, so it may list a
-   * few that no longer do): the shapes under it, the bindings to it. A lookup without it (one
-   * hidden sticky checked on its own, which holds nothing) judges each shape alone.
-   */
-  referrerIds?(id: string): Iterable<string>
 }
 
 /** The board before a push and as the push would leave it, which its writes are judged on. */

@@ -28,7 +28,7 @@ import { jsonProblem } from '../../board/json-bounds'
 import { recordContentProblem } from '../../board/record-content'
 import { MAX_PUSH_DEPTH } from '../rules/content-rules'
 import { readPngHeader } from './png'
-import { tldrawSchema as tlSchema } from '../room/tldraw-internals'
+import { tldrawSchema as tlSchema } from '../core/tldraw-internals'
 import type { SnapshotEntry } from './snapshot-store'
 
 /** Room for the image, the board, a title and the multipart boundaries around them. */

@@ -22,7 +22,7 @@
  * the next start clears them without listing every piece (which would read every image).
  */
 import { SNAPSHOT_LIMITS } from '../../protocol'
-import { batches, splitText, type KeyValueStorage } from '../room/kv'
+import { batches, splitText, type KeyValueStorage } from '../core/kv'
 
 /**
  * Bytes per image piece. Durable Objects store a Uint8Array as itself (V8 serialisation), a

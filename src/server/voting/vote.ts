@@ -20,7 +20,7 @@ import {
   type VoteResult,
   type VoteView,
 } from '../../protocol/facilitation'
-import { batches, splitText, type KeyValueStorage } from '../room/kv'
+import { batches, splitText, type KeyValueStorage } from '../core/kv'
 import {
   ballotSchema,
   castDot,

@@ -30,7 +30,7 @@ import {
   facilitationStateSchema,
   type FacilitationState,
 } from './facilitation-state'
-import type { KeyValueStorage } from '../room/kv'
+import type { KeyValueStorage } from '../core/kv'
 import { FACILITATION_PERMISSIONS, mintSecret } from '../rules/roles'
 import { Votes, type VoteOutcome } from '../voting/vote'
 import { fromRichText } from '../../board/rich-text'

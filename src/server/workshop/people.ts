@@ -4,7 +4,7 @@
  * read the first time it is needed (not as the board starts), then kept in memory.
  */
 import { personIdSchema } from '../../protocol'
-import type { KeyValueStorage } from '../room/kv'
+import type { KeyValueStorage } from '../core/kv'
 
 const PERSON_PREFIX = 'person:'
 

@@ -22,7 +22,7 @@ import {
 } from '@tldraw/sync-core'
 import type { TLRecord } from '@tldraw/tlschema'
 import { isFrozen } from '../../board/shape-meta'
-import type { BoardRecords } from '../rules/roles'
+import type { BoardRecords } from './board-records'
 
 interface InternalDocuments {
   documents: {

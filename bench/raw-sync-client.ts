@@ -69,6 +69,8 @@ export class RawSyncClient {
   private closing = false
   /** The crowd mode of the last cursors tick (null: none came). */
   lastMode: string | null = null
+  /** Crowd mode in force, from the workshop view: a lane client whose cursor nobody may see sends none. */
+  private effectiveMode: string | null = null
 
   private constructor(
     private readonly ws: WebSocket,
@@ -216,6 +218,10 @@ export class RawSyncClient {
     const camera = { x: -t / 2, y: -this.spec.index, z: 1 }
     const screenBounds = { x: 0, y: 0, w: 1280 + (Math.round(t) % 2), h: 720 }
     if (this.spec.kind === 'lane') {
+      // As the app's client: a participant's cursor nobody may see is not sent (the editor is
+      // the facilitator, whose view everyone gets in every mode).
+      const hidden = this.effectiveMode === 'facilitators' || this.effectiveMode === 'none'
+      if (hidden && this.spec.role !== 'editor') return
       this.send(JSON.stringify({ type: 'cursor', cursor, camera, screenBounds }))
       this.tally.cursorFrames++
       return
@@ -340,6 +346,8 @@ export class RawSyncClient {
     } else if (data?.type === 'state') {
       const cursors = (data.view as Json | undefined)?.cursors
       if (cursors) this.tally.workshopCursors = JSON.stringify(cursors)
+      const effective = (cursors as Json | undefined)?.effective
+      if (typeof effective === 'string') this.effectiveMode = effective
     }
   }
 }

@@ -128,7 +128,13 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
     [],
   )
   const lane = useMemo(
-    () => createCursorLane({ uri, publish: role !== 'viewer' && !headless, off: laneOff }),
+    () =>
+      createCursorLane({
+        uri,
+        publish: role !== 'viewer' && !headless,
+        facilitator: role === 'facilitator',
+        off: laneOff,
+      }),
     [uri, role, headless, laneOff],
   )
   // Who is who, as the server tells it (role badges): kept across reconnects of this canvas.

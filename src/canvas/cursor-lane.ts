@@ -29,7 +29,20 @@ import {
   type TLStore,
   type TLUser,
 } from 'tldraw'
-import { CURSOR_TICK_MS, cursorsTickSchema, type CursorMode, type CursorUplink } from '../protocol'
+import { z } from 'zod'
+import {
+  CURSOR_TICK_MS,
+  cursorModeSchema,
+  cursorsTickSchema,
+  type CursorMode,
+  type CursorUplink,
+} from '../protocol'
+
+/** The crowd mode in the workshop view (src/protocol/facilitation.ts), all the lane reads of it. */
+const crowdModeInView = z.looseObject({
+  type: z.literal('state'),
+  view: z.looseObject({ cursors: z.looseObject({ effective: cursorModeSchema }) }),
+})
 
 /** The least time between two `cursor` frames (the server ticks at the same pace). */
 const UPLINK_MS = CURSOR_TICK_MS
@@ -74,6 +87,8 @@ export interface CursorLaneOptions {
   uri: () => Promise<string>
   /** False for viewers and the headless exporter: they publish no cursor. */
   publish: boolean
+  /** A facilitator's view goes to everyone in every crowd mode, so it is always sent. */
+  facilitator: boolean
   /** Turns the lane off (the benchmark's peer with tldraw's own presence): nothing sent. */
   off?: boolean
   now?: () => number
@@ -84,6 +99,13 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
   const entries = new Map<string, Entry>()
   const showCursors = atom('show cursors', true)
   const mode = atom<CursorMode | null>('cursor mode', null)
+  // Crowd mode in force for the board (the workshop view), unlike `mode`, which is what this
+  // socket is sent: while it hides participants' cursors, a participant sends none.
+  const effective = atom<CursorMode | null>('crowd mode', null)
+  const unseen = computed(
+    'cursor unseen',
+    () => !options.facilitator && effective.get() !== null && effective.get() !== 'everyone',
+  )
   let socket: Socket | null = null
   let store: TLStore | null = null
   // Set once the room's connect answer has arrived on this socket, cleared when it drops.
@@ -157,6 +179,8 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
     },
     receive(data) {
       // The tick is checked as it arrives: anything else is left to the other hearers.
+      const state = crowdModeInView.safeParse(data)
+      if (state.success) effective.set(state.data.view.cursors.effective)
       const parsed = cursorsTickSchema.safeParse(data)
       if (!parsed.success) return false
       const tick = parsed.data
@@ -201,7 +225,7 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
       ]
       applyAll(entries.keys())
       if (options.publish && !options.off) {
-        const frame = uplinkFrame(target)
+        const frame = uplinkFrame(target, unseen)
         frameNow = () => frame.get()
         stops.push(
           react('cursor lane uplink', () => {
@@ -241,12 +265,12 @@ function overlay(record: TLInstancePresence, entry: Entry): TLInstancePresence {
 
 /**
  * This tab's `cursor` frame as the JSON it is sent as, or null while nobody else is here (a
- * person alone sends nothing). Equal frames are the same string, so "changed" is a comparison.
+ * person alone sends nothing) or nobody may see it (crowd mode). Equal frames are the same string, so "changed" is a comparison.
  */
-function uplinkFrame(store: TLStore) {
+export function uplinkFrame(store: TLStore, unseen: { get(): boolean }) {
   const others = store.query.ids('instance_presence')
   return computed<string | null>('cursor lane frame', () => {
-    if (others.get().size === 0) return null
+    if (others.get().size === 0 || unseen.get()) return null
     const instance = store.get(TLINSTANCE_ID)
     const pointer = store.get(TLPOINTER_ID)
     if (!instance || !pointer) return null

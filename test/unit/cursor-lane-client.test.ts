@@ -16,7 +16,7 @@ import {
   type TLStore,
   type TLStoreProps,
 } from '@tldraw/tlschema'
-import { createCursorLane, lanePresence } from '../../src/canvas/cursor-lane'
+import { createCursorLane, lanePresence, uplinkFrame } from '../../src/canvas/cursor-lane'
 
 const storeProps: TLStoreProps = {
   defaultName: '',
@@ -28,7 +28,12 @@ const storeProps: TLStoreProps = {
 function setup() {
   const store: TLStore = new Store({ schema: createTLSchema(), props: storeProps })
   let clock = 1000
-  const lane = createCursorLane({ uri: async () => 'ws://x', publish: false, now: () => clock })
+  const lane = createCursorLane({
+    uri: async () => 'ws://x',
+    publish: false,
+    facilitator: false,
+    now: () => clock,
+  })
   lane.attach(store)
   return { store, lane, tick: (ms: number) => (clock += ms) }
 }
@@ -127,5 +132,18 @@ describe('the cursor lane in the browser', () => {
     store.put([{ ...pointer, x: 50, y: 60, lastActivityTimestamp: 5 }])
     expect(runs).toBe(1)
     stop()
+  })
+
+  it('sends a cursor only while someone else is here and someone may see it', () => {
+    const { store } = setup()
+    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
+    const unseen = atom('unseen', false)
+    const frame = uplinkFrame(store, unseen)
+    expect(frame.get()).toBeNull()
+    fromRoom(store, roomPresence())
+    expect(JSON.parse(frame.get()!)).toMatchObject({ type: 'cursor', cursor: { type: 'default' } })
+    // Crowd mode hides participants' cursors: nothing to send, and so nothing is.
+    unseen.set(true)
+    expect(frame.get()).toBeNull()
   })
 })

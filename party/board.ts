@@ -5,8 +5,8 @@
  * everything else to `BoardRoom` (sync and storage, src/server/room/board-room.ts) and the board's
  * router (HTTP, src/server/room/board-routes.ts), which run without PartyKit in unit tests.
  *
- * It hibernates: PartyKit then takes 32,000 sockets a room (100 without), and may evict the
- * Durable Object between events while the sockets stay open. The next event builds it again,
+ * Deployed, it hibernates (`hibernates`): PartyKit then takes 32,000 sockets a room (100
+ * without), and may evict the Durable Object between events while the sockets stay open. The next event builds it again,
  * and `onStart` (BoardRoom.start) resumes every open socket from the state the server kept
  * with it (`conn.setState`), so the connection caps are Switchback's own (connection-limits.ts).
  */
@@ -20,13 +20,14 @@ import { malformedId } from '../src/server/http/http'
 const REFUSAL_WAIT_MS = 1_000
 
 export default class BoardServer implements Party.Server {
-  /** Read by PartyKit from the instance (see the header). */
-  readonly options: Party.ServerOptions = { hibernate: true }
+  /** Read by PartyKit from the instance (see the header): whether the board hibernates. */
+  readonly options: Party.ServerOptions
   private readonly board: BoardRoom
   /** Sockets refused while connecting, closed at their first frame (see `onConnect`). */
   private readonly refusals = new Map<string, () => void>()
 
   constructor(readonly party: Party.Room) {
+    this.options = { hibernate: hibernates(party.env) }
     this.board = new BoardRoom({
       roomId: party.id,
       storage: party.storage,
@@ -51,6 +52,8 @@ export default class BoardServer implements Party.Server {
   async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {
     // Cloudflare sets the client's address; a client cannot (x-forwarded-for it can, so no).
     const address = ctx.request.headers.get('cf-connecting-ip')
+    const url = new URL(ctx.request.url)
+    if (!this.options.hibernate) return this.board.connect(conn, url, address)
     // A hibernatable socket that `partykit dev` closes while its upgrade is being answered often
     // never tells its client why (the close is lost): a refusal made while connecting is carried
     // out at the socket's first frame (tldraw's client sends its handshake at once), or soon.
@@ -60,7 +63,7 @@ export default class BoardServer implements Party.Server {
       refusal = () => close.call(conn, code, reason)
     }
     try {
-      await this.board.connect(conn, new URL(ctx.request.url), address)
+      await this.board.connect(conn, url, address)
     } finally {
       conn.close = close
     }
@@ -95,4 +98,14 @@ export default class BoardServer implements Party.Server {
   onRequest(req: Party.Request): Promise<Response> {
     return handleBoardRequest(req, this.board)
   }
+}
+
+/**
+ * Whether the board hibernates: the `HIBERNATE` var, "on" in a deployment (`npm run deploy`
+ * sets it). Off by default, because `partykit dev` with hibernation loses the close of a socket
+ * refused while another socket is on the board, so the "board is full" and "wrong key" screens
+ * would never come; dev enforces no connection limit, so it takes 500 sockets without it.
+ */
+export function hibernates(vars: Record<string, unknown>): boolean {
+  return vars.HIBERNATE === 'on' || vars.HIBERNATE === true
 }

@@ -1,6 +1,6 @@
 /**
  * The board party's own few lines (party/board.ts), with a stand-in for PartyKit's room: it
- * hibernates, and a refusal made while a socket connects waits for the socket's first frame
+ * hibernates when deployed, and a refusal made while a socket connects waits for the socket's first frame
  * (`partykit dev` loses a hibernatable socket's close during its upgrade).
  */
 import type * as Party from 'partykit/server'
@@ -11,11 +11,11 @@ import { MemoryStorage } from './memory-storage'
 import { FakeConnection, connectFrame } from './room-fixtures'
 import { origin, roomId } from './snapshot-fixtures'
 
-function party(connections: FakeConnection[] = []) {
+function party(connections: FakeConnection[] = [], env: Record<string, unknown> = {}) {
   const room = {
     id: roomId,
     storage: new MemoryStorage(),
-    env: {},
+    env,
     getConnections: () => connections.filter((c) => c.readyState === 1),
     blockConcurrencyWhile: <T>(task: () => Promise<T>) => task(),
   }
@@ -23,12 +23,13 @@ function party(connections: FakeConnection[] = []) {
 }
 
 describe('the board party', () => {
-  it('hibernates', () => {
-    expect(party().options).toEqual({ hibernate: true })
+  it('hibernates when deployed (HIBERNATE=on), not under partykit dev', () => {
+    expect(party([], { HIBERNATE: 'on' }).options).toEqual({ hibernate: true })
+    expect(party().options).toEqual({ hibernate: false })
   })
 
-  it('closes a socket refused while connecting at its first frame, saying why', async () => {
-    const server = party()
+  it('hibernating, closes a socket refused while connecting at its first frame, saying why', async () => {
+    const server = party([], { HIBERNATE: 'on' })
     await server.onStart()
     const conn = new FakeConnection('conn-1')
     const ctx = { request: new Request(`${origin}${boardPath(roomId)}`) }

@@ -1,4 +1,3 @@
-import * as syncCore from '@tldraw/sync-core'
 import { describe, expect, it, vi } from 'vitest'
 import { InstancePresenceRecordType, type TLPageId, type TLUserId } from '@tldraw/tlschema'
 import {
@@ -20,7 +19,7 @@ import { SnapshotStore } from '../../src/server/snapshots/snapshot-store'
 import { note, page } from '../support/raw-records'
 import { pushNewShape } from '../support/raw-socket'
 import { MemoryStorage } from './memory-storage'
-import { FakeConnection, connectFrame, roomTicket } from './room-fixtures'
+import { FakeConnection, connectFrame, presenceSeen, roomTicket } from './room-fixtures'
 import { boardFile, origin, roomId } from './snapshot-fixtures'
 
 const pushFrame = (id: string, clientClock = 1) => JSON.stringify(pushNewShape(id, clientClock))
@@ -524,24 +523,6 @@ function presencePush(clientClock: number, x: number, name = 'Ada') {
     cursor: { x, y: 0, type: 'default', rotation: 0 },
   })
   return JSON.stringify({ type: 'push', clientClock, presence: ['put', record] })
-}
-
-/** The presence records another socket was sent (puts and patches applied), one per update. */
-function presenceSeen(conn: FakeConnection): Record<string, unknown>[] {
-  const { applyObjectDiff } = syncCore as unknown as {
-    applyObjectDiff(object: object, diff: object): Record<string, unknown>
-  }
-  const seen: Record<string, unknown>[] = []
-  let current: Record<string, unknown> = {}
-  for (const patch of conn.of('patch')) {
-    for (const [id, op] of Object.entries(patch.diff as Record<string, [string, object]>)) {
-      if (!id.startsWith('instance_presence:')) continue
-      current =
-        op[0] === 'put' ? (op[1] as Record<string, unknown>) : applyObjectDiff(current, op[1])
-      seen.push(current)
-    }
-  }
-  return seen
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -4,7 +4,6 @@
  * newcomers, `gone` on leaving, an old client's presence feeding the lane (and the room's
  * presence never holding a cursor), and whose cursors each mode lets through.
  */
-import * as syncCore from '@tldraw/sync-core'
 import { describe, expect, it } from 'vitest'
 import { InstancePresenceRecordType, type TLPageId, type TLUserId } from '@tldraw/tlschema'
 import {
@@ -19,7 +18,7 @@ import { BoardRoom, type RoomEnvironment } from '../../src/server/room/board-roo
 import { initialBoard } from '../../src/server/room/initial-board'
 import { mintBoardAuth } from '../../src/server/rules/roles'
 import { MemoryStorage } from './memory-storage'
-import { FakeConnection, connectFrame, roomTicket } from './room-fixtures'
+import { FakeConnection, connectFrame, presenceSeen, roomTicket } from './room-fixtures'
 import { origin, roomId } from './snapshot-fixtures'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -120,24 +119,6 @@ const HIGH_RATE_NULLS = {
   camera: null,
   screenBounds: null,
   lastActivityTimestamp: null,
-}
-
-/** The presence records another socket was sent by the room (puts and patches applied). */
-function presenceSeen(conn: FakeConnection): Record<string, unknown>[] {
-  const { applyObjectDiff } = syncCore as unknown as {
-    applyObjectDiff(object: object, diff: object): Record<string, unknown>
-  }
-  const seen: Record<string, unknown>[] = []
-  let current: Record<string, unknown> = {}
-  for (const patch of conn.of('patch')) {
-    for (const [id, op] of Object.entries(patch.diff as Record<string, [string, object]>)) {
-      if (!id.startsWith('instance_presence:')) continue
-      current =
-        op[0] === 'put' ? (op[1] as Record<string, unknown>) : applyObjectDiff(current, op[1])
-      seen.push(current)
-    }
-  }
-  return seen
 }
 
 /** The session's workshop token (from its welcome), to act with. */

@@ -4,6 +4,7 @@
  */
 import { PERSON_KEY_HEADER, socketTicketResponseSchema, ticketsPath } from '../../src/protocol'
 import type { RoomConnection } from '../../src/server/room/board-room'
+import { applyObjectDiff } from '../../src/server/core/tldraw-internals'
 import { handleBoardRequest, type BoardHost } from '../../src/server/room/board-routes'
 import { connectMessage } from '../support/raw-socket'
 import { origin, roomId } from './snapshot-fixtures'
@@ -67,4 +68,19 @@ export async function roomTicket(
     room,
   )
   return socketTicketResponseSchema.parse(await answer.json()).ticket
+}
+
+/** The presence records a socket was sent by the room (puts and patches applied), one per update. */
+export function presenceSeen(conn: FakeConnection): Record<string, unknown>[] {
+  const seen: Record<string, unknown>[] = []
+  let current: Record<string, unknown> = {}
+  for (const patch of conn.of('patch')) {
+    for (const [id, op] of Object.entries(patch.diff as Record<string, [string, object]>)) {
+      if (!id.startsWith('instance_presence:')) continue
+      current =
+        op[0] === 'put' ? (op[1] as Record<string, unknown>) : applyObjectDiff(current, op[1])
+      seen.push(current)
+    }
+  }
+  return seen
 }

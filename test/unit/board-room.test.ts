@@ -153,6 +153,27 @@ describe('BoardRoom', () => {
     expect(b.storage.data.has('rec:shape:one')).toBe(true)
   })
 
+  it('a socket whose send throws is closed alone; the writer of the push that reached it goes on', async () => {
+    const b = await board()
+    const writer = await b.join()
+    const broken = await b.join()
+    // As workerd under load: "another message send is already in progress".
+    broken.send = () => {
+      throw new Error('expected !currentlySending')
+    }
+    b.room.message(pushFrame('shape:one'), writer)
+    await b.room.settled()
+    await until(() => writer.of('push_result').length > 0, 'the push result')
+    expect(writer.of('push_result')[0]).toMatchObject({ action: 'commit' })
+    await until(() => broken.closed !== null, 'the broken socket closed')
+    expect(broken.closed?.code).toBe(1011)
+    expect(writer.closed).toBeNull()
+    b.room.message(pushFrame('shape:two', 2), writer)
+    await b.room.settled()
+    await until(() => writer.of('push_result').length > 1, 'the next push result')
+    expect(writer.of('push_result')[1]).toMatchObject({ action: 'commit' })
+  })
+
   it('handles, in order, the frames a socket sends before its role is known', async () => {
     const b = await board()
     const { conn, admitted } = b.open({ t: await b.ticket(b.participantKey) })

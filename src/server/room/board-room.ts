@@ -366,10 +366,32 @@ export class BoardRoom implements BoardHost {
     for (const frame of queued) this.message(frame, conn)
   }
 
+  /**
+   * Sends on one socket. A send that throws (a socket the platform is tearing down: workerd
+   * says "another message send is already in progress" under load) must not throw into what
+   * called it, a broadcast for someone else's push or the cursor tick, which would fail that
+   * sender's session or everyone's tick: the broken socket alone is closed, and its client
+   * reconnects.
+   */
+  private sendTo(conn: RoomConnection, data: string) {
+    try {
+      conn.send(data)
+    } catch (error) {
+      this.log.warn(`closed ${conn.id}: a send failed (${String(error).slice(0, 120)})`)
+      try {
+        conn.close(1011, 'The server could not send to this socket; reconnecting.')
+      } catch {
+        // Already gone.
+      }
+      // After the send that failed: the room may be iterating its sessions right now.
+      queueMicrotask(() => this.disconnect(conn))
+    }
+  }
+
   /** The socket as tldraw's room writes to it: behind the AckGate. */
   private roomSocket(conn: RoomConnection) {
     return {
-      send: (data: string) => this.gate.send(() => conn.send(data)),
+      send: (data: string) => this.gate.send(() => this.sendTo(conn, data)),
       close: (code?: number, reason?: string) => {
         // tldraw closes the socket of a push its schema rejects without a word in the log;
         // like every other refusal, it is one line (and counted in a flood).
@@ -557,7 +579,7 @@ export class BoardRoom implements BoardHost {
     if (!presenceId) return
     this.gate.send(() =>
       this.lane.join(conn.id, presenceId, (data) => {
-        if (conn.readyState === 1) conn.send(data)
+        if (conn.readyState === 1) this.sendTo(conn, data)
       }),
     )
   }

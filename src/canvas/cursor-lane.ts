@@ -78,8 +78,6 @@ export interface CursorLane {
   /** Whether this person shows others' cursors (sent to the server as `cursor-view`). */
   readonly showCursors: Atom<boolean>
   setShowCursors(show: boolean): void
-  /** The mode the server's latest tick said (what this socket is sent). */
-  readonly mode: Atom<CursorMode | null>
 }
 
 export interface CursorLaneOptions {
@@ -98,9 +96,9 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
   const now = options.now ?? Date.now
   const entries = new Map<string, Entry>()
   const showCursors = atom('show cursors', true)
-  const mode = atom<CursorMode | null>('cursor mode', null)
-  // Crowd mode in force for the board (the workshop view), unlike `mode`, which is what this
-  // socket is sent: while it hides participants' cursors, a participant sends none.
+  // Crowd mode in force for the board (the workshop view; a tick's own `mode` is what this
+  // socket is sent, "none" once it hides cursors): while it hides participants' cursors, a
+  // participant sends none.
   const effective = atom<CursorMode | null>('crowd mode', null)
   const unseen = computed(
     'cursor unseen',
@@ -150,7 +148,6 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
 
   return {
     showCursors,
-    mode,
     connect({ sessionId, storeId }) {
       // As useSync does with a `uri`: the session and store ids ride on the address.
       const adapter = new ClientWebSocketAdapter(async () => {
@@ -184,7 +181,6 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
       const parsed = cursorsTickSchema.safeParse(data)
       if (!parsed.success) return false
       const tick = parsed.data
-      mode.set(tick.mode)
       const touched = new Set<string>()
       if (tick.full) {
         for (const id of entries.keys()) touched.add(id)

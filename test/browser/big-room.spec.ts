@@ -9,6 +9,7 @@
 import { ROOM_LIMITS } from '../../src/protocol'
 import {
   boardSocketPath,
+  boardWithRecords,
   openRawSocket,
   pushNewShape,
   storedBoard,
@@ -22,17 +23,6 @@ const freshId = () =>
 
 /** Sockets opened at once: enough to be quick, few enough for a 2-CPU machine. */
 const BATCH = 25
-
-async function createBoard(serverUrl: string) {
-  const roomId = freshId()
-  const res = await fetch(`${serverUrl}/parties/board/${roomId}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{}',
-  })
-  const { participantKey } = (await res.json()) as { participantKey: string }
-  return { roomId, path: `/parties/board/${roomId}`, participantKey }
-}
 
 /** Opens `count` sockets past tldraw's handshake, BATCH at a time; each must be let in. */
 async function fill(
@@ -66,7 +56,8 @@ test('one board takes 200 editors and 300 viewers, turns the next away, and lose
   people,
 }) => {
   test.setTimeout(300_000)
-  const { roomId, path, participantKey } = await createBoard(server.url)
+  const { roomId, participantKey } = await boardWithRecords(server.url, freshId())
+  const path = `/parties/board/${roomId}`
   const open: RawSocket[] = []
   // tldraw's room ends a session it has not heard from in 20 s; its client pings every 5 s.
   const keepAlive = setInterval(() => {

@@ -30,20 +30,6 @@ import type { ClientMessage, PresenceRecord } from '../core/client-message'
 
 /** What a viewer's presence keeps; the rest is set to "nothing". */
 const VIEWER_FIELDS = ['id', 'typeName', 'userId', 'userName', 'color', 'currentPageId'] as const
-const VIEWER_BLANK = {
-  cursor: null,
-  camera: null,
-  screenBounds: null,
-  brush: null,
-  selectedShapeIds: [],
-  scribbles: [],
-  chatMessage: '',
-  followingUserId: null,
-  lastActivityTimestamp: null,
-  meta: {},
-}
-/** A name longer than this is cut (the people list shows a few words). */
-const MAX_VIEWER_TEXT = 80
 /** What the cursor lane carries instead of tldraw's presence (null in the room's copy). */
 const HIGH_RATE_BLANK = {
   cursor: null,
@@ -51,6 +37,17 @@ const HIGH_RATE_BLANK = {
   screenBounds: null,
   lastActivityTimestamp: null,
 }
+const VIEWER_BLANK = {
+  ...HIGH_RATE_BLANK,
+  brush: null,
+  selectedShapeIds: [],
+  scribbles: [],
+  chatMessage: '',
+  followingUserId: null,
+  meta: {},
+}
+/** A name longer than this is cut (the people list shows a few words). */
+const MAX_VIEWER_TEXT = 80
 
 /** The high-rate fields of a presence push, unchecked (the lane checks them). */
 export type HighRatePresence = { cursor: unknown; camera: unknown; screenBounds: unknown }
@@ -108,14 +105,16 @@ export class PresenceThrottle {
       this.lane.moved({ cursor, camera, screenBounds })
     }
     const edits = !!message.diff && Object.keys(message.diff).length > 0
-    if ((this.slowPresence()?.text ?? null) === this.lastSent) {
+    // Made once a push (it is the hot path: every old client's cursor move comes through here).
+    const slow = this.slowPresence()
+    if ((slow?.text ?? null) === this.lastSent) {
       // Only the cursor lane's fields changed (or nothing): the room is not told.
       this.forward(withoutPresence(message))
       return
     }
     // An editor's edit carries the latest presence along: it is broadcast anyway.
     if (this.now() - this.sentAt >= this.interval || (edits && !this.viewer)) {
-      this.forward(this.withLatestPresence(message))
+      this.forward(this.withLatestPresence(message, slow))
     } else if (edits) {
       this.forward(withoutPresence(message))
     } else {
@@ -167,8 +166,8 @@ export class PresenceThrottle {
     return { record, text: JSON.stringify(record) }
   }
 
-  private withLatestPresence(message: ClientMessage): string {
-    const slow = this.slowPresence()
+  /** The message with the presence the room may hold, when that changed (`slow`: made already). */
+  private withLatestPresence(message: ClientMessage, slow = this.slowPresence()): string {
     // Presence goes only when what the room holds of it would change.
     if (!slow || slow.text === this.lastSent) return withoutPresence(message)
     this.lastSent = slow.text

@@ -2,7 +2,6 @@
  * The tldraw editor, synced with the board's room. This is the React side of the island:
  * it reports the board's state through `onState` and hands out the editor through `onReady`.
  */
-import { useSync } from '@tldraw/sync'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
   Tldraw,
@@ -16,6 +15,8 @@ import {
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import type { BoardState, CanvasOptions, ConnectionState } from './board-state'
 import { boardSocketUrl } from './socket-url'
+import { boardCacheKey } from './board-cache'
+import { useBoardSync } from './board-sync'
 import { styleNonce } from './style-nonce'
 import { syncFailure } from './sync-errors'
 import { LIMITS, boardNoticeSchema, roleMessageSchema, type Role } from '../protocol'
@@ -160,10 +161,11 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
   const tools = useMemo(() => [pickToolFor(picker)], [picker])
   // The lane's socket; the sync client built on it (right after, in the same effect) sends
   // and applies edits without waiting for a frame when it was idle (sync-cadence.ts).
+  // (With the lane off, its socket is tldraw's plain adapter and tldraw's cadence stands.)
   const connect = useMemo(
     () =>
       laneOff
-        ? null
+        ? lane.connect
         : (query: { sessionId: string; storeId: string }) => {
             const socket = lane.connect(query)
             queueMicrotask(() => quickenEdits(socket))
@@ -171,8 +173,11 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
           },
     [lane, laneOff],
   )
-  const store = useSync({
-    ...(connect ? { connect } : { uri }),
+  // The last copy of this view of the board on this device (board-cache.ts); none headless.
+  const cacheKey = headless ? null : boardCacheKey(roomId, role, personId)
+  const store = useBoardSync({
+    connect,
+    cacheKey,
     assets: inlineBase64AssetStore,
     users: noUserRecord,
     // What the server says beside sync; each hearer checks the message is its own (the
@@ -190,12 +195,13 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
         : { getUserPresence: lanePresence }),
   })
   // tldraw re-renders us when the socket goes up or down; the reporter reads it from here.
-  const connectionStatus = useRef<'online' | 'offline'>('offline')
+  const connectionStatus = useRef<LinkStatus>('offline')
   const reportNow = useRef<(() => void) | null>(null)
   if (store.status === 'synced-remote') connectionStatus.current = store.connectionStatus
+  else if (store.status === 'cached') connectionStatus.current = 'cached'
 
   useEffect(() => {
-    if (store.status === 'synced-remote') {
+    if (store.status === 'synced-remote' || store.status === 'cached') {
       reportNow.current?.()
     } else if (store.status === 'error') {
       onState({ ...EMPTY_STATE, connection: { kind: 'failed', failure: syncFailure(store.error) } })
@@ -213,7 +219,16 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
     [syncedStore, laneOff],
   )
 
-  if (store.status !== 'synced-remote') return null
+  // The features get the editor once the board is the server's (never on the cached copy).
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const synced = syncedStore !== null
+  useEffect(() => {
+    if (!editor || !synced) return
+    onReady(createCanvasHandle(editor, roomId, role, badges, picker, lane))
+    return () => onReady(null)
+  }, [editor, synced, onReady, roomId, role, badges, picker, lane])
+
+  if (store.status !== 'synced-remote' && store.status !== 'cached') return null
   // Before the editor first measures anything: a record it cannot read is made readable.
   keepRecordsReadable(store.store)
   return (
@@ -233,7 +248,7 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
         // For the console and the browser tests. The server checks every write, so handing
         // the editor to page scripts grants nothing the client did not already have.
         ;(window as unknown as { editor?: Editor }).editor = editor
-        onReady(createCanvasHandle(editor, roomId, role, badges, picker, lane))
+        setEditor(editor)
         // Open on the whole board: a template's frames are bigger than most screens.
         if (editor.getCurrentPageShapeIds().size > 0) editor.zoomToFit()
         const stopGuarding = guardBackground(editor, role)
@@ -243,7 +258,7 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
           reportNow.current = null
           reporter.stop()
           stopGuarding()
-          onReady(null)
+          setEditor(null)
         }
       }}
     />
@@ -263,6 +278,9 @@ const EMPTY_STATE: BoardState = {
   role: null,
   agenda: [],
 }
+
+/** The socket's state as the reporter reads it; `cached`: the copy on this device is shown. */
+type LinkStatus = 'online' | 'offline' | 'cached'
 
 /** Each session's role by its presence record id, and ours. */
 interface Roles {
@@ -291,7 +309,7 @@ function hearRoles(roles: ReturnType<typeof atom<Roles>>, data: unknown) {
 function reportState(
   editor: Editor,
   roles: ReturnType<typeof atom<Roles>>,
-  connectionStatus: () => 'online' | 'offline',
+  connectionStatus: () => LinkStatus,
   onState: (state: BoardState) => void,
 ) {
   const waiting = new Set<string>()
@@ -306,6 +324,7 @@ function reportState(
     { source: 'user', scope: 'document' },
   )
   const connection = (): ConnectionState => {
+    if (connectionStatus() === 'cached') return { kind: 'cached' }
     if (connectionStatus() === 'online') {
       // Back online: tldraw's client re-sends everything the server had not acknowledged.
       waiting.clear()

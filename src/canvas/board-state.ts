@@ -8,6 +8,8 @@ import type { CanvasHandle } from './handle'
 
 export type ConnectionState =
   | { kind: 'loading' }
+  /** The last copy on this device is shown, read-only, while the socket connects. */
+  | { kind: 'cached' }
   | { kind: 'connected' }
   | { kind: 'reconnecting'; pendingEdits: number }
   | { kind: 'offline'; pendingEdits: number }

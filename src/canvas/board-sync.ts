@@ -262,6 +262,15 @@ function dropLocalChanges(client: unknown) {
   internals.speculativeChanges = { added: {}, updated: {}, removed: {} }
 }
 
+/**
+ * What became of a write of the copy, as a window event (for the browser tests and the
+ * console): `waiting` while the server has not answered this tab's edits.
+ */
+export const BOARD_COPY_EVENT = 'switchback:board-copy'
+function tell(outcome: 'written' | 'waiting' | 'failed') {
+  window.dispatchEvent(new CustomEvent(BOARD_COPY_EVENT, { detail: outcome }))
+}
+
 /** Writes the copy after the document changes, on pagehide and at the end; returns the stop. */
 function keepCopyWritten(
   store: TLStore,
@@ -276,11 +285,14 @@ function keepCopyWritten(
     timer = undefined
     if (!dirty) return
     if (!allConfirmed(store, client)) {
+      tell('waiting')
       timer = setTimeout(write, RETRY_MS)
       return
     }
     dirty = false
-    void writeBoardCache(key, schema, Object.values(store.serialize('document')))
+    void writeBoardCache(key, schema, Object.values(store.serialize('document'))).then((written) =>
+      tell(written ? 'written' : 'failed'),
+    )
   }
   const soon = () => {
     dirty = true

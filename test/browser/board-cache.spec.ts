@@ -248,8 +248,17 @@ test('an edit the server never answered is not in the copy', async ({ people, se
   await waitForSync(page)
   await expect.poll(async () => shapeIds(await copyOf(page, roomId, 'participant'))).toEqual(IDS)
 
-  // The server stops hearing this page: the new sticky's push is never answered.
+  // The server stops hearing this page: the new sticky's push is never answered, and the
+  // writer, when it comes to write the copy after the edit, says it waits.
   gate.mute()
+  const waited = page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        window.addEventListener('switchback:board-copy', (e) =>
+          resolve((e as CustomEvent<string>).detail),
+        )
+      }),
+  )
   await page.evaluate(
     () =>
       void window.editor.createShape({
@@ -260,6 +269,7 @@ test('an edit the server never answered is not in the copy', async ({ people, se
       }),
   )
   expect((await shapesOn(page)).map((s) => s.id)).toContain('shape:unsaved')
+  expect(await waited).toBe('waiting')
   // Leaving writes the copy if it may (pagehide): it may not, the push is unanswered.
   gate.hold()
   await page.reload()

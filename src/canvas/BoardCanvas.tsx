@@ -174,7 +174,8 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
     [lane, laneOff],
   )
   // The last copy of this view of the board on this device (board-cache.ts); none headless.
-  const cacheKey = headless ? null : boardCacheKey(roomId, role, personId)
+  const secret = credential && ('f' in credential ? credential.f : credential.k)
+  const cacheKey = headless ? null : boardCacheKey(roomId, role, personId, secret)
   const store = useBoardSync({
     connect,
     cacheKey,

@@ -41,9 +41,28 @@ interface CacheDb extends DBSchema {
   boards: { key: string; value: Entry; indexes: { savedAt: number } }
 }
 
-/** Which copy: the board, and what this link may read of it (and who reads, for a participant). */
-export function boardCacheKey(roomId: string, role: Role, personId: string | null): string {
-  return JSON.stringify([roomId, role, role === 'participant' ? personId : null])
+/**
+ * Which copy: the board, and what this link may read of it (the role, and who reads, for a
+ * participant), and the link's key: a copy is only shown again to the link that received it,
+ * so a wrong or outdated key never sees it before the server refuses it. The key is kept as a
+ * digest (FNV-1a), only to tell links apart: the secrets themselves stay in localStorage.
+ */
+export function boardCacheKey(
+  roomId: string,
+  role: Role,
+  personId: string | null,
+  secret: string | null,
+): string {
+  return JSON.stringify([roomId, role, role === 'participant' ? personId : null, digest(secret)])
+}
+
+function digest(secret: string | null): string | null {
+  if (secret === null) return null
+  let hash = 0x811c9dc5
+  for (let i = 0; i < secret.length; i++) {
+    hash = Math.imul(hash ^ secret.charCodeAt(i), 0x01000193) >>> 0
+  }
+  return hash.toString(36)
 }
 
 export type CacheRead =

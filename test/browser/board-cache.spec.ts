@@ -2,14 +2,16 @@
  * The last copy of a board on this device (src/canvas/board-cache.ts, board-sync.ts), against
  * the real PartyKit server: a second visit paints the board's stickies before the socket has
  * connected, read-only and saying so; the server's board then wins over a stale copy and is
- * not changed by it; an edit the server never answered is not in the copy; and in a private
- * brainstorm each view keeps its own copy, holding only what its socket received.
+ * not changed by it; an edit the server never answered is not in the copy; in a private
+ * brainstorm each view keeps its own copy, holding only what its socket received; and a
+ * refused link or a board that is gone deletes its copy.
  *
  * The board's socket goes through `page.routeWebSocket`, which can hold it (the page's socket
  * is open, but nothing reaches the server until it is released) or mute it (the server stops
  * hearing this page, so its edits are never answered).
  */
 import type { Page } from '@playwright/test'
+import { boardCacheKey } from '../../src/canvas/board-cache'
 import { note } from '../support/raw-records'
 import { boardSocketPath, boardWithRecords, rawWriter, storedBoard } from '../support/raw-socket'
 import { workshopMember } from '../support/raw-workshop'
@@ -340,4 +342,42 @@ test('private brainstorm: a participant’s copy holds only their own hidden sti
   expect(shapeIds(await copyOf(page, roomId, 'participant'))).toEqual(
     [...IDS, 'shape:beaHidden'].sort(),
   )
+})
+
+test('a refused link or a board that is gone deletes its copy', async ({ people, server }) => {
+  const { roomId, participantKey } = await boardWithRecords(server.url, freshId(), STICKIES)
+  const page = await people.join('Pia')
+  await page.goto(`${server.url}/b/${roomId}#k=${participantKey}`)
+  await waitForSync(page)
+  await expect.poll(async () => shapeIds(await copyOf(page, roomId, 'participant'))).toEqual(IDS)
+  // Copies as this device would have kept them for a board since gone, and for a key the
+  // server now refuses (the same records, under the keys those links look for).
+  const missingRoom = freshId()
+  const gone = boardCacheKey(missingRoom, 'participant', 'Pia-identity', participantKey)
+  const refused = boardCacheKey(roomId, 'participant', 'Pia-identity', 'a'.repeat(43))
+  const good = boardCacheKey(roomId, 'participant', 'Pia-identity', participantKey)
+  await page.evaluate(
+    ({ good, copies }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('switchback-board-cache')
+        open.onsuccess = () => {
+          const tx = open.result.transaction('boards', 'readwrite')
+          const boards = tx.objectStore('boards')
+          const read = boards.get(good)
+          read.onsuccess = () => {
+            for (const key of copies) boards.put({ ...read.result, key })
+          }
+          tx.oncomplete = () => resolve()
+          tx.onerror = () => reject(new Error('not written'))
+        }
+      }),
+    { good, copies: [gone, refused] },
+  )
+  const keys = async () => (await cacheEntries(page)).map((e) => e.key).sort()
+  expect(await keys()).toEqual([gone, good, refused].sort())
+
+  await page.goto(`${server.url}/b/${missingRoom}#k=${participantKey}`)
+  await expect.poll(keys).toEqual([good, refused].sort())
+  await page.goto(`${server.url}/b/${roomId}#k=${'a'.repeat(43)}`)
+  await expect.poll(keys).toEqual([good])
 })

@@ -67,8 +67,10 @@ export interface BoardSyncOptions {
   cacheKey: string | null
 }
 
-/** How long the document stays quiet before the copy is written again. */
+/** How long the document stays quiet before the copy is written again... */
 const WRITE_AFTER_MS = 1000
+/** ...but a board that never stays quiet (a busy workshop) is still written this often. */
+const WRITE_AT_LEAST_MS = 10_000
 /** While the server has not answered this tab's edits, the write is tried again this often. */
 const RETRY_MS = 1000
 
@@ -280,6 +282,7 @@ function keepCopyWritten(
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
   let dirty = true // the first sync: written once, which also marks the board as used
+  let firstChange = Date.now()
   const write = () => {
     clearTimeout(timer)
     timer = undefined
@@ -295,16 +298,24 @@ function keepCopyWritten(
     )
   }
   const soon = () => {
+    if (!dirty) firstChange = Date.now()
     dirty = true
     clearTimeout(timer)
-    timer = setTimeout(write, WRITE_AFTER_MS)
+    const latest = firstChange + WRITE_AT_LEAST_MS - Date.now()
+    timer = setTimeout(write, Math.max(0, Math.min(WRITE_AFTER_MS, latest)))
+  }
+  // Leaving: `visibilitychange` comes early enough for the write to land, `pagehide` may not.
+  const hidden = () => {
+    if (document.visibilityState === 'hidden') write()
   }
   const stopListening = store.listen(soon, { scope: 'document' })
   window.addEventListener('pagehide', write)
+  document.addEventListener('visibilitychange', hidden)
   soon()
   return () => {
     stopListening()
     window.removeEventListener('pagehide', write)
+    document.removeEventListener('visibilitychange', hidden)
     write()
     clearTimeout(timer)
   }

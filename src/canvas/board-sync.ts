@@ -12,9 +12,9 @@
  *   one it sent is put (tldraw's validators keep an equal record as it is, so nothing redraws
  *   needlessly). Whatever was changed locally on the copy is dropped at that moment, not pushed.
  * - It is loaded only if it arrives before that connect; a late read is ignored.
- * - It is written (debounced, when the tab is hidden, on unmount) only while every change of this tab
- *   has been answered by the server (tldraw's client has no speculative change left), so the
- *   copy is always a state the server confirmed, never an unsaved edit shown as saved.
+ * - It is written (debounced, when the tab is hidden, on unmount) only while every change of
+ *   this tab has been answered by the server (tldraw's client has no speculative change left),
+ *   so the copy is always a state the server confirmed, never an unsaved edit shown as saved.
  * - A refusal (forbidden) or a board that is gone (not found) deletes it.
  *
  * The pending-change check reads two fields of tldraw's `TLSyncClient` that its typings hide

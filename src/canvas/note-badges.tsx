@@ -5,9 +5,18 @@
  * drawn as usual with the marks on top, on screen and in image exports alike (`toSvg`), so
  * an exported board shows the counts without anything written to the board.
  */
-import { NoteShapeUtil, atom, useValue, type SvgExportContext, type TLNoteShape } from 'tldraw'
+import {
+  NoteShapeUtil,
+  atom,
+  getDisplayValues,
+  useValue,
+  type SvgExportContext,
+  type TLNoteShape,
+} from 'tldraw'
 import { NOTE_SIZE } from '../board/geometry'
 import { noteAuthor } from '../board/shape-meta'
+import { noteGeometry } from './note-geometry'
+import { noteAsDrawn, useNoteLabelState } from './note-label'
 
 export interface NoteBadges {
   /** The count shown on each sticky, by id (the vote result on show). */
@@ -49,15 +58,27 @@ const RESULT_RADIUS = 22
 /** tldraw's note, with the badges of `badges` drawn over it. */
 export function noteUtilWithBadges(badges: NoteBadgesAtom) {
   return class NoteWithBadgesUtil extends NoteShapeUtil {
+    // The stored size at once, the label measured only when asked for (note-geometry.ts).
+    override getGeometry(shape: TLNoteShape) {
+      const { noteWidth, noteHeight } = getDisplayValues(this, shape)
+      const { scale, growY } = shape.props
+      return noteGeometry(noteWidth * scale, (noteHeight + growY) * scale, () =>
+        super.getGeometry(shape),
+      )
+    }
+
     override component(shape: TLNoteShape) {
       const of = useValue('note badges', () => JSON.stringify(badgesOf(badges.get(), shape.id)), [
         shape.id,
       ])
       const marks = JSON.parse(of) as BadgesOf
       const author = noteAuthor(shape)
+      // Text only on screen and at a readable zoom (note-label.ts).
+      const label = useNoteLabelState(this.editor, shape)
       return (
         <>
-          {super.component(shape)}
+          {super.component(noteAsDrawn(shape, label))}
+          {label === 'far' && <span data-sb-label="far" hidden />}
           <BadgeLayer marks={marks} scale={shape.props.scale} />
           {author && (
             <AuthorLabel author={author} scale={shape.props.scale} growY={shape.props.growY} />

@@ -1,0 +1,49 @@
+/**
+ * Whether a sticky draws its text now. tldraw keeps every shape mounted, off screen too, and
+ * each note's label turns its rich text into HTML through TipTap (which builds its whole
+ * schema again for every note) and gives the browser a block of text to lay out: on a board of
+ * 2,000 stickies, seconds before the first paint, for text nobody can see.
+ *
+ * So a note shows its text when it is on screen and large enough to read: far out (text a
+ * few pixels high, which reads as a smudge) or off screen (culled), the note is drawn without
+ * it; the label comes back as soon as the note is on screen at a readable zoom. A note being
+ * selected or edited always has its label, since tldraw's text editor lives in it. Exports
+ * (`toSvg`, the canvas painters) draw the text whatever the zoom.
+ */
+import { useValue, type Editor, type TLNoteShape, type TLRichText } from 'tldraw'
+
+/**
+ * Below this zoom (times the note's scale) a note shows no text: tldraw's medium sticky font
+ * (22 px) is then under 4 px high on screen.
+ */
+export const FAR_ZOOM = 0.18
+
+/** Why a note draws no text, or 'shown'. */
+export type NoteLabelState = 'shown' | 'far' | 'culled'
+
+export function useNoteLabelState(editor: Editor, shape: TLNoteShape): NoteLabelState {
+  const { id } = shape
+  const { scale } = shape.props
+  return useValue(
+    'note label state',
+    (): NoteLabelState => {
+      // tldraw's note puts its text editor inside the label: selected, being edited, or
+      // hovered while another note is edited (tldraw's "ready for editing").
+      if (editor.getOnlySelectedShapeId() === id) return 'shown'
+      const editing = editor.getEditingShapeId()
+      if (editing !== null && (editing === id || editor.getHoveredShapeId() === id)) return 'shown'
+      if (editor.getCulledShapes().has(id)) return 'culled'
+      if (editor.getEfficientZoomLevel() * scale < FAR_ZOOM) return 'far'
+      return 'shown'
+    },
+    [editor, id, scale],
+  )
+}
+
+const NO_TEXT: TLRichText = { type: 'doc', content: [] }
+
+/** The note as tldraw's util should draw it: without its text unless the label is shown. */
+export function noteAsDrawn(shape: TLNoteShape, state: NoteLabelState): TLNoteShape {
+  if (state === 'shown') return shape
+  return { ...shape, props: { ...shape.props, richText: NO_TEXT } }
+}

@@ -11,8 +11,13 @@
  *
  * Run: `npx tsx bench/open-profile.ts [--profile] [--runs 3] [--stickies 2000]`.
  */
-import { writeFileSync } from 'node:fs'
+import { execSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { chromium } from '@playwright/test'
+import { SourceMapConsumer } from 'source-map-js'
+import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/chromium'
+import { startServer } from '../test/support/server'
 import { createShapeId, toRichText } from '@tldraw/tlschema'
 import { getIndicesAbove } from '@tldraw/utils'
 import type { Browser, Page } from '@playwright/test'
@@ -20,8 +25,7 @@ import { boardSocketPath, boardWithRecords, rawWriter } from '../test/support/ra
 import { note } from '../test/support/raw-records'
 import { SAMPLE_STICKIES } from '../test/support/sample-stickies'
 import { setIdentity } from '../test/support/template-board'
-import { withAppInBrowser } from './app-in-browser'
-import { load } from './sync'
+import { load, printMachine } from './sync'
 
 const argv = process.argv.slice(2)
 const flag = (name: string) => argv.includes(`--${name}`)
@@ -126,7 +130,7 @@ async function waitPainted(page: Page, count: number): Promise<number> {
 
 interface ProfileNode {
   id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number }
   children?: number[]
 }
 
@@ -137,8 +141,7 @@ function summarise(profile: { nodes: ProfileNode[]; samples: number[]; timeDelta
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
   const self = new Map<string, number>()
   const total = new Map<string, number>()
-  const name = (n: ProfileNode) =>
-    `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`
+  const name = (n: ProfileNode) => original(n.callFrame)
   profile.samples.forEach((id, i) => {
     const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000
     const node = byId.get(id)!
@@ -155,14 +158,55 @@ function summarise(profile: { nodes: ProfileNode[]; samples: number[]; timeDelta
   console.log('\nself time (ms):')
   for (const [k, v] of top(self, 30)) console.log(`${v.toFixed(0).padStart(7)}  ${k}`)
   console.log('\ntotal time (ms):')
-  for (const [k, v] of top(total, 60)) console.log(`${v.toFixed(0).padStart(7)}  ${k}`)
+  for (const [k, v] of top(total, Number(process.env.OPEN_PROFILE_LINES ?? 60)))
+    console.log(`${v.toFixed(0).padStart(7)}  ${k}`)
+}
+
+const ROOT = resolve(import.meta.dirname, '..')
+const maps = new Map<string, SourceMapConsumer | null>()
+
+/** A profiled function by its name and place in the sources (the build's source maps). */
+function original(frame: {
+  functionName: string
+  url: string
+  lineNumber: number
+  columnNumber?: number
+}) {
+  const file = frame.url.split('/').pop() ?? ''
+  if (!maps.has(file)) {
+    const path = resolve(ROOT, 'dist/assets', `${file}.map`)
+    let map: SourceMapConsumer | null
+    try {
+      map = new SourceMapConsumer(JSON.parse(readFileSync(path, 'utf8')))
+    } catch {
+      map = null
+    }
+    maps.set(file, map)
+  }
+  const map = maps.get(file)
+  if (map && frame.lineNumber >= 0) {
+    const at = map.originalPositionFor({
+      line: frame.lineNumber + 1,
+      column: frame.columnNumber ?? 0,
+    })
+    if (at.source) {
+      const source = at.source.replace(/^.*node_modules\//, '').replace(/^(\.\.\/)+/, '')
+      return `${at.name ?? frame.functionName ?? '(anon)'} ${source}:${at.line}`
+    }
+  }
+  return `${frame.functionName || '(anon)'} ${file}:${frame.lineNumber}`
 }
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 async function main() {
-  await withAppInBrowser(async (server, browser) => {
+  printMachine()
+  // With source maps, so the profile names functions as the sources do (same code otherwise).
+  execSync(`npx vite build${flag('profile') ? ' --sourcemap' : ''}`, { cwd: ROOT, stdio: 'ignore' })
+  const server = await startServer()
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
+  try {
     const records = stickyRecords(STICKIES)
     const big = await boardOf(server.url, records)
     const empty = await boardOf(server.url, [])
@@ -193,7 +237,10 @@ async function main() {
       console.log(`\nprofiled open: ${painted.toFixed(0)} ms; profile in ${path}`)
       summarise(cpuProfile as Parameters<typeof summarise>[0])
     }
-  })
+  } finally {
+    await browser.close()
+    await server.stop()
+  }
 }
 
 main().then(

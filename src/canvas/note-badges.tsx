@@ -13,10 +13,12 @@ import {
   type SvgExportContext,
   type TLNoteShape,
 } from 'tldraw'
+import type { ReactNode } from 'react'
 import { NOTE_SIZE } from '../board/geometry'
 import { noteAuthor } from '../board/shape-meta'
 import { noteGeometry } from './note-geometry'
-import { noteAsDrawn, useNoteLabelState } from './note-label'
+import { useNoteLabelState } from './note-label'
+import { PlainNote } from './note-plain'
 
 export interface NoteBadges {
   /** The count shown on each sticky, by id (the vote result on show). */
@@ -73,18 +75,26 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
       ])
       const marks = JSON.parse(of) as BadgesOf
       const author = noteAuthor(shape)
-      // Text only on screen and at a readable zoom (note-label.ts).
+      // tldraw's note with its text only on screen at a readable zoom (note-label.ts).
       const label = useNoteLabelState(this.editor, shape)
       return (
         <>
-          {super.component(noteAsDrawn(shape, label))}
-          {label === 'far' && <span data-sb-label="far" hidden />}
+          {label === 'shown' ? (
+            <TldrawNote util={this} shape={shape} />
+          ) : (
+            <PlainNote util={this} shape={shape} state={label} />
+          )}
           <BadgeLayer marks={marks} scale={shape.props.scale} />
           {author && (
             <AuthorLabel author={author} scale={shape.props.scale} growY={shape.props.growY} />
           )}
         </>
       )
+    }
+
+    /** tldraw's own note, for `TldrawNote` (its hooks are that component's). */
+    tldrawComponent(shape: TLNoteShape) {
+      return super.component(shape)
     }
 
     override toSvg(shape: TLNoteShape, ctx: SvgExportContext) {
@@ -109,6 +119,17 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
       )
     }
   }
+}
+
+/** tldraw's note component as a component of its own, so it mounts only where it is drawn. */
+function TldrawNote({
+  util,
+  shape,
+}: {
+  util: { tldrawComponent(shape: TLNoteShape): ReactNode }
+  shape: TLNoteShape
+}) {
+  return util.tldrawComponent(shape)
 }
 
 /** The marks on screen: HTML over the note, in its own coordinates. */

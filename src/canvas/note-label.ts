@@ -6,11 +6,12 @@
  *
  * So a note shows its text when it is on screen and large enough to read: far out (text a
  * few pixels high, which reads as a smudge) or off screen (culled), the note is drawn without
- * it; the label comes back as soon as the note is on screen at a readable zoom. A note being
- * selected or edited always has its label, since tldraw's text editor lives in it. Exports
- * (`toSvg`, the canvas painters) draw the text whatever the zoom.
+ * it (note-plain.tsx); tldraw's note and its label come back as soon as the note is on screen
+ * at a readable zoom. A note being selected or edited always has its label, since tldraw's
+ * text editor lives in it. Exports (`toSvg`, the canvas painters) draw the text whatever the
+ * zoom.
  */
-import { useValue, type Editor, type TLNoteShape, type TLRichText } from 'tldraw'
+import { useValue, type Editor, type TLNoteShape } from 'tldraw'
 
 /**
  * Below this zoom (times the note's scale) a note shows no text: tldraw's medium sticky font
@@ -38,12 +39,4 @@ export function useNoteLabelState(editor: Editor, shape: TLNoteShape): NoteLabel
     },
     [editor, id, scale],
   )
-}
-
-const NO_TEXT: TLRichText = { type: 'doc', content: [] }
-
-/** The note as tldraw's util should draw it: without its text unless the label is shown. */
-export function noteAsDrawn(shape: TLNoteShape, state: NoteLabelState): TLNoteShape {
-  if (state === 'shown') return shape
-  return { ...shape, props: { ...shape.props, richText: NO_TEXT } }
 }

@@ -18,12 +18,9 @@ import { chromium } from '@playwright/test'
 import { SourceMapConsumer } from 'source-map-js'
 import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/chromium'
 import { startServer } from '../test/support/server'
-import { createShapeId, toRichText } from '@tldraw/tlschema'
-import { getIndicesAbove } from '@tldraw/utils'
 import type { Browser, Page } from '@playwright/test'
 import { boardSocketPath, boardWithRecords, rawWriter } from '../test/support/raw-socket'
-import { note } from '../test/support/raw-records'
-import { SAMPLE_STICKIES } from '../test/support/sample-stickies'
+import { stickyRecords } from '../test/support/sticky-board'
 import { setIdentity } from '../test/support/template-board'
 import { load, printMachine } from './sync'
 
@@ -36,26 +33,6 @@ const option = (name: string, fallback: number) => {
 const RUNS = option('runs', 3)
 const STICKIES = option('stickies', 2000)
 const PUSH_BATCH = 400
-
-const TEXTS = Object.values(SAMPLE_STICKIES).flat()
-
-/** N stickies in a square grid, each with a sample text, as a client would store them. */
-export function stickyRecords(n: number) {
-  const columns = Math.ceil(Math.sqrt(n))
-  const indices = getIndicesAbove(null, n)
-  return Array.from({ length: n }, (_, i) => {
-    const record = note(
-      createShapeId(`open${i}`),
-      (i % columns) * 240,
-      Math.floor(i / columns) * 240,
-    )
-    return {
-      ...record,
-      index: indices[i],
-      props: { ...record.props, richText: toRichText(TEXTS[i % TEXTS.length]) },
-    }
-  })
-}
 
 /** A board holding `records`, pushed by its facilitator in frames the server takes. */
 async function boardOf(serverUrl: string, records: { id: string }[]) {

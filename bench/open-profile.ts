@@ -2,7 +2,7 @@
  * Where the time goes when a big board opens: a board of N stickies (default 2,000) made on
  * the real server, opened from its participant link in a fresh browser context (empty cache)
  * until painted, against an empty board opened the same way; with `--profile`, a CPU profile
- * of one big-board open (CDP `Profiler`), written to bench/open-profile.cpuprofile and
+ * of one big-board open (CDP `Profiler`), written to open-profile.cpuprofile in the temp folder and
  * summarised by self time. For finding what to cut; `npm run bench -- open` (bench/open.ts)
  * is the figure against tldraw's own `<Tldraw>`.
  *
@@ -13,6 +13,7 @@
  */
 import { execSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { resolve } from 'node:path'
 import { chromium } from '@playwright/test'
 import { SourceMapConsumer } from 'source-map-js'
@@ -59,10 +60,14 @@ function paintedAt(count: number): number | null {
     const ids = [...editor.getCurrentPageShapeIds()]
     if (ids.length < count) return false
     const viewport = editor.getViewportPageBounds()
+    const elements = new Map<string, Element>()
+    for (const e of document.querySelectorAll('.tl-shape[data-shape-id]')) {
+      elements.set(e.getAttribute('data-shape-id')!, e)
+    }
     for (const id of ids) {
       const bounds = editor.getShapePageBounds(id)
       if (!bounds || !viewport.collides(bounds)) continue
-      const element = document.querySelector(`[data-shape-id="${id}"]`)
+      const element = elements.get(id)
       if (!element || !element.querySelector('.tl-note__container')) return false
       // A note showing its label must show its text (far out, a note may show none).
       if (
@@ -209,7 +214,7 @@ async function main() {
     )
     if (flag('profile')) {
       const { painted, cpuProfile } = await openMs(browser, link(big), STICKIES, true)
-      const path = resolve(import.meta.dirname, 'open-profile.cpuprofile')
+      const path = resolve(tmpdir(), 'open-profile.cpuprofile')
       writeFileSync(path, JSON.stringify(cpuProfile))
       console.log(`\nprofiled open: ${painted.toFixed(0)} ms; profile in ${path}`)
       summarise(cpuProfile as Parameters<typeof summarise>[0])

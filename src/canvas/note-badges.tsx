@@ -8,6 +8,7 @@
 import {
   NoteShapeUtil,
   atom,
+  type Editor,
   getDisplayValues,
   useValue,
   type SvgExportContext,
@@ -17,7 +18,7 @@ import type { ReactNode } from 'react'
 import { NOTE_SIZE } from '../board/geometry'
 import { noteAuthor } from '../board/shape-meta'
 import { noteGeometry } from './note-geometry'
-import { useNoteLabelState } from './note-label'
+import { holdLabelsForFirstFrame, useNoteLabelState } from './note-label'
 import { PlainNote } from './note-plain'
 
 export interface NoteBadges {
@@ -60,6 +61,11 @@ const RESULT_RADIUS = 22
 /** tldraw's note, with the badges of `badges` drawn over it. */
 export function noteUtilWithBadges(badges: NoteBadgesAtom) {
   return class NoteWithBadgesUtil extends NoteShapeUtil {
+    constructor(editor: Editor) {
+      super(editor)
+      holdLabelsForFirstFrame(editor)
+    }
+
     // The stored size at once, the label measured only when asked for (note-geometry.ts).
     override getGeometry(shape: TLNoteShape) {
       const { noteWidth, noteHeight } = getDisplayValues(this, shape)

@@ -11,13 +11,28 @@
  * text editor lives in it. Exports (`toSvg`, the canvas painters) draw the text whatever the
  * zoom.
  */
-import { useValue, type Editor, type TLNoteShape } from 'tldraw'
+import { atom, useValue, type Atom, type Editor, type TLNoteShape } from 'tldraw'
 
 /**
  * Below this zoom (times the note's scale) a note shows no text: tldraw's medium sticky font
  * (22 px) is then under 4 px high on screen.
  */
 export const FAR_ZOOM = 0.18
+
+/**
+ * Whether the editor has drawn its first frame. The board opens zoomed to fit, but tldraw draws
+ * its shapes once before that, at its starting camera (zoom 1 at the origin): the notes there
+ * would build their labels only to drop them a moment later. Until the first frame, notes are
+ * drawn plain.
+ */
+const firstFrameDrawn = new WeakMap<Editor, Atom<boolean>>()
+
+/** Called as the note util is made, once per editor. */
+export function holdLabelsForFirstFrame(editor: Editor): void {
+  const drawn = atom('first frame drawn', false)
+  firstFrameDrawn.set(editor, drawn)
+  requestAnimationFrame(() => drawn.set(true))
+}
 
 /** Why a note draws no text, or 'shown'. */
 export type NoteLabelState = 'shown' | 'far' | 'culled'
@@ -34,6 +49,7 @@ export function useNoteLabelState(editor: Editor, shape: TLNoteShape): NoteLabel
       const editing = editor.getEditingShapeId()
       if (editing !== null && (editing === id || editor.getHoveredShapeId() === id)) return 'shown'
       if (editor.getCulledShapes().has(id)) return 'culled'
+      if (firstFrameDrawn.get(editor)?.get() === false) return 'far'
       if (editor.getEfficientZoomLevel() * scale < FAR_ZOOM) return 'far'
       return 'shown'
     },

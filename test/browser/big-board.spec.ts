@@ -166,7 +166,9 @@ test('zoomed in, a note shows its text, its label where tldraw measures it', asy
   await expect(label(page, sticky(STICKIES - 7))).toBeVisible()
   await expect(label(page, sticky(STICKIES - 7))).not.toHaveText('')
   // And far out again, plain.
-  await page.evaluate(() => window.editor.zoomToFit({ immediate: true }))
+  await page.evaluate(() => {
+    window.editor.zoomToFit({ immediate: true })
+  })
   await expect(
     page.locator(`[data-shape-id="${sticky(STICKIES - 7)}"] [data-sb-label="far"]`),
   ).toHaveCount(1)

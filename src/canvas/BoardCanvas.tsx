@@ -35,9 +35,12 @@ import { keepRecordsReadable } from './readable-records'
 import { createCursorLane, lanePresence } from './cursor-lane'
 import { laneCursor } from './LaneCursor'
 import { quickenEdits, sendEditsSoon } from './sync-cadence'
+import { preloadFonts } from './font-preload'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
+// The sticky font downloads while the board is on its way (font-preload.ts).
+preloadFonts([assetUrls.fonts?.tldraw_draw])
 
 // tldraw's editor keeps a `user` record for the current user in the shared document; the
 // server refuses those (who someone is comes from their role and presence), so the editor is

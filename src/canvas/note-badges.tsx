@@ -5,9 +5,21 @@
  * drawn as usual with the marks on top, on screen and in image exports alike (`toSvg`), so
  * an exported board shows the counts without anything written to the board.
  */
-import { NoteShapeUtil, atom, useValue, type SvgExportContext, type TLNoteShape } from 'tldraw'
+import {
+  NoteShapeUtil,
+  atom,
+  type Editor,
+  getDisplayValues,
+  useValue,
+  type SvgExportContext,
+  type TLNoteShape,
+} from 'tldraw'
+import type { ReactNode } from 'react'
 import { NOTE_SIZE } from '../board/geometry'
 import { noteAuthor } from '../board/shape-meta'
+import { noteGeometry } from './note-geometry'
+import { holdLabelsForFirstFrame, useNoteLabelState } from './note-label'
+import { PlainNote } from './note-plain'
 
 export interface NoteBadges {
   /** The count shown on each sticky, by id (the vote result on show). */
@@ -49,21 +61,46 @@ const RESULT_RADIUS = 22
 /** tldraw's note, with the badges of `badges` drawn over it. */
 export function noteUtilWithBadges(badges: NoteBadgesAtom) {
   return class NoteWithBadgesUtil extends NoteShapeUtil {
+    constructor(editor: Editor) {
+      super(editor)
+      holdLabelsForFirstFrame(editor)
+    }
+
+    // The stored size at once, the label measured only when asked for (note-geometry.ts).
+    override getGeometry(shape: TLNoteShape) {
+      const { noteWidth, noteHeight } = getDisplayValues(this, shape)
+      const { scale, growY } = shape.props
+      return noteGeometry(noteWidth * scale, (noteHeight + growY) * scale, () =>
+        super.getGeometry(shape),
+      )
+    }
+
     override component(shape: TLNoteShape) {
       const of = useValue('note badges', () => JSON.stringify(badgesOf(badges.get(), shape.id)), [
         shape.id,
       ])
       const marks = JSON.parse(of) as BadgesOf
       const author = noteAuthor(shape)
+      // tldraw's note with its text only on screen at a readable zoom (note-label.ts).
+      const label = useNoteLabelState(this.editor, shape)
       return (
         <>
-          {super.component(shape)}
+          {label === 'shown' ? (
+            <TldrawNote util={this} shape={shape} />
+          ) : (
+            <PlainNote util={this} shape={shape} state={label} />
+          )}
           <BadgeLayer marks={marks} scale={shape.props.scale} />
           {author && (
             <AuthorLabel author={author} scale={shape.props.scale} growY={shape.props.growY} />
           )}
         </>
       )
+    }
+
+    /** tldraw's own note, for `TldrawNote` (its hooks are that component's). */
+    tldrawComponent(shape: TLNoteShape) {
+      return super.component(shape)
     }
 
     override toSvg(shape: TLNoteShape, ctx: SvgExportContext) {
@@ -88,6 +125,17 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
       )
     }
   }
+}
+
+/** tldraw's note component as a component of its own, so it mounts only where it is drawn. */
+function TldrawNote({
+  util,
+  shape,
+}: {
+  util: { tldrawComponent(shape: TLNoteShape): ReactNode }
+  shape: TLNoteShape
+}) {
+  return util.tldrawComponent(shape)
 }
 
 /** The marks on screen: HTML over the note, in its own coordinates. */

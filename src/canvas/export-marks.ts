@@ -1,0 +1,148 @@
+/**
+ * What an exported image shows over zones and frozen frames, the way the board shows it on
+ * screen (`ZoneCounts.tsx`, `FrozenFrames.tsx` and their CSS): the zone's count pill ("3 / 2",
+ * red past its capacity, with the red outline and tint), and a frozen frame's outline and
+ * "Frozen" badge over its top-right corner. Worked out once here, in the shape's own
+ * coordinates, as a few plain parts; both export paths draw these same parts (tldraw's SVG
+ * export through the shape util overrides in `export-marks-svg.tsx`, the canvas picture through
+ * `paint-marks.ts`), so the two pictures cannot disagree on a count or a position.
+ *
+ * The frozen badge is drawn at its size on screen at 100 % zoom (on screen it keeps its size at
+ * any zoom); the board's soft shadows are left out of exports.
+ */
+import type { Editor, TLShape } from 'tldraw'
+import { zoneCountLabel } from '../board/zones'
+import { isFrozen, readShapeMeta } from '../board/shape-meta'
+import { currentZoneCounts } from './ZoneCounts'
+
+export type MarkPart =
+  | {
+      kind: 'rect'
+      x: number
+      y: number
+      w: number
+      h: number
+      radius: number
+      fill: string | null
+      stroke: string | null
+      strokeWidth: number
+    }
+  | {
+      kind: 'text'
+      /** The centre of the text. */
+      x: number
+      y: number
+      text: string
+      fontSize: number
+      fontWeight: number
+      fontFamily: string
+      fill: string
+    }
+  | {
+      /** Lucide's lock, in a `size`-wide square at x, y, stroked in `stroke`. */
+      kind: 'lock'
+      x: number
+      y: number
+      size: number
+      stroke: string
+    }
+
+export const MARK_FONT = "'tldraw_sans', system-ui, sans-serif"
+const DANGER = '#e03131'
+const FROZEN_BLUE = '#1d4ed8'
+
+/** The marks an export draws on `shape` (a zone or a frozen frame); none for other shapes. */
+export function exportMarks(editor: Editor, shape: TLShape): MarkPart[] {
+  if (shape.type === 'frame' && isFrozen(shape)) return frozenFrameMarks(shape)
+  if (shape.type === 'geo') return zoneMarks(editor, shape)
+  return []
+}
+
+function zoneMarks(editor: Editor, shape: TLShape): MarkPart[] {
+  if (!readShapeMeta(shape).zone) return []
+  const zone = currentZoneCounts(editor).find((z) => z.id === shape.id)
+  const bounds = editor.getShapeGeometry(shape).bounds
+  if (!zone) return []
+  const { w, h } = bounds
+  const parts: MarkPart[] = []
+  if (zone.over) {
+    // `outline: 6px; outline-offset: 2px` around a 4px-rounded box, with a 10 % red tint.
+    parts.push(rect(0, 0, w, h, 4, 'rgba(224, 49, 49, 0.1)', null, 0))
+    parts.push(rect(-5, -5, w + 10, h + 10, 9, null, DANGER, 6))
+  }
+  const text = `${zone.over ? '⚠ ' : ''}${zoneCountLabel(zone)}`
+  const fontSize = 22
+  const lineHeight = fontSize * 1.3
+  const pillW = textWidth(text, 600, fontSize) + 28
+  const pillH = lineHeight + 8
+  const x = w - 16 - pillW
+  const y = h - 16 - pillH
+  const background = zone.over ? DANGER : 'rgba(255, 255, 255, 0.85)'
+  parts.push(rect(x, y, pillW, pillH, pillH / 2, background, null, 0))
+  parts.push({
+    kind: 'text',
+    x: x + pillW / 2,
+    y: y + pillH / 2,
+    text,
+    fontSize,
+    fontWeight: 600,
+    fontFamily: MARK_FONT,
+    fill: zone.over ? '#ffffff' : '#1d1d1d',
+  })
+  return parts
+}
+
+function frozenFrameMarks(shape: TLShape): MarkPart[] {
+  const { w, h } = shape.props as { w: number; h: number }
+  const fontSize = 13
+  const label = 'Frozen'
+  const icon = 14
+  const badgeW = 8 + icon + 5 + textWidth(label, 600, fontSize) + 10
+  const badgeH = 18 + 6
+  const x = w - badgeW
+  const y = -6 - badgeH
+  return [
+    // `outline: 3px` just outside the frame.
+    rect(-1.5, -1.5, w + 3, h + 3, 0, null, 'rgba(29, 78, 216, 0.55)', 3),
+    rect(x, y, badgeW, badgeH, badgeH / 2, FROZEN_BLUE, null, 0),
+    { kind: 'lock', x: x + 8, y: y + (badgeH - icon) / 2, size: icon, stroke: '#ffffff' },
+    {
+      kind: 'text',
+      x: x + 8 + icon + 5 + textWidth(label, 600, fontSize) / 2,
+      y: y + badgeH / 2,
+      text: label,
+      fontSize,
+      fontWeight: 600,
+      fontFamily: MARK_FONT,
+      fill: '#ffffff',
+    },
+  ]
+}
+
+function rect(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  radius: number,
+  fill: string | null,
+  stroke: string | null,
+  strokeWidth: number,
+): MarkPart {
+  return { kind: 'rect', x, y, w, h, radius, fill, stroke, strokeWidth }
+}
+
+let measurer: CanvasRenderingContext2D | null = null
+
+/** The text's width in the page's font, as both export paths will draw it. */
+function textWidth(text: string, weight: number, size: number): number {
+  measurer ??= document.createElement('canvas').getContext('2d')
+  if (!measurer) return text.length * size * 0.6
+  measurer.font = `${weight} ${size}px ${MARK_FONT}`
+  return measurer.measureText(text).width
+}
+
+/** Lucide's "lock" (ISC licence) in its 24-unit box: the body and the shackle. */
+export const LOCK_BODY = { x: 3, y: 11, w: 18, h: 11, r: 2 }
+export const LOCK_SHACKLE = 'M7 11V7a5 5 0 0 1 10 0v4'
+export const LOCK_STROKE = 2.25

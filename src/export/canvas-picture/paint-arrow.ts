@@ -1,0 +1,14 @@
+/**
+ * tldraw's arrows, straight and curved: the body (cut around its label), the arrowheads and
+ * their fills as tldraw's export draws them from `getArrowInfo`, replayed by `src/canvas/svg-paint.ts`;
+ * the label through the shared text layout. Elbow arrows and pattern-filled heads fall back.
+ */
+import type { TLArrowShape } from 'tldraw'
+import type { Painter } from './paint-context'
+import { paintLabel } from './paint-label'
+import { paintShapeSvg } from '../../canvas/svg-paint'
+
+export const paintArrow: Painter<TLArrowShape> = (shape, pc) => {
+  if (shape.props.fill === 'pattern') return false
+  return paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, paintLabel)
+}

@@ -5,10 +5,10 @@
  */
 import type { TLArrowShape } from 'tldraw'
 import type { Painter } from './paint-context'
-import { paintLabel } from './paint-label'
+import { labelPainter } from './paint-label'
 import { paintShapeSvg } from '../../canvas/svg-paint'
 
 export const paintArrow: Painter<TLArrowShape> = (shape, pc) => {
   if (shape.props.fill === 'pattern') return false
-  return paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, paintLabel)
+  return paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, labelPainter(pc.editor, shape.props.font))
 }

@@ -6,13 +6,14 @@
  */
 import type { TLGeoShape } from 'tldraw'
 import type { Painter } from './paint-context'
-import { paintLabel } from './paint-label'
+import { labelPainter } from './paint-label'
 import { paintMarks } from './paint-marks'
 import { paintShapeSvg } from '../../canvas/svg-paint'
 
 export const paintGeo: Painter<TLGeoShape> = (shape, pc) => {
   if (shape.props.fill === 'pattern') return false
-  if (!paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, paintLabel)) return false
+  if (!paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, labelPainter(pc.editor, shape.props.font)))
+    return false
   paintMarks(pc.editor, shape, pc.ctx)
   return true
 }

@@ -4,8 +4,8 @@
  */
 import type { TLTextShape } from 'tldraw'
 import type { Painter } from './paint-context'
-import { paintLabel } from './paint-label'
+import { labelPainter } from './paint-label'
 import { paintShapeSvg } from '../../canvas/svg-paint'
 
 export const paintText: Painter<TLTextShape> = (shape, pc) =>
-  paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, paintLabel)
+  paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, labelPainter(pc.editor, shape.props.font))

@@ -7,9 +7,24 @@
 import type { TLShape } from 'tldraw'
 import type { PaintContext, Painter } from './paint-context'
 import { paintNote, prepareNotes } from './paint-note'
+import { paintArrow } from './paint-arrow'
+import { paintDraw } from './paint-draw'
+import { paintFrame } from './paint-frame'
+import { paintGeo } from './paint-geo'
+import { paintImage, prepareImages } from './paint-image'
+import { paintLine } from './paint-line'
+import { paintText } from './paint-text'
 
 export const PAINTERS: Partial<Record<string, Painter>> = {
   note: paintNote as Painter,
+  geo: paintGeo as Painter,
+  frame: paintFrame as Painter,
+  text: paintText as Painter,
+  line: paintLine as Painter,
+  arrow: paintArrow as Painter,
+  draw: paintDraw as Painter,
+  highlight: paintDraw as Painter,
+  image: paintImage as Painter,
 }
 
 /**
@@ -20,4 +35,5 @@ export const PREPARERS: Partial<
   Record<string, (shapes: readonly TLShape[], pc: PaintContext) => Promise<void>>
 > = {
   note: prepareNotes as (shapes: readonly TLShape[], pc: PaintContext) => Promise<void>,
+  image: prepareImages,
 }

@@ -81,6 +81,9 @@ export function paintShapeSvg(
   } catch {
     return false
   }
+  // Inline styles stay unparsed text: the page's CSP refuses `style` attributes, and only the
+  // clip path is read from them (React escapes quotes inside values, so this finds attributes).
+  markup = markup.replaceAll(' style="', ' data-style="')
   const doc = new DOMParser().parseFromString(markup, 'image/svg+xml')
   const root = doc.documentElement
   if (root.nodeName !== 'svg' || doc.getElementsByTagName('parsererror').length > 0) return false
@@ -277,7 +280,7 @@ function paintable(colour: string) {
 }
 
 function styleValue(el: Element, name: string): string | null {
-  const style = el.getAttribute('style')
+  const style = el.getAttribute('data-style')
   if (!style) return null
   for (const part of style.split(';')) {
     const [key, ...rest] = part.split(':')
@@ -372,20 +375,21 @@ function paintPath(ctx: CanvasRenderingContext2D, path: Path2D, state: PaintStat
 
 /**
  * `<text>` made of positioned `<tspan>`s, as tldraw builds frame headings from
- * `editor.textMeasure.measureTextSpans` (`alignment-baseline: mathematical`, which sits at
- * about the middle of the em box, canvas's `middle`).
+ * `editor.textMeasure.measureTextSpans` (`alignment-baseline: mathematical`).
  */
 function paintText(ctx: CanvasRenderingContext2D, el: Element, state: PaintState): boolean {
   ctx.globalAlpha = state.opacity
   ctx.font = `${state.fontStyle} ${state.fontWeight} ${state.fontSize}px ${state.fontFamily}`
-  ctx.textBaseline = 'middle'
+  // Chromium puts the mathematical baseline half the font's ascent above the alphabetic one.
+  ctx.textBaseline = 'alphabetic'
   ctx.textAlign = 'left'
+  const shift = ctx.measureText('x').fontBoundingBoxAscent / 2
   for (const span of Array.from(el.children)) {
     if (span.localName !== 'tspan') return false
     const text = span.textContent ?? ''
     if (text.trim() === '') continue
     const x = Number.parseFloat(span.getAttribute('x') ?? '0')
-    const y = Number.parseFloat(span.getAttribute('y') ?? '0')
+    const y = Number.parseFloat(span.getAttribute('y') ?? '0') + shift
     if (state.stroke !== 'none' && state.strokeWidth > 0) {
       ctx.strokeStyle = state.stroke
       ctx.lineWidth = state.strokeWidth

@@ -9,7 +9,10 @@
  * Tolerance: at most 1.5 % of pixels differ by more than 48 in any channel, and the mean
  * absolute difference per channel is under 3 (text antialiasing and label outlines differ).
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
+import { b64Vecs } from '@tldraw/tlschema'
 import { PNG } from 'pngjs'
 import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { openTemplateBoard } from '../support/template-board'
@@ -27,7 +30,7 @@ interface Comparison {
 }
 
 /** Both pictures of the page's board, and how far apart they are. */
-async function compare(page: Page): Promise<Comparison> {
+async function compare(page: Page, name: string): Promise<Comparison> {
   const { fast, peer, fallbacks } = await page.evaluate(async (options) => {
     const api = window.switchbackExport!
     const editor = window.editor
@@ -46,6 +49,15 @@ async function compare(page: Page): Promise<Comparison> {
       editor.toImage = original
     }
   }, OPTIONS)
+  // Both pictures go with the report, to see what differs.
+  await test
+    .info()
+    .attach(`${name}-canvas.png`, { body: Buffer.from(fast, 'base64'), contentType: 'image/png' })
+  await test
+    .info()
+    .attach(`${name}-toImage.png`, { body: Buffer.from(peer, 'base64'), contentType: 'image/png' })
+  writeFileSync(`/tmp/cp-${name}-canvas.png`, Buffer.from(fast, 'base64'))
+  writeFileSync(`/tmp/cp-${name}-peer.png`, Buffer.from(peer, 'base64')) // TEMP
   const a = PNG.sync.read(Buffer.from(fast, 'base64'))
   const b = PNG.sync.read(Buffer.from(peer, 'base64'))
   expect({ w: a.width, h: a.height }).toEqual({ w: b.width, h: b.height })
@@ -71,6 +83,7 @@ async function compare(page: Page): Promise<Comparison> {
 }
 
 function expectClose(result: Comparison) {
+  test.info().annotations.push({ type: 'pixels', description: JSON.stringify(result) })
   expect(result.fallbacks, 'shapes the painters left to toImage').toBe(0)
   expect(result.differing, 'share of pixels off by more than 48').toBeLessThanOrEqual(0.015)
   expect(result.mean, 'mean absolute difference').toBeLessThan(3)
@@ -78,14 +91,18 @@ function expectClose(result: Comparison) {
 
 /** One of every shape kind our painters draw, next to the template's content. */
 async function addEveryKind(page: Page) {
-  await page.evaluate(() => {
+  // A freehand stroke's points, in tldraw's own encoding of them.
+  const stroke = b64Vecs.encodePoints(
+    Array.from({ length: 30 }, (_, i) => ({ x: i * 10, y: Math.sin(i / 3) * 40, z: 0.5 })),
+  )
+  await page.evaluate((stroke) => {
     const editor = window.editor
     const bounds = editor.getCurrentPageBounds()!
     const x0 = bounds.maxX + 200
     const y0 = bounds.minY
     const text = (t: string) => ({
       type: 'doc',
-      content: [{ type: 'paragraph', content: [{ type: 'text', text: t }] }],
+      content: [{ type: 'paragraph', ...(t ? { content: [{ type: 'text', text: t }] } : {}) }],
     })
     const shapes: Record<string, unknown>[] = []
     const geos = ['rectangle', 'ellipse', 'triangle', 'diamond', 'star', 'cloud', 'hexagon']
@@ -168,16 +185,7 @@ async function addEveryKind(page: Page) {
       props: {
         color: 'green',
         isComplete: true,
-        segments: [
-          {
-            type: 'free',
-            points: Array.from({ length: 30 }, (_, i) => ({
-              x: i * 10,
-              y: Math.sin(i / 3) * 40,
-              z: 0.5,
-            })),
-          },
-        ],
+        segments: [{ type: 'free', path: stroke }],
       },
     })
     shapes.push({
@@ -185,7 +193,31 @@ async function addEveryKind(page: Page) {
       x: x0 + 900,
       y: y0 + 260,
       props: { w: 400, h: 300, name: 'Every kind' },
+      // Frozen: the export shows its outline and badge.
+      meta: { switchback: { frozen: true } },
     })
+    // A zone past its capacity (two stickies, room for one): the red count, outline and tint.
+    shapes.push({
+      type: 'geo',
+      x: x0 + 900,
+      y: y0 + 700,
+      props: {
+        geo: 'rectangle',
+        w: 520,
+        h: 320,
+        fill: 'semi',
+        dash: 'dashed',
+        color: 'light-green',
+        font: 'sans',
+        align: 'start',
+        verticalAlign: 'start',
+        richText: text('A zone'),
+      },
+      meta: { switchback: { zone: { capacity: 1 } } },
+    })
+    for (const dx of [20, 260]) {
+      shapes.push({ type: 'note', x: x0 + 900 + dx, y: y0 + 760, props: { richText: text('In') } })
+    }
     editor.createShapes(shapes as never)
     // A small image, inline (the only kind of asset a board may hold besides its own origin).
     const png =
@@ -206,7 +238,7 @@ async function addEveryKind(page: Page) {
       y: y0 + 260,
       props: { assetId, w: 160, h: 160 },
     } as never)
-  })
+  }, stroke)
 }
 
 test('every shape kind: the canvas painters draw what toImage draws', async ({
@@ -219,7 +251,7 @@ test('every shape kind: the canvas painters draw what toImage draws', async ({
   await openTemplateBoard(page, server.url, template.id, template.elements.length)
   await addEveryKind(page)
   await waitForSync(page)
-  expectClose(await compare(page))
+  expectClose(await compare(page, 'every-kind'))
 })
 
 test('every built-in template: the canvas painters draw what toImage draws', async ({
@@ -232,7 +264,7 @@ test('every built-in template: the canvas painters draw what toImage draws', asy
   for (const template of BUILT_IN_TEMPLATES) {
     await openTemplateBoard(page, server.url, template.id, template.elements.length)
     await waitForSync(page)
-    results[template.id] = await compare(page)
+    results[template.id] = await compare(page, template.id)
   }
   for (const [id, result] of Object.entries(results)) {
     await test.step(id, () => expectClose(result))

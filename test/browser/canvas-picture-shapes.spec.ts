@@ -56,8 +56,12 @@ async function compare(page: Page, name: string): Promise<Comparison> {
   await test
     .info()
     .attach(`${name}-toImage.png`, { body: Buffer.from(peer, 'base64'), contentType: 'image/png' })
-  writeFileSync(`/tmp/cp-${name}-canvas.png`, Buffer.from(fast, 'base64'))
-  writeFileSync(`/tmp/cp-${name}-peer.png`, Buffer.from(peer, 'base64')) // TEMP
+  // CANVAS_PICTURE_OUT=<dir> keeps both pictures there too.
+  const out = process.env.CANVAS_PICTURE_OUT
+  if (out) {
+    writeFileSync(join(out, `cp-${name}-canvas.png`), Buffer.from(fast, 'base64'))
+    writeFileSync(join(out, `cp-${name}-peer.png`), Buffer.from(peer, 'base64'))
+  }
   const a = PNG.sync.read(Buffer.from(fast, 'base64'))
   const b = PNG.sync.read(Buffer.from(peer, 'base64'))
   expect({ w: a.width, h: a.height }).toEqual({ w: b.width, h: b.height })

@@ -62,7 +62,7 @@ function markSvg(part: MarkPart, key: number) {
           fontFamily={part.fontFamily}
           fill={part.fill}
           textAnchor="middle"
-          dominantBaseline="central"
+          dominantBaseline="alphabetic"
         >
           {part.text}
         </text>

@@ -29,7 +29,7 @@ export type MarkPart =
     }
   | {
       kind: 'text'
-      /** The centre of the text. */
+      /** The middle of the text's line, and its alphabetic baseline (both paths draw on it). */
       x: number
       y: number
       text: string
@@ -82,7 +82,7 @@ function zoneMarks(editor: Editor, shape: TLShape): MarkPart[] {
   parts.push({
     kind: 'text',
     x: x + pillW / 2,
-    y: y + pillH / 2,
+    y: baseline(y + pillH / 2, 600, fontSize),
     text,
     fontSize,
     fontWeight: 600,
@@ -109,7 +109,7 @@ function frozenFrameMarks(shape: TLShape): MarkPart[] {
     {
       kind: 'text',
       x: x + 8 + icon + 5 + textWidth(label, 600, fontSize) / 2,
-      y: y + badgeH / 2,
+      y: baseline(y + badgeH / 2, 600, fontSize),
       text: label,
       fontSize,
       fontWeight: 600,
@@ -134,12 +134,27 @@ function rect(
 
 let measurer: CanvasRenderingContext2D | null = null
 
+function measure(text: string, weight: number, size: number): TextMetrics | null {
+  measurer ??= document.createElement('canvas').getContext('2d')
+  if (!measurer) return null
+  measurer.font = `${weight} ${size}px ${MARK_FONT}`
+  return measurer.measureText(text)
+}
+
 /** The text's width in the page's font, as both export paths will draw it. */
 function textWidth(text: string, weight: number, size: number): number {
-  measurer ??= document.createElement('canvas').getContext('2d')
-  if (!measurer) return text.length * size * 0.6
-  measurer.font = `${weight} ${size}px ${MARK_FONT}`
-  return measurer.measureText(text).width
+  return measure(text, weight, size)?.width ?? text.length * size * 0.6
+}
+
+/**
+ * The alphabetic baseline that centres a line of this font on `middle`, as CSS centres a line
+ * in its box: the same number for the SVG and the canvas, so neither has its own idea of a
+ * "central" baseline.
+ */
+function baseline(middle: number, weight: number, size: number): number {
+  const m = measure('Hg', weight, size)
+  if (!m) return middle + size * 0.35
+  return middle + (m.fontBoundingBoxAscent - m.fontBoundingBoxDescent) / 2
 }
 
 /** Lucide's "lock" (ISC licence) in its 24-unit box: the body and the shackle. */

@@ -42,7 +42,7 @@ function paintPart(ctx: CanvasRenderingContext2D, part: MarkPart) {
     case 'text':
       ctx.font = `${part.fontWeight} ${part.fontSize}px ${part.fontFamily}`
       ctx.textAlign = 'center'
-      ctx.textBaseline = 'middle'
+      ctx.textBaseline = 'alphabetic'
       ctx.fillStyle = part.fill
       ctx.fillText(part.text, part.x, part.y)
       return

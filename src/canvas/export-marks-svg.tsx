@@ -4,17 +4,30 @@
  * as the board does. On screen nothing changes: the board draws those marks as overlays.
  */
 import {
+  DefaultFontFaces,
   FrameShapeUtil,
   GeoShapeUtil,
   type SvgExportContext,
+  type TLFontFace,
   type TLFrameShape,
   type TLGeoShape,
+  type TLShape,
 } from 'tldraw'
-import { exportMarks, LOCK_BODY, LOCK_SHACKLE, LOCK_STROKE, type MarkPart } from './export-marks'
+import {
+  exportMarks,
+  LOCK_BODY,
+  LOCK_SHACKLE,
+  LOCK_STROKE,
+  mayHaveMarks,
+  type MarkPart,
+} from './export-marks'
 
 export class GeoWithMarksUtil extends GeoShapeUtil {
   override toSvg(shape: TLGeoShape, ctx: SvgExportContext) {
     return withMarks(super.toSvg(shape, ctx), exportMarks(this.editor, shape))
+  }
+  override getFontFaces(shape: TLGeoShape) {
+    return withMarkFont(shape, super.getFontFaces(shape))
   }
 }
 
@@ -22,6 +35,17 @@ export class FrameWithMarksUtil extends FrameShapeUtil {
   override toSvg(shape: TLFrameShape, ctx: SvgExportContext) {
     return withMarks(super.toSvg(shape, ctx), exportMarks(this.editor, shape))
   }
+  override getFontFaces(shape: TLFrameShape) {
+    return withMarkFont(shape, super.getFontFaces(shape))
+  }
+}
+
+/**
+ * The marks' bold face, so tldraw's export embeds it (and the canvas picture loads it): without
+ * it the exported SVG would fake the weight from the regular face.
+ */
+function withMarkFont(shape: TLShape, faces: TLFontFace[]): TLFontFace[] {
+  return mayHaveMarks(shape) ? [...faces, DefaultFontFaces.tldraw_sans.normal.bold] : faces
 }
 
 function withMarks(body: ReturnType<GeoShapeUtil['toSvg']>, parts: MarkPart[]) {

@@ -51,6 +51,12 @@ export const MARK_FONT = "'tldraw_sans', system-ui, sans-serif"
 const DANGER = '#e03131'
 const FROZEN_BLUE = '#1d4ed8'
 
+/** Whether `shape` is a zone or a frozen frame, without counting anything. */
+export function mayHaveMarks(shape: TLShape): boolean {
+  if (shape.type === 'frame') return isFrozen(shape)
+  return shape.type === 'geo' && readShapeMeta(shape).zone !== undefined
+}
+
 /** The marks an export draws on `shape` (a zone or a frozen frame); none for other shapes. */
 export function exportMarks(editor: Editor, shape: TLShape): MarkPart[] {
   if (shape.type === 'frame' && isFrozen(shape)) return frozenFrameMarks(shape)

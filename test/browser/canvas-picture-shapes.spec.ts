@@ -7,7 +7,7 @@
  * painters drew everything: the fast path calls `toImage` only for shapes it cannot paint.
  *
  * Tolerance: at most 1.5 % of pixels differ by more than 48 in any channel, the mean absolute
- * difference per channel is under 3, and in no 64 × 64 tile do more than 5 % of pixels differ
+ * difference per channel is under 3, and in no 32 × 32 tile do more than 3 % of pixels differ
  * by more than 48 (text antialiasing and label outlines differ; a whole board is mostly
  * background, so the tiles are what catch one shape drawn wrong).
  */
@@ -28,12 +28,12 @@ interface Comparison {
   height: number
   differing: number
   mean: number
-  /** The most pixels off by more than 48 in any one 64-px tile, as a share of the tile. */
+  /** The most pixels off by more than 48 in any one 32-px tile, as a share of the tile. */
   worstTile: number
   fallbacks: number
 }
 
-const TILE = 64
+const TILE = 32
 
 /** Both pictures of the page's board, and how far apart they are. */
 async function compare(page: Page, name: string): Promise<Comparison> {
@@ -73,7 +73,7 @@ async function compare(page: Page, name: string): Promise<Comparison> {
   expect({ w: a.width, h: a.height }).toEqual({ w: b.width, h: b.height })
   let differing = 0
   let total = 0
-  // Also by 64-px tile: a whole board is mostly background, where one wrong shape is lost.
+  // Also by 32-px tile: a whole board is mostly background, where one wrong shape is lost.
   const tiles = new Map<number, number>()
   const across = Math.ceil(a.width / TILE)
   for (let i = 0; i < a.data.length; i += 4) {
@@ -110,8 +110,8 @@ function expectClose(result: Comparison) {
   expect(result.mean, 'mean absolute difference').toBeLessThan(3)
   expect(
     result.worstTile,
-    'the worst 64-px tile: share of pixels off by more than 48',
-  ).toBeLessThanOrEqual(0.05)
+    'the worst 32-px tile: share of pixels off by more than 48',
+  ).toBeLessThanOrEqual(0.03)
 }
 
 /** One of every shape kind our painters draw, next to the template's content. */

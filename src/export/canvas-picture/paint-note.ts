@@ -175,8 +175,10 @@ function paintBadges(shape: TLNoteShape, { ctx, badges }: PaintContext) {
     ctx.fillStyle = '#ffffff'
     ctx.font = `700 20px ${BADGE_FONT}`
     ctx.textAlign = 'center'
-    ctx.textBaseline = 'middle'
-    ctx.fillText(String(result), cx, cy)
+    // SVG's dominant-baseline "central": the middle between the font's ascent and descent.
+    ctx.textBaseline = 'alphabetic'
+    const m = ctx.measureText(String(result))
+    ctx.fillText(String(result), cx, cy + (m.fontBoundingBoxAscent - m.fontBoundingBoxDescent) / 2)
   }
   const author = noteAuthor(shape)
   if (author) {

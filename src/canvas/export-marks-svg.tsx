@@ -53,9 +53,15 @@ function withMarks(body: ReturnType<GeoShapeUtil['toSvg']>, parts: MarkPart[]) {
   return (
     <>
       {body}
-      <g data-export-marks="">{parts.map((part, i) => markSvg(part, i))}</g>
+      <MarksSvg parts={parts} />
     </>
   )
+}
+
+/** The parts of `export-marks.ts` as SVG, in the shape's own coordinates. */
+export function MarksSvg({ parts }: { parts: MarkPart[] }) {
+  if (parts.length === 0) return null
+  return <g data-export-marks="">{parts.map((part, i) => markSvg(part, i))}</g>
 }
 
 function markSvg(part: MarkPart, key: number) {

@@ -2,7 +2,8 @@
  * What an exported image shows over zones and frozen frames, the way the board shows it on
  * screen (`ZoneCounts.tsx`, `FrozenFrames.tsx` and their CSS): the zone's count pill ("3 / 2",
  * red past its capacity, with the red outline and tint), and a frozen frame's outline and
- * "Frozen" badge over its top-right corner. Worked out once here, in the shape's own
+ * "Frozen" badge over its top-right corner, and the lock on each sticky a frozen frame holds.
+ * Worked out once here, in the shape's own
  * coordinates, as a few plain parts; both export paths draw these same parts (tldraw's SVG
  * export through the shape util overrides in `export-marks-svg.tsx`, the canvas picture through
  * `paint-marks.ts`), so the two pictures cannot disagree on a count or a position.
@@ -12,7 +13,9 @@
  */
 import type { Editor, TLShape } from 'tldraw'
 import { zoneCountLabel } from '../board/zones'
-import { isFrozen, readShapeMeta } from '../board/shape-meta'
+import { NOTE_SIZE } from '../board/geometry'
+import { isBackground, isFrozen, readShapeMeta } from '../board/shape-meta'
+import { frozenFrameOf, frozenFrames } from './freeze'
 import { currentZoneCounts } from './ZoneCounts'
 
 export type MarkPart =
@@ -61,7 +64,25 @@ export function mayHaveMarks(shape: TLShape): boolean {
 export function exportMarks(editor: Editor, shape: TLShape): MarkPart[] {
   if (shape.type === 'frame' && isFrozen(shape)) return frozenFrameMarks(shape)
   if (shape.type === 'geo') return zoneMarks(editor, shape)
+  if (shape.type === 'note') return frozenNoteMarks(editor, shape)
   return []
+}
+
+/**
+ * A sticky held by a frozen frame: the lock in a blue disc, bottom left, as on screen
+ * (`.sb-frozen-note`: 34 px at 8 px from the corner of the note's first 200 × 200).
+ * Template prompts get none, as on screen.
+ */
+function frozenNoteMarks(editor: Editor, shape: TLShape): MarkPart[] {
+  if (isBackground(shape)) return []
+  const frozen = frozenIdsOf(editor)()
+  if (frozen.length === 0 || frozenFrameOf(editor, shape, frozen) === null) return []
+  const disc = 34
+  const y = NOTE_SIZE - 8 - disc
+  return [
+    rect(8, y, disc, disc, disc / 2, 'rgba(29, 78, 216, 0.85)', null, 0),
+    { kind: 'lock', x: 8 + 7, y: y + 7, size: disc - 14, stroke: '#ffffff' },
+  ]
 }
 
 function zoneMarks(editor: Editor, shape: TLShape): MarkPart[] {
@@ -123,6 +144,17 @@ function frozenFrameMarks(shape: TLShape): MarkPart[] {
       fill: '#ffffff',
     },
   ]
+}
+
+/** One incremental query of the frozen frames per editor, not one per sticky exported. */
+const frozenQueries = new WeakMap<Editor, () => string[]>()
+function frozenIdsOf(editor: Editor): () => string[] {
+  let query = frozenQueries.get(editor)
+  if (!query) {
+    query = frozenFrames(editor)
+    frozenQueries.set(editor, query)
+  }
+  return query
 }
 
 function rect(

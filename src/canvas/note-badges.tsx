@@ -8,6 +8,8 @@
 import { NoteShapeUtil, atom, useValue, type SvgExportContext, type TLNoteShape } from 'tldraw'
 import { NOTE_SIZE } from '../board/geometry'
 import { noteAuthor } from '../board/shape-meta'
+import { exportMarks } from './export-marks'
+import { MarksSvg } from './export-marks-svg'
 
 export interface NoteBadges {
   /** The count shown on each sticky, by id (the vote result on show). */
@@ -73,6 +75,7 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
         <>
           {super.toSvg(shape, ctx)}
           {marks.result !== null && <ResultSvg count={marks.result} />}
+          <MarksSvg parts={exportMarks(this.editor, shape)} />
           {author && (
             <text
               x={10}

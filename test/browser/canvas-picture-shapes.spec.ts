@@ -3,7 +3,7 @@
  * our canvas painters is held pixel by pixel against tldraw's own `editor.toImage` of the same
  * board at 1x, on a board with every shape kind once (geo kinds, dashes, fills, lines with
  * cubic splines, arrows with labels, text, frames, draw, an image, a zone over its capacity,
- * a frozen frame) and on every built-in template. A spy on `editor.toImage` proves the
+ * a frozen frame holding a sticky) and on every built-in template. A spy on `editor.toImage` proves the
  * painters drew everything: the fast path calls `toImage` only for shapes it cannot paint.
  *
  * Tolerance: at most 1.5 % of pixels differ by more than 48 in any channel, the mean absolute
@@ -213,13 +213,21 @@ async function addEveryKind(page: Page) {
         segments: [{ type: 'free', path: stroke }],
       },
     })
+    const frameId = 'shape:every-kind-frame'
     shapes.push({
+      id: frameId,
       type: 'frame',
       x: x0 + 900,
       y: y0 + 260,
       props: { w: 400, h: 300, name: 'Every kind' },
-      // Frozen: the export shows its outline and badge.
-      meta: { switchback: { frozen: true } },
+    })
+    // A sticky the frame holds: once the frame is frozen, it shows the lock.
+    shapes.push({
+      type: 'note',
+      parentId: frameId,
+      x: 40,
+      y: 50,
+      props: { richText: text('Held') },
     })
     // A zone past its capacity (two stickies, room for one): the red count, outline and tint.
     shapes.push({
@@ -244,6 +252,12 @@ async function addEveryKind(page: Page) {
       shapes.push({ type: 'note', x: x0 + 900 + dx, y: y0 + 760, props: { richText: text('In') } })
     }
     editor.createShapes(shapes as never)
+    // Frozen (as the facilitator's Freeze does): the export shows its outline and badge.
+    editor.updateShape({
+      id: frameId,
+      type: 'frame',
+      meta: { switchback: { frozen: true } },
+    } as never)
     // A small image, inline (the only kind of asset a board may hold besides its own origin).
     const png =
       'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAYAAACp8Z5+AAAAKUlEQVR4AQXBAQ3AMAzAMF8qgEAqmIEdq93+nPtCCLMIIcwihDCLEMIPwFADuWA1hzAAAAAASUVORK5CYII='

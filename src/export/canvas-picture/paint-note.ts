@@ -11,6 +11,7 @@ import { NOTE_SIZE } from '../../board/geometry'
 import { noteAuthor } from '../../board/shape-meta'
 import type { PaintContext, Painter } from './paint-context'
 import { layoutTexts, paintText, type TextLayout, type TextRequest } from './text-layout'
+import { paintMarks } from './paint-marks'
 
 /** tldraw's note label: 16 px padding, the theme's base size × these per size. */
 const LABEL_PADDING = 16
@@ -160,6 +161,8 @@ export const paintNote: Painter<TLNoteShape> = (shape, pc) => {
     paintText(ctx, layout, { color: text })
   }
   paintBadges(shape, pc)
+  // A lock when a frozen frame holds it (B's `paint-marks.ts`, the same parts as toSvg's).
+  paintMarks(editor, shape, ctx)
   return true
 }
 

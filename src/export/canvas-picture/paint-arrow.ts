@@ -6,7 +6,7 @@
 import type { TLArrowShape } from 'tldraw'
 import type { Painter } from './paint-context'
 import { labelPainter } from './paint-label'
-import { paintShapeSvg } from '../../canvas/svg-paint'
+import { paintShapeSvg } from './canvas-runtime'
 
 export const paintArrow: Painter<TLArrowShape> = (shape, pc) => {
   if (shape.props.fill === 'pattern') return false

@@ -4,7 +4,7 @@
  */
 import type { TLDrawShape, TLHighlightShape } from 'tldraw'
 import type { Painter } from './paint-context'
-import { paintShapeSvg } from '../../canvas/svg-paint'
+import { paintShapeSvg } from './canvas-runtime'
 
 export const paintDraw: Painter<TLDrawShape | TLHighlightShape> = (shape, pc) => {
   if ('fill' in shape.props && shape.props.fill === 'pattern') return false

@@ -6,10 +6,9 @@
 import type { TLFrameShape } from 'tldraw'
 import type { Painter } from './paint-context'
 import { paintMarks } from './paint-marks'
-import { paintShapeSvg } from '../../canvas/svg-paint'
+import { paintShapeSvg } from './canvas-runtime'
 
 export const paintFrame: Painter<TLFrameShape> = (shape, pc) => {
   if (!paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark)) return false
-  paintMarks(pc.editor, shape, pc.ctx)
-  return true
+  return paintMarks(pc.editor, shape, pc.ctx)
 }

@@ -8,12 +8,11 @@ import type { TLGeoShape } from 'tldraw'
 import type { Painter } from './paint-context'
 import { labelPainter } from './paint-label'
 import { paintMarks } from './paint-marks'
-import { paintShapeSvg } from '../../canvas/svg-paint'
+import { paintShapeSvg } from './canvas-runtime'
 
 export const paintGeo: Painter<TLGeoShape> = (shape, pc) => {
   if (shape.props.fill === 'pattern') return false
   if (!paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, labelPainter(pc.editor, shape.props.font)))
     return false
-  paintMarks(pc.editor, shape, pc.ctx)
-  return true
+  return paintMarks(pc.editor, shape, pc.ctx)
 }

@@ -4,7 +4,7 @@
  */
 import type { TLLineShape } from 'tldraw'
 import type { Painter } from './paint-context'
-import { paintShapeSvg } from '../../canvas/svg-paint'
+import { paintShapeSvg } from './canvas-runtime'
 
 export const paintLine: Painter<TLLineShape> = (shape, pc) =>
   paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark)

@@ -4,23 +4,20 @@
  * drawn in the shape's own coordinates.
  */
 import type { Editor, TLShape } from 'tldraw'
-import {
-  exportMarks,
-  LOCK_BODY,
-  LOCK_SHACKLE,
-  LOCK_STROKE,
-  type MarkPart,
-} from '../../canvas/export-marks'
+import type { MarkPart } from '../../canvas/export-marks'
+import { exportMarks, lockIcon } from './canvas-runtime'
 
-/** Draws the marks of `shape`, if it has any. */
-export function paintMarks(editor: Editor, shape: TLShape, ctx: CanvasRenderingContext2D) {
+/** Draws the marks of `shape`, if it has any; false when they could not be worked out. */
+export function paintMarks(editor: Editor, shape: TLShape, ctx: CanvasRenderingContext2D): boolean {
   const parts = exportMarks(editor, shape)
-  if (parts.length === 0) return
+  if (parts === null) return false
+  if (parts.length === 0) return true
   ctx.save()
   ctx.setLineDash([])
   ctx.globalAlpha = 1
   for (const part of parts) paintPart(ctx, part)
   ctx.restore()
+  return true
 }
 
 function paintPart(ctx: CanvasRenderingContext2D, part: MarkPart) {
@@ -47,17 +44,19 @@ function paintPart(ctx: CanvasRenderingContext2D, part: MarkPart) {
       ctx.fillText(part.text, part.x, part.y)
       return
     case 'lock': {
+      const lock = lockIcon()
+      if (!lock) return
       ctx.save()
       ctx.translate(part.x, part.y)
       ctx.scale(part.size / 24, part.size / 24)
       ctx.strokeStyle = part.stroke
-      ctx.lineWidth = LOCK_STROKE
+      ctx.lineWidth = lock.stroke
       ctx.lineCap = 'round'
       ctx.lineJoin = 'round'
       const body = new Path2D()
-      body.roundRect(LOCK_BODY.x, LOCK_BODY.y, LOCK_BODY.w, LOCK_BODY.h, LOCK_BODY.r)
+      body.roundRect(lock.body.x, lock.body.y, lock.body.w, lock.body.h, lock.body.r)
       ctx.stroke(body)
-      ctx.stroke(new Path2D(LOCK_SHACKLE))
+      ctx.stroke(new Path2D(lock.shackle))
       ctx.restore()
       return
     }

@@ -162,8 +162,7 @@ export const paintNote: Painter<TLNoteShape> = (shape, pc) => {
   }
   paintBadges(shape, pc)
   // A lock when a frozen frame holds it (B's `paint-marks.ts`, the same parts as toSvg's).
-  paintMarks(editor, shape, ctx)
-  return true
+  return paintMarks(editor, shape, ctx)
 }
 
 function paintBadges(shape: TLNoteShape, { ctx, badges }: PaintContext) {

@@ -5,7 +5,7 @@
 import type { TLTextShape } from 'tldraw'
 import type { Painter } from './paint-context'
 import { labelPainter } from './paint-label'
-import { paintShapeSvg } from '../../canvas/svg-paint'
+import { paintShapeSvg } from './canvas-runtime'
 
 export const paintText: Painter<TLTextShape> = (shape, pc) =>
   paintShapeSvg(pc.editor, shape, pc.ctx, pc.dark, labelPainter(pc.editor, shape.props.font))

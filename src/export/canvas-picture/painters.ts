@@ -4,9 +4,10 @@
  * only make an export faster, never drop a shape. One line per kind, each painter in its own
  * `paint-<kind>.ts`.
  */
-import type { TLShape } from 'tldraw'
+import type { TLNoteShape, TLShape } from 'tldraw'
 import type { PaintContext, Painter } from './paint-context'
 import { paintNote, prepareNotes } from './paint-note'
+import { loadCanvasRuntime } from './canvas-runtime'
 import { paintArrow } from './paint-arrow'
 import { paintDraw } from './paint-draw'
 import { paintFrame } from './paint-frame'
@@ -34,6 +35,17 @@ export const PAINTERS: Partial<Record<string, Painter>> = {
 export const PREPARERS: Partial<
   Record<string, (shapes: readonly TLShape[], pc: PaintContext) => Promise<void>>
 > = {
-  note: prepareNotes as (shapes: readonly TLShape[], pc: PaintContext) => Promise<void>,
+  note: async (shapes, pc) => {
+    await loadCanvasRuntime()
+    await prepareNotes(shapes as TLNoteShape[], pc)
+  },
+  // The shape painters replay tldraw's own SVG through the canvas's helpers, loaded here.
+  geo: loadCanvasRuntime,
+  frame: loadCanvasRuntime,
+  text: loadCanvasRuntime,
+  line: loadCanvasRuntime,
+  arrow: loadCanvasRuntime,
+  draw: loadCanvasRuntime,
+  highlight: loadCanvasRuntime,
   image: prepareImages,
 }

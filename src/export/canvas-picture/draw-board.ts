@@ -149,6 +149,12 @@ async function draw(
       pending.push(shape.id)
       continue
     }
+    // tldraw fades a translucent shape as one layer; per-stroke alpha would show the fill
+    // through the text, so such a shape is toImage's.
+    if (opacity < 1) {
+      pending.push(shape.id)
+      continue
+    }
     await flush()
     ctx.save()
     applyMask(editor, ctx, shape.id, box, scale)
@@ -158,7 +164,6 @@ async function draw(
     // tldraw's export scales a shape with a `scale` prop around its toSvg; painters draw unscaled.
     const shapeScale = 'scale' in shape.props ? Number(shape.props.scale) || 1 : 1
     if (shapeScale !== 1) ctx.scale(shapeScale, shapeScale)
-    ctx.globalAlpha = opacity
     const painted = PAINTERS[shape.type]!(shape, pc)
     ctx.restore()
     if (!painted) pending.push(shape.id)

@@ -11,6 +11,7 @@ import type { Box as TLBox, Editor, TLShape, TLShapeId } from 'tldraw'
 import type { NoteBadges } from '../../canvas/note-badges'
 import { themeColors, type PaintContext } from './paint-context'
 import { PAINTERS, PREPARERS } from './painters'
+import { encodeCanvasPng } from './png-encode'
 import { loadFonts } from './text-layout'
 
 export interface PictureBounds {
@@ -170,10 +171,10 @@ async function draw(
   }
   await flush()
 
-  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'))
+  // Our own encoder: Chromium's toBlob would take most of the export (see png-encode.ts).
+  const blob = encodeCanvasPng(ctx, width, height)
   canvas.width = 0
   canvas.height = 0
-  if (!blob) throw new Error('The browser could not encode the picture.')
   return { blob, width, height, shrunk: fit < 1, fellBack }
 }
 

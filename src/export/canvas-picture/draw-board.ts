@@ -11,6 +11,7 @@ import type { Box as TLBox, Editor, TLShape, TLShapeId } from 'tldraw'
 import type { NoteBadges } from '../../canvas/note-badges'
 import { themeColors, type PaintContext } from './paint-context'
 import { PAINTERS, PREPARERS } from './painters'
+import { encodeCanvasPng } from './png-encode'
 import { loadFonts } from './text-layout'
 
 export interface PictureBounds {
@@ -149,6 +150,12 @@ async function draw(
       pending.push(shape.id)
       continue
     }
+    // tldraw fades a translucent shape as one layer; per-stroke alpha would show the fill
+    // through the text, so such a shape is toImage's.
+    if (opacity < 1) {
+      pending.push(shape.id)
+      continue
+    }
     await flush()
     ctx.save()
     applyMask(editor, ctx, shape.id, box, scale)
@@ -158,17 +165,16 @@ async function draw(
     // tldraw's export scales a shape with a `scale` prop around its toSvg; painters draw unscaled.
     const shapeScale = 'scale' in shape.props ? Number(shape.props.scale) || 1 : 1
     if (shapeScale !== 1) ctx.scale(shapeScale, shapeScale)
-    ctx.globalAlpha = opacity
     const painted = PAINTERS[shape.type]!(shape, pc)
     ctx.restore()
     if (!painted) pending.push(shape.id)
   }
   await flush()
 
-  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'))
+  // Our own encoder: Chromium's toBlob would take most of the export (see png-encode.ts).
+  const blob = encodeCanvasPng(ctx, width, height)
   canvas.width = 0
   canvas.height = 0
-  if (!blob) throw new Error('The browser could not encode the picture.')
   return { blob, width, height, shrunk: fit < 1, fellBack }
 }
 

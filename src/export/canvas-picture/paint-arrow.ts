@@ -1,7 +1,8 @@
 /**
  * tldraw's arrows, straight and curved: the body (cut around its label), the arrowheads and
  * their fills as tldraw's export draws them from `getArrowInfo`, replayed by `src/canvas/svg-paint.ts`;
- * the label through the shared text layout. Elbow arrows and pattern-filled heads fall back.
+ * the label through the shared text layout. Pattern-filled heads fall back (canvas does not
+ * replay tldraw's SVG pattern).
  */
 import type { TLArrowShape } from 'tldraw'
 import type { Painter } from './paint-context'

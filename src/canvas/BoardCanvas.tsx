@@ -25,6 +25,7 @@ import { readAgenda, type AgendaSection } from '../board/agenda'
 import { guardBackground } from './background-guard'
 import { createCanvasHandle } from './handle'
 import { createNoteBadges, noteUtilWithBadges } from './note-badges'
+import { FrameWithMarksUtil, GeoWithMarksUtil } from './export-marks-svg'
 import { pickToolFor, type PickerSlot } from './pick-tool'
 import { QuietStylePanel } from './QuietStylePanel'
 import { ZoneCounts } from './ZoneCounts'
@@ -145,7 +146,11 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
   const roles = useMemo(() => atom<Roles>('roles', { you: null, byPresence: {} }), [])
   // Vote counts, own dots and "only you" marks on stickies, set by features through the handle.
   const badges = useMemo(() => createNoteBadges(), [])
-  const shapeUtils = useMemo(() => [noteUtilWithBadges(badges)], [badges])
+  // Zone counts and frozen marks in image exports too (export-marks-svg.tsx).
+  const shapeUtils = useMemo(
+    () => [noteUtilWithBadges(badges), GeoWithMarksUtil, FrameWithMarksUtil],
+    [badges],
+  )
   // A shape that fails to draw is a placeholder; an editor that fails loads the canvas again.
   const { reload, firstFailure } = props
   const withFallbacks = useMemo(() => {

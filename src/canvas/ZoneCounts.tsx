@@ -48,7 +48,7 @@ export function ZoneCounts() {
   )
 }
 
-function currentZoneCounts(editor: Editor) {
+export function currentZoneCounts(editor: Editor) {
   const zones: (Zone & { element: string })[] = []
   for (const shape of editor.getCurrentPageShapes()) {
     // Most shapes are stickies without our meta: skip them before any parsing.

@@ -20,6 +20,8 @@ import { noteAuthor } from '../board/shape-meta'
 import { noteGeometry } from './note-geometry'
 import { holdLabelsForFirstFrame, useNoteLabelState } from './note-label'
 import { PlainNote } from './note-plain'
+import { exportMarks } from './export-marks'
+import { MarksSvg } from './export-marks-svg'
 
 export interface NoteBadges {
   /** The count shown on each sticky, by id (the vote result on show). */
@@ -110,6 +112,7 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
         <>
           {super.toSvg(shape, ctx)}
           {marks.result !== null && <ResultSvg count={marks.result} />}
+          <MarksSvg parts={exportMarks(this.editor, shape)} />
           {author && (
             <text
               x={10}

@@ -12,6 +12,7 @@ import type { CanvasHandle } from '../canvas/handle'
 import type { VoteResult } from '../protocol/facilitation'
 import type { DeckImage, DeckSource, DeckSticky, DeckZone } from './deck'
 import { readAgenda } from '../board/agenda'
+import { boardPicture } from './board-picture'
 import { frameContent } from './frame-content'
 import { NOTE_SIZE, type Box } from '../board/geometry'
 import { isBackground, readShapeMeta } from '../board/shape-meta'
@@ -163,14 +164,12 @@ async function draw(
   exact = false,
 ) {
   const scale = Math.min(MAX_SCALE, MAX_IMAGE_WIDTH / (bounds.w + 2 * padding))
-  const { blob, width, height } = await editor.toImage(ids, {
+  const { blob, width, height } = await boardPicture(editor, ids, {
     ...(exact ? { bounds } : {}),
-    format: 'png',
     scale,
-    pixelRatio: 1,
-    background: true,
     padding,
-    darkMode: false,
+    background: true,
+    dark: false,
   })
   return { src: blob, width, height }
 }

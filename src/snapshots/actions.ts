@@ -10,6 +10,7 @@ import { toast } from 'svelte-sonner'
 import { z } from 'zod'
 import type { Editor } from 'tldraw'
 import type { CanvasHandle } from '../canvas/handle'
+import { boardPicture } from '../export/board-picture'
 import { PADDING, type ExportedImage } from '../export/image-options'
 import {
   SNAPSHOT_LIMITS,
@@ -155,16 +156,14 @@ async function snapshotContent(
   // The same JSON; tldraw's types are only stricter than the wire schema's.
   const board = editor.store.getStoreSnapshot('document') as unknown as BoardFile
   for (const scale of [1, 0.5, 0.25]) {
-    const image = await editor.toImage([...editor.getCurrentPageShapeIds()], {
-      format: 'png',
+    const image = await boardPicture(editor, [...editor.getCurrentPageShapeIds()], {
       scale,
-      pixelRatio: 1,
-      background: true,
-      darkMode: false,
       padding: PADDING,
+      background: true,
+      dark: false,
     })
     if (image.blob.size <= SNAPSHOT_LIMITS.maxImageBytes) {
-      return { image: { ...image, shrunk: scale < 1 }, board }
+      return { image: { ...image, shrunk: image.shrunk || scale < 1 }, board }
     }
   }
   throw new Error('The board is too big to snapshot, even at a quarter of its size.')

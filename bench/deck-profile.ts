@@ -9,6 +9,7 @@
  * the library they fall in and by function. Rebuild normally (`npx vite build`) afterwards.
  */
 import { execSync } from 'node:child_process'
+import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
 import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/chromium'
@@ -28,7 +29,11 @@ interface Profile {
   timeDeltas: number[]
 }
 
-const formats = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['pptx', 'pdf']
+const args = process.argv.slice(2)
+/** `--time`: no profile, the median of 3 runs per format instead (after one to warm up). */
+const timeOnly = args.includes('--time')
+const named = args.filter((a) => !a.startsWith('--'))
+const formats = named.length > 0 ? named : ['pptx', 'pdf']
 process.on('exit', cleanUpNow)
 
 execSync('npx vite build --minify false', {
@@ -50,6 +55,18 @@ try {
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
   for (const format of formats) {
     await exportOnce(page, format) // warm: chunks loaded, fonts cached
+    if (timeOnly) {
+      const ms: number[] = []
+      for (let i = 0; i < 3; i++) ms.push((await exportOnce(page, format)).ms)
+      ms.sort((a, b) => a - b)
+      console.log(
+        `${format.toUpperCase()}: median ${ms[1].toFixed(0)} ms of ${ms.map((m) => m.toFixed(0)).join(', ')}; ` +
+          `load average ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
+      )
+      continue
+    }
     await cdp.send('Profiler.start')
     const timing = await exportOnce(page, format)
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile }

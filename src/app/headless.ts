@@ -42,6 +42,10 @@ export function installBoardHeadlessApi(board: HeadlessBoard): () => void {
       return { kind: 'ready', title: board.state().title, shapes, votes: results.length }
     },
     image: async (options) => exportImageFile(ready(), options, board.state().title),
+    noteLines: async (id) => {
+      const { noteLabelLines } = await import('../export/canvas-picture/paint-note')
+      return noteLabelLines(ready().editor, id)
+    },
     slides: async (format) =>
       exportSlidesFile(ready(), format, board.state().title, { votes: board.results() ?? [] }),
     snapshot: async (title) =>

@@ -32,6 +32,8 @@ export interface CanvasHandle {
   colorValue(color: string, variant: keyof TLDefaultColor): string
   /** Marks on stickies (vote counts, own dots, hidden): replaces the layers given. */
   setNoteBadges(layers: Partial<NoteBadges>): void
+  /** The marks on stickies now (what an export draws over them). */
+  noteBadges(): NoteBadges
   /**
    * Clicks on stickies go to `picker` (a dot vote) until `stopPicking`, another tool is chosen
    * or Escape is pressed; dragging pans. Calling it again replaces the picker.
@@ -67,6 +69,7 @@ export function createCanvasHandle(
     colorValue: (color, variant) =>
       getColorValue(editor.getCurrentTheme().colors.light, color, variant),
     setNoteBadges: (layers) => badges.update((now) => ({ ...now, ...layers })),
+    noteBadges: () => badges.get(),
     startPicking(next) {
       picker.current = next
       if (editor.getCurrentToolId() !== PICK_TOOL_ID) editor.setCurrentTool(PICK_TOOL_ID)

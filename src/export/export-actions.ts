@@ -24,7 +24,7 @@ export async function exportImageFile(
 ): Promise<ExportedFile & ExportedImage> {
   // Loaded with the first export, not with the board page.
   const { exportImage, exportScopes } = await import('./export-image')
-  const image = await exportImage(canvas.editor, options)
+  const image = await exportImage(canvas.editor, options, canvas.noteBadges())
   const frame = exportScopes(canvas.editor).frame
   const what =
     options.scope === 'board'

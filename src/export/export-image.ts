@@ -1,8 +1,12 @@
 /**
- * Images of the board, drawn by tldraw's own exporter (`editor.toImage`), which embeds the
- * fonts and icons that a DOM screenshot would lose.
+ * Images of the board. A PNG is drawn by our fast image path (`canvas-picture/`: shapes
+ * painted straight onto a canvas, tldraw's `toImage` only for what no painter draws); an SVG,
+ * or a PNG asked of `engine: 'tldraw'`, by tldraw's own exporter (`editor.toImage`), which
+ * embeds the fonts and icons that a DOM screenshot would lose.
  */
 import type { Editor, TLFrameShape, TLShapeId } from 'tldraw'
+import type { NoteBadges } from '../canvas/note-badges'
+import { drawBoardPicture } from './canvas-picture/draw-board'
 import { frameContent } from './frame-content'
 import {
   PADDING,
@@ -20,9 +24,12 @@ export function exportScopes(editor: Editor): ExportScopes {
   }
 }
 
+const NO_MARKS: NoteBadges = { results: {}, mine: {}, hidden: {}, inVote: null }
+
 export async function exportImage(
   editor: Editor,
   options: ImageExportOptions,
+  badges: NoteBadges = NO_MARKS,
 ): Promise<ExportedImage> {
   const { ids, what } = shapesInScope(editor, options.scope)
   if (ids.length === 0) throw new Error(`Nothing to export: ${what}.`)
@@ -30,6 +37,19 @@ export async function exportImage(
   // A frame is cut out exactly, whatever of the shapes over it reaches past its edges.
   const bounds = framed ? editor.getShapePageBounds(ids[0]) : editor.getShapesPageBounds(ids)
   const padding = framed ? 0 : PADDING
+  if (options.format === 'png' && options.engine !== 'tldraw') {
+    const drawn = await drawBoardPicture(editor, ids, {
+      ...(framed && bounds ? { bounds } : {}),
+      scale: options.scale,
+      background: options.background === 'white',
+      dark: options.dark,
+      padding,
+      badges,
+    })
+    if (!drawn.ok) throw new Error(drawn.error)
+    const { blob, width, height, shrunk } = drawn.picture
+    return { blob, width, height, shrunk }
+  }
   const image = await editor.toImage(ids, {
     ...(framed && bounds ? { bounds } : {}),
     format: options.format,

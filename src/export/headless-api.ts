@@ -25,7 +25,17 @@ export interface HeadlessExportApi {
    * counts on the stickies); rejects with why it cannot be.
    */
   ready(): Promise<BoardReady>
+  /**
+   * A PNG or SVG of the board. A PNG is drawn by the fast canvas path unless `options.engine`
+   * is `'tldraw'` (tldraw's own `editor.toImage`): both in one page, for the benchmark and
+   * the pixel test.
+   */
   image(options: ImageExportOptions): Promise<EncodedFile>
+  /**
+   * The lines the fast path breaks a sticky's label into, each its words joined by spaces
+   * (what the line-break test holds against the board's own label).
+   */
+  noteLines(id: string): Promise<string[]>
   slides(format: SlideFormat): Promise<EncodedFile>
   /** Needs the facilitator link. */
   snapshot(title?: string): Promise<SnapshotSummary>
@@ -42,6 +52,7 @@ export interface HeadlessExportParts {
   status():
     { kind: 'loading' } | ({ kind: 'ready' } & BoardReady) | { kind: 'failed'; reason: string }
   image(options: ImageExportOptions): Promise<ExportedFile>
+  noteLines(id: string): Promise<string[]>
   slides(format: SlideFormat): Promise<ExportedFile>
   snapshot(title: string): Promise<SnapshotSummary>
 }
@@ -61,6 +72,9 @@ export function installHeadlessApi(parts: HeadlessExportParts): () => void {
     },
     async image(options) {
       return encode(await parts.image(options))
+    },
+    noteLines(id) {
+      return parts.noteLines(id)
     },
     async slides(format) {
       return encode(await parts.slides(format))

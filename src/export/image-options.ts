@@ -19,6 +19,11 @@ export const imageExportOptionsSchema = z.strictObject({
   /** White (the theme's background in dark mode) or none. */
   background: z.enum(['white', 'transparent']),
   dark: z.boolean(),
+  /**
+   * Who draws a PNG: our canvas painters (the default, `canvas-picture/`), or tldraw's own
+   * `toImage` (for comparing the two; SVG is always tldraw's).
+   */
+  engine: z.enum(['canvas', 'tldraw']).optional(),
 })
 export type ImageExportOptions = z.infer<typeof imageExportOptionsSchema>
 export type ExportScope = ImageExportOptions['scope']

@@ -1,9 +1,12 @@
 /**
  * The one way a deck's frame pictures and a snapshot's board picture are drawn: a PNG of some
- * shapes, so both get whatever the image path does best. Today that is tldraw's own
- * `editor.toImage`; the fast canvas path (canvas-picture/draw-board.ts) takes its place here.
+ * shapes through the fast image path (canvas-picture/draw-board.ts: our shapes painted
+ * straight onto a canvas, tldraw's `toImage` only for what no painter draws), so decks and
+ * "After: step" snapshots are as fast as a PNG export and show the same marks.
  */
 import type { Box, Editor, TLShapeId } from 'tldraw'
+import type { NoteBadges } from '../canvas/note-badges'
+import { drawBoardPicture } from './canvas-picture/draw-board'
 
 export interface BoardPictureOptions {
   /** The page area to draw, cut exactly (a frame); by default the shapes' own bounds. */
@@ -15,6 +18,8 @@ export interface BoardPictureOptions {
   /** The theme's background behind the shapes, else transparent. */
   background?: boolean
   dark?: boolean
+  /** The marks on stickies the board shows (vote results...): the picture shows them too. */
+  badges?: NoteBadges
 }
 
 export interface BoardPicture {
@@ -25,23 +30,30 @@ export interface BoardPicture {
   shrunk: boolean
 }
 
+const NO_MARKS: NoteBadges = { results: {}, mine: {}, hidden: {}, inVote: null }
+
 /** A PNG of `ids` (and what is inside them); throws with what went wrong. */
 export async function boardPicture(
   editor: Editor,
   ids: TLShapeId[],
-  { bounds, scale, padding = 0, background = true, dark = false }: BoardPictureOptions,
-): Promise<BoardPicture> {
-  const area = bounds ?? editor.getShapesPageBounds(ids)
-  const image = await editor.toImage(ids, {
-    ...(bounds ? { bounds } : {}),
-    format: 'png',
+  {
+    bounds,
     scale,
-    // One image pixel per scaled page unit.
-    pixelRatio: 1,
-    background,
-    darkMode: dark,
+    padding = 0,
+    background = true,
+    dark = false,
+    badges = NO_MARKS,
+  }: BoardPictureOptions,
+): Promise<BoardPicture> {
+  const drawn = await drawBoardPicture(editor, ids, {
+    ...(bounds ? { bounds } : {}),
+    scale,
     padding,
+    background,
+    dark,
+    badges,
   })
-  const expected = area ? Math.round((area.w + 2 * padding) * scale) : 0
-  return { ...image, shrunk: image.width < expected - 2 }
+  if (!drawn.ok) throw new Error(drawn.error)
+  const { blob, width, height, shrunk } = drawn.picture
+  return { blob, width, height, shrunk }
 }

@@ -8,7 +8,6 @@
  */
 import { toast } from 'svelte-sonner'
 import { z } from 'zod'
-import type { Editor } from 'tldraw'
 import type { CanvasHandle } from '../canvas/handle'
 import { boardPicture } from '../export/board-picture'
 import { PADDING, type ExportedImage } from '../export/image-options'
@@ -45,7 +44,7 @@ export async function captureSnapshot(
     throw new Error('Only the facilitator can take snapshots: open the facilitator link.')
   }
   onStage('Drawing the board…')
-  const content = await snapshotContent(canvas.editor)
+  const content = await snapshotContent(canvas)
   onStage('Sending it to the server…')
   return uploadSnapshot(canvas.roomId, facilitatorSecret, {
     title,
@@ -148,8 +147,9 @@ export function snapshotAfterStep(actor: SnapshotActor, stepTitle: string) {
  * drawn smaller if a huge board's PNG would pass the server's limit, and the board itself.
  */
 async function snapshotContent(
-  editor: Editor,
+  canvas: CanvasHandle,
 ): Promise<{ image: ExportedImage; board: BoardFile }> {
+  const { editor } = canvas
   if (editor.getCurrentPageShapeIds().size === 0) {
     throw new Error('The board is empty: there is nothing to snapshot.')
   }
@@ -161,6 +161,7 @@ async function snapshotContent(
       padding: PADDING,
       background: true,
       dark: false,
+      badges: canvas.noteBadges(),
     })
     if (image.blob.size <= SNAPSHOT_LIMITS.maxImageBytes) {
       return { image: { ...image, shrunk: image.shrunk || scale < 1 }, board }

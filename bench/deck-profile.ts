@@ -75,6 +75,9 @@ try {
         `${timing.toImageMs.toFixed(0)} ms inside editor.toImage (${timing.toImageCalls} calls), ` +
         `${(timing.bytes / 1024 / 1024).toFixed(2)} MB ===`,
     )
+    for (const [key, { n, ms }] of Object.entries(timing.encodes)) {
+      console.log(`canvas.toBlob ${key}: ${n} calls, ${ms.toFixed(0)} ms call to blob`)
+    }
     summarise(profile)
   }
 } finally {
@@ -92,13 +95,31 @@ async function exportOnce(page: Page, format: string) {
       const t = performance.now()
       try { return await original.apply(this, args) } finally { toImageMs += performance.now() - t; toImageCalls++ }
     }
+    // Every canvas encode (the pictures' PNGs, the slides' JPEGs): from the call to the blob.
+    const toBlob = HTMLCanvasElement.prototype.toBlob
+    const encodes = {}
+    HTMLCanvasElement.prototype.toBlob = function (callback, type, quality) {
+      const t = performance.now(), size = this.width + '×' + this.height
+      return toBlob.call(this, (blob) => {
+        const key = (type || 'image/png') + ' ' + size
+        const e = (encodes[key] ??= { n: 0, ms: 0 })
+        e.n++; e.ms += performance.now() - t
+        callback(blob)
+      }, type, quality)
+    }
     try {
       const started = performance.now()
       const file = await window.switchbackExport.slides('${format}')
-      return { ms: performance.now() - started, toImageMs, toImageCalls,
+      return { ms: performance.now() - started, toImageMs, toImageCalls, encodes,
         bytes: Math.floor(file.base64.length * 3 / 4) }
-    } finally { editor.toImage = original }
-  })()`)) as { ms: number; toImageMs: number; toImageCalls: number; bytes: number }
+    } finally { editor.toImage = original; HTMLCanvasElement.prototype.toBlob = toBlob }
+  })()`)) as {
+    ms: number
+    toImageMs: number
+    toImageCalls: number
+    bytes: number
+    encodes: Record<string, { n: number; ms: number }>
+  }
 }
 
 /** Self time by library (the chunk or node_modules package a frame's code is in) and by function. */

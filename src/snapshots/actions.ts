@@ -9,7 +9,6 @@
 import { toast } from 'svelte-sonner'
 import { z } from 'zod'
 import type { CanvasHandle } from '../canvas/handle'
-import { boardPicture } from '../export/board-picture'
 import { PADDING, type ExportedImage } from '../export/image-options'
 import {
   SNAPSHOT_LIMITS,
@@ -153,6 +152,8 @@ async function snapshotContent(
   if (editor.getCurrentPageShapeIds().size === 0) {
     throw new Error('The board is empty: there is nothing to snapshot.')
   }
+  // Loaded with the first snapshot, not with the board page (it draws with tldraw at run time).
+  const { boardPicture } = await import('../export/board-picture')
   // The same JSON; tldraw's types are only stricter than the wire schema's.
   const board = editor.store.getStoreSnapshot('document') as unknown as BoardFile
   for (const scale of [1, 0.5, 0.25]) {

@@ -7,11 +7,12 @@
  * not a slide of its own.
  */
 import { errorMessage } from '../shared/error-message'
-import type { Box as TldrawBox, Editor, TLFrameShape, TLGeoShape, TLShape, TLShapeId } from 'tldraw'
+import type { Box as TldrawBox, TLFrameShape, TLGeoShape, TLShape, TLShapeId } from 'tldraw'
 import type { CanvasHandle } from '../canvas/handle'
 import type { VoteResult } from '../protocol/facilitation'
 import type { DeckImage, DeckSource, DeckSticky, DeckZone } from './deck'
 import { readAgenda } from '../board/agenda'
+import { boardPicture } from './board-picture'
 import { frameContent } from './frame-content'
 import { NOTE_SIZE, type Box } from '../board/geometry'
 import { isBackground, readShapeMeta } from '../board/shape-meta'
@@ -55,7 +56,7 @@ export async function collectDeckSource(
     const bounds = boxOf(frame)
     if (!pageBounds || !bounds) continue
     try {
-      const image = await draw(editor, frameContent(editor, frame), pageBounds, 0, true)
+      const image = await draw(canvas, frameContent(editor, frame), pageBounds, 0, true)
       deckFrames.push({ id: frame.id, name, bounds, image })
     } catch (error) {
       throw new Error(`Could not render the frame “${name}”: ${errorMessage(error)}`, {
@@ -71,7 +72,7 @@ export async function collectDeckSource(
     if (ids.length > 0 && bounds) {
       onProgress(0, 1, 'Drawing the board')
       try {
-        page = await draw(editor, ids, bounds, 32)
+        page = await draw(canvas, ids, bounds, 32)
       } catch (error) {
         throw new Error(`Could not render the board: ${errorMessage(error)}`, { cause: error })
       }
@@ -152,25 +153,24 @@ function isZone(shape: TLGeoShape, bounds: Box, label: string): boolean {
 }
 
 /**
- * A PNG of the shapes, drawn by tldraw in light mode, at most 2,400 px wide; `exact` cuts it
+ * A PNG of the shapes, drawn as the board shows them in light mode, at most 2,400 px wide; `exact` cuts it
  * to `bounds` (a frame), whatever of the shapes over it reaches past.
  */
 async function draw(
-  editor: Editor,
+  { editor, noteBadges }: CanvasHandle,
   ids: TLShapeId[],
   bounds: TldrawBox,
   padding = 0,
   exact = false,
 ) {
   const scale = Math.min(MAX_SCALE, MAX_IMAGE_WIDTH / (bounds.w + 2 * padding))
-  const { blob, width, height } = await editor.toImage(ids, {
+  const { blob, width, height } = await boardPicture(editor, ids, {
     ...(exact ? { bounds } : {}),
-    format: 'png',
     scale,
-    pixelRatio: 1,
-    background: true,
     padding,
-    darkMode: false,
+    background: true,
+    dark: false,
+    badges: noteBadges(),
   })
   return { src: blob, width, height }
 }

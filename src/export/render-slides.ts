@@ -4,7 +4,7 @@
  * once captured. Nothing is fetched: the slides use system fonts and data URLs only.
  */
 import { flushSync, mount, unmount } from 'svelte'
-import { toJpeg, toPng } from 'html-to-image'
+import { toCanvas } from 'html-to-image'
 import SlideView from './SlideView.svelte'
 import type { Slide } from './deck'
 import type { RenderSlide, RenderedPage } from './pdf'
@@ -32,7 +32,7 @@ export interface SlideRendererOptions {
 
 export function createSlideRenderer(options: SlideRendererOptions = {}): SlideRenderer {
   const pixelRatio = options.pixelRatio ?? 2
-  const capture = options.format === 'png' ? toPng : toJpeg
+  const type = options.format === 'png' ? 'image/png' : 'image/jpeg'
   const host = document.createElement('div')
   host.setAttribute('aria-hidden', 'true')
   // Off screen, yet laid out: html-to-image reads computed styles.
@@ -60,16 +60,18 @@ export function createSlideRenderer(options: SlideRendererOptions = {}): SlideRe
       await document.fonts.ready
       await Promise.all([...target.querySelectorAll('img')].map((img) => img.decode()))
       const node = target.firstElementChild as HTMLElement
-      const dataUrl = await capture(node, {
+      const canvas = await toCanvas(node, {
         width: SLIDE_PX.w,
         height: SLIDE_PX.h,
         pixelRatio,
-        quality: 0.92,
         backgroundColor: '#ffffff',
         // System fonts need no embedding, and embedding would fetch every stylesheet's fonts.
         skipFonts: true,
         cacheBust: false,
       })
+      // The browser encodes off the main thread: the next slide is drawn meanwhile.
+      const dataUrl = encode(canvas, type, slide.title)
+      dataUrl.catch(() => {})
       return {
         dataUrl,
         width: SLIDE_PX.w * pixelRatio,
@@ -97,6 +99,46 @@ export function createSlideRenderer(options: SlideRendererOptions = {}): SlideRe
     dispose() {
       host.remove()
     },
+  }
+}
+
+/** The canvas as a data URL, encoded by `toBlob` (off the main thread, unlike `toDataURL`). */
+async function encode(canvas: HTMLCanvasElement, type: string, title: string): Promise<string> {
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, 0.92))
+  if (!blob) throw new Error(`Could not encode the slide “${title}”: the browser gave no image.`)
+  return new Promise<string>((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(reader.result as string)
+    reader.onerror = () => reject(reader.error ?? new Error(`Could not read the slide “${title}”.`))
+    reader.readAsDataURL(blob)
+  })
+}
+
+/**
+ * A picture as an opaque 8-bit RGB PNG, the kind the PDF holds without re-encoding it
+ * (pdf-image.ts): decoded and encoded again by the browser, on white, in a few tens of
+ * milliseconds for a frame picture. One that is already RGB is left as it is.
+ */
+export async function opaquePng(src: Blob | string): Promise<Uint8Array> {
+  const blob = typeof src === 'string' ? await (await fetch(src)).blob() : src
+  const bytes = new Uint8Array(await blob.arrayBuffer())
+  // The colour type, in the PNG's header: 2 is RGB.
+  if (bytes[0] === 0x89 && bytes[25] === 2) return bytes
+  const bitmap = await createImageBitmap(blob)
+  try {
+    const canvas = document.createElement('canvas')
+    canvas.width = bitmap.width
+    canvas.height = bitmap.height
+    // An opaque canvas is encoded without an alpha channel.
+    const ctx = canvas.getContext('2d', { alpha: false })
+    if (!ctx) return bytes
+    ctx.fillStyle = '#ffffff'
+    ctx.fillRect(0, 0, canvas.width, canvas.height)
+    ctx.drawImage(bitmap, 0, 0)
+    const png = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'))
+    return png ? new Uint8Array(await png.arrayBuffer()) : bytes
+  } finally {
+    bitmap.close()
   }
 }
 

@@ -42,7 +42,12 @@ export async function exportSlides(
   if (!dom) return writePdf(slides, { title, renderSlide: options.renderSlide!, onSlide })
   const renderer = dom.createSlideRenderer()
   try {
-    return await writePdf(slides, { title, renderSlide: renderer.render, onSlide })
+    return await writePdf(slides, {
+      title,
+      renderSlide: renderer.render,
+      onSlide,
+      imageBytes: dom.opaquePng,
+    })
   } finally {
     renderer.dispose()
   }

@@ -8,7 +8,6 @@
  */
 import { toast } from 'svelte-sonner'
 import { z } from 'zod'
-import type { Editor } from 'tldraw'
 import type { CanvasHandle } from '../canvas/handle'
 import { PADDING, type ExportedImage } from '../export/image-options'
 import {
@@ -44,7 +43,7 @@ export async function captureSnapshot(
     throw new Error('Only the facilitator can take snapshots: open the facilitator link.')
   }
   onStage('Drawing the board…')
-  const content = await snapshotContent(canvas.editor)
+  const content = await snapshotContent(canvas)
   onStage('Sending it to the server…')
   return uploadSnapshot(canvas.roomId, facilitatorSecret, {
     title,
@@ -147,24 +146,26 @@ export function snapshotAfterStep(actor: SnapshotActor, stepTitle: string) {
  * drawn smaller if a huge board's PNG would pass the server's limit, and the board itself.
  */
 async function snapshotContent(
-  editor: Editor,
+  canvas: CanvasHandle,
 ): Promise<{ image: ExportedImage; board: BoardFile }> {
+  const { editor } = canvas
   if (editor.getCurrentPageShapeIds().size === 0) {
     throw new Error('The board is empty: there is nothing to snapshot.')
   }
+  // Loaded with the first snapshot, not with the board page (it draws with tldraw at run time).
+  const { boardPicture } = await import('../export/board-picture')
   // The same JSON; tldraw's types are only stricter than the wire schema's.
   const board = editor.store.getStoreSnapshot('document') as unknown as BoardFile
   for (const scale of [1, 0.5, 0.25]) {
-    const image = await editor.toImage([...editor.getCurrentPageShapeIds()], {
-      format: 'png',
+    const image = await boardPicture(editor, [...editor.getCurrentPageShapeIds()], {
       scale,
-      pixelRatio: 1,
-      background: true,
-      darkMode: false,
       padding: PADDING,
+      background: true,
+      dark: false,
+      badges: canvas.noteBadges(),
     })
     if (image.blob.size <= SNAPSHOT_LIMITS.maxImageBytes) {
-      return { image: { ...image, shrunk: scale < 1 }, board }
+      return { image: { ...image, shrunk: image.shrunk || scale < 1 }, board }
     }
   }
   throw new Error('The board is too big to snapshot, even at a quarter of its size.')

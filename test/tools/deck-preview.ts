@@ -70,7 +70,7 @@ async function run(editor: Editor) {
   const renderer = createSlideRenderer({ withImages: true, pixelRatio: 0.5, format: 'png' })
   const slides: string[] = []
   for (const slide of buildDeck(source, { measure: domMeasure() }))
-    slides.push((await renderer.render(slide)).dataUrl)
+    slides.push(await (await renderer.render(slide)).dataUrl)
   renderer.dispose()
   return { pdf: await base64(pdf), pptx: await base64(pptx), slides, progress, timings }
 }

@@ -23,6 +23,7 @@ import { execSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from '@playwright/test'
+import type { TLNoteShape } from 'tldraw'
 import { makeTempDir, removeTempDir } from '../test/support/processes'
 import { setIdentity } from '../test/support/template-board'
 import { withAppInBrowser } from './app-in-browser'
@@ -183,31 +184,24 @@ async function waitPainted(page: Page): Promise<number> {
  * frame costs little once most are drawn. Reads the editor's own records and the DOM only.
  */
 function paintProbe() {
-  type Node = { text?: string; content?: Node[] }
-  type Note = { id: string; type: string; props: { richText: Node } }
-  type Win = Window & {
-    __expectedNotes?: number
-    __openProbe?: { painted: number }
-    editor?: {
-      getCurrentPageShapes(): Note[]
-      getViewportPageBounds(): { collides(other: unknown): boolean }
-      getShapePageBounds(shape: Note): unknown
-    }
-  }
+  type Node = { text?: string; content?: unknown[] }
+  type Win = Window & { __expectedNotes?: number; __openProbe?: { painted: number } }
   const win = window as Win
   const probe = { painted: 0 }
   win.__openProbe = probe
   const squash = (text: string) => text.replace(/\s+/g, ' ').trim()
   const plain = (node: Node): string =>
-    (node.text ?? '') + (node.content ?? []).map(plain).join(' ')
-  let notes: Note[] | null = null
+    (node.text ?? '') + (node.content ?? []).map((child) => plain(child as Node)).join(' ')
+  let notes: TLNoteShape[] | null = null
   let next = 0
   const check = () => {
     const editor = win.editor
     const expected = win.__expectedNotes
     if (!editor || expected === undefined) return false
     if (!notes) {
-      const onPage = editor.getCurrentPageShapes().filter((shape) => shape.type === 'note')
+      const onPage = editor
+        .getCurrentPageShapes()
+        .filter((shape): shape is TLNoteShape => shape.type === 'note')
       if (onPage.length < expected) return false
       notes = onPage
     }

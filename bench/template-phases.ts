@@ -14,6 +14,10 @@ export interface Phases {
   canvasChunk: number
   /** The socket ticket (`POST .../tickets`) answered. */
   ticket: number
+  /** The sync socket's first message from the server (its connect: the whole board). */
+  socket: number
+  /** The first font file asked for (tldraw's editor exists and loads the page's fonts). */
+  fontsAsked: number
   /** The last font file loaded (0: none was fetched). */
   fonts: number
   /** `window.editor` first seen. */
@@ -26,6 +30,8 @@ export const PHASE_NAMES: (keyof Phases)[] = [
   'created',
   'canvasChunk',
   'ticket',
+  'socket',
+  'fontsAsked',
   'fonts',
   'editor',
   'drawn',
@@ -52,9 +58,22 @@ export async function watchPhases(context: BrowserContext) {
   })
 }
 
+/**
+ * Notes when the page's sync socket first hears from the server (Playwright sees the frames in
+ * this process: the time is turned into the page's clock through its time origin).
+ */
+export function watchSocket(page: Page): () => number {
+  let first = 0
+  page.on('websocket', (socket) => {
+    if (!socket.url().includes('/parties/board/')) return
+    socket.once('framereceived', () => (first = first || Date.now()))
+  })
+  return () => first
+}
+
 /** Reads the phases of the page's last navigation, once it is drawn. */
-export async function readPhases(page: Page): Promise<Phases> {
-  return page.evaluate(() => {
+export async function readPhases(page: Page, socketAt: () => number): Promise<Phases> {
+  const inPage = await page.evaluate(() => {
     const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
     const end = (match: (e: PerformanceResourceTiming) => boolean) =>
       Math.max(0, ...entries.filter(match).map((e) => e.responseEnd))
@@ -62,13 +81,18 @@ export async function readPhases(page: Page): Promise<Phases> {
     const scripts = entries.filter((e) => path(e).endsWith('.js'))
     const largest = scripts.sort((a, b) => b.decodedBodySize - a.decodedBodySize)[0]
     const seen = (window as unknown as { __phases: { editor: number; drawn: number } }).__phases
+    const fonts = entries.filter((e) => /\.woff2?$/.test(path(e)))
     return {
+      origin: performance.timeOrigin,
       created: end((e) => /^\/parties\/board\/[^/]+$/.test(path(e))),
       canvasChunk: largest?.responseEnd ?? 0,
       ticket: end((e) => path(e).endsWith('/tickets')),
+      fontsAsked: fonts.length ? Math.min(...fonts.map((e) => e.startTime)) : 0,
       fonts: end((e) => /\.woff2?$/.test(path(e))),
       editor: seen.editor,
       drawn: seen.drawn,
     }
   })
+  const { origin, ...phases } = inPage
+  return { ...phases, socket: socketAt() ? socketAt() - origin : 0 }
 }

@@ -11,10 +11,13 @@
 import { BUILT_IN_TEMPLATES } from '../src/templates/catalog'
 import { openTemplateBoard, setIdentity } from '../test/support/template-board'
 import { withAppInBrowser } from './app-in-browser'
-import { PHASE_NAMES, readPhases, watchPhases, type Phases } from './template-phases'
+import { PHASE_NAMES, readPhases, watchPhases, watchSocket, type Phases } from './template-phases'
 import { load } from './sync'
 
 const REPEATS = 3
+/** BENCH_TEMPLATES: a comma-separated list of template ids, to time only those. */
+const ONLY = process.env.BENCH_TEMPLATES?.split(',')
+const TEMPLATES = BUILT_IN_TEMPLATES.filter((t) => !ONLY || ONLY.includes(t.id))
 
 export async function run(): Promise<void> {
   await withAppInBrowser(async (server, browser) => {
@@ -26,7 +29,7 @@ export async function run(): Promise<void> {
     console.log('|---|--:|--:|--:|--:|--:|')
     const phases = new Map<string, Phases[]>()
     const allCold: number[] = []
-    for (const template of BUILT_IN_TEMPLATES) {
+    for (const template of TEMPLATES) {
       const cold: number[] = []
       const created: number[] = []
       const warm: number[] = []
@@ -35,12 +38,13 @@ export async function run(): Promise<void> {
         const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
         await watchPhases(context)
         const page = await context.newPage()
+        const socketAt = watchSocket(page)
         await setIdentity(page, 'Bench')
         const count = template.elements.length
         const first = await openTemplateBoard(page, server.url, template.id, count)
         cold.push(first.drawnMs)
         created.push(first.createdMs)
-        phases.get(template.id)!.push(await readPhases(page))
+        phases.get(template.id)!.push(await readPhases(page, socketAt))
         warm.push((await openTemplateBoard(page, server.url, template.id, count)).drawnMs)
         await context.close()
       }

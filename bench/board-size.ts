@@ -148,7 +148,7 @@ async function timeSave(client: HeadlessClient, n: number, server: TestServer) {
 }
 
 /** Notes in a grid, each with a short text, as a workshop's stickies would be. */
-function noteShapes(n: number): TLNoteShape[] {
+export function noteShapes(n: number): TLNoteShape[] {
   return getIndicesAbove(null, n).map((index, i) => ({
     id: createShapeId(),
     typeName: 'shape',

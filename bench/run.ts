@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   templates: () => import('./templates'),
   'zone-counts': () => import('./zone-counts'),
   export: () => import('./export'),
+  open: () => import('./open'),
   abuse: () => import('./abuse'),
   'action-flood': () => import('./action-flood'),
   facilitation: () => import('./facilitation'),

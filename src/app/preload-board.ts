@@ -11,6 +11,7 @@
  * Runs when first imported (main.ts imports it first, before the app's other modules run).
  */
 import { BOARD_FONT_URLS } from '../canvas/board-fonts'
+import { preloadFonts } from '../canvas/font-preload'
 import { parseRoute } from './router.svelte'
 
 let started = false
@@ -24,20 +25,10 @@ export function preloadBoard(): void {
   // critical path) more than they saved; after it, they arrive while the board page mounts
   // and connects, before tldraw asks for them.
   // A chunk that fails to load is the board page's to report (App.svelte); nothing to add here.
-  void Promise.all(code).then(preloadFonts, () => {})
-}
-
-function preloadFonts() {
-  for (const href of BOARD_FONT_URLS) {
-    const link = document.createElement('link')
-    link.rel = 'preload'
-    link.as = 'font'
-    link.type = 'font/woff2'
-    // Font faces are fetched in CORS mode; a preload matches them only if it is too.
-    link.crossOrigin = 'anonymous'
-    link.href = href
-    document.head.append(link)
-  }
+  void Promise.all(code).then(
+    () => preloadFonts(BOARD_FONT_URLS),
+    () => {},
+  )
 }
 
 // A board link: nothing else comes first. `/new` starts them itself, right after asking the

@@ -37,11 +37,13 @@ import { createCursorLane, lanePresence } from './cursor-lane'
 import { laneCursor } from './LaneCursor'
 import { quickenEdits, sendEditsSoon } from './sync-cadence'
 import { preloadFonts } from './font-preload'
+import { BOARD_FONT_URLS } from './board-fonts'
 
 // Fonts, icons and translations come from our own origin, bundled by Vite.
 const assetUrls = getAssetUrlsByImport()
-// The sticky font downloads while the board is on its way (font-preload.ts).
-preloadFonts([assetUrls.fonts?.tldraw_draw])
+// The board's fonts download while the board is on its way (font-preload.ts); a board opened
+// from a link at start-up has them asked for already (src/app/preload-board.ts).
+preloadFonts(BOARD_FONT_URLS)
 
 // tldraw's editor keeps a `user` record for the current user in the shared document; the
 // server refuses those (who someone is comes from their role and presence), so the editor is

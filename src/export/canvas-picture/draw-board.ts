@@ -101,7 +101,9 @@ async function draw(
   const canvas = document.createElement('canvas')
   canvas.width = width
   canvas.height = height
-  const ctx = canvas.getContext('2d')
+  // Kept in memory, not on the GPU: the encoder reads every pixel back, and reading a GPU
+  // canvas back was most of an export's time in a profile.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })
   if (!ctx) throw new Error('This browser could not make a canvas that large.')
   const theme = themeColors(editor, options.dark)
   if (options.background) {

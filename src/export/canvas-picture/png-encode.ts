@@ -2,10 +2,10 @@
  * A quick PNG encoder for board pictures. Chromium's `canvas.toBlob('image/png')` compresses
  * hard (zlib with adaptive row filters), and on a whole board at 1x that encoding is nearly
  * all of an export's time once the shapes are painted. A board is mostly flat colour, so a
- * single pass that codes runs of the same pixel, or of the row above, as deflate matches
- * (fixed Huffman codes) and everything else as literals is several times faster and still small: text and
+ * single pass that takes each row's difference from the row above and codes runs of a repeated
+ * pixel in it as deflate matches (fixed Huffman codes), everything else as literals is several times faster and still small: text and
  * shadows stay literals, flat areas shrink about a hundredfold. The file is a plain PNG
- * (8-bit RGBA, filter 0) any reader opens. Rows are read from the canvas in strips, so even
+ * (8-bit RGBA, every row filtered "Up") any reader opens. Rows are read from the canvas in strips, so even
  * the largest picture never holds a second full copy of its pixels.
  */
 
@@ -30,19 +30,23 @@ export function encodePng(
   out.bits(1, 2) // fixed Huffman codes
   const adler = new Adler32()
   const rowBytes = width * 4
-  // The row above is rowBytes + 1 back in the stream (its filter byte between), if deflate's
-  // 32 K window reaches it.
-  const up = rowBytes + 1 <= 32_768 ? distance(rowBytes + 1) : null
+  // Each row as its difference from the row above (PNG filter 2, "Up"), so anything that
+  // repeats down the picture becomes zeros, which the runs then take.
+  let above = new Uint8Array(rowBytes)
+  let row = new Uint8Array(rowBytes)
+  const filtered = new Uint8Array(rowBytes)
   for (let top = 0; top < height; top += STRIP_ROWS) {
     const rows = Math.min(STRIP_ROWS, height - top)
     const strip = readRows(top, rows)
     for (let r = 0; r < rows; r++) {
       const start = r * rowBytes
-      literal(out, 0) // filter type 0 (None)
-      adler.byte(0)
-      // Within a strip only: the first row of a strip has no row above to compare.
-      deflateRow(out, strip, start, start + rowBytes, r > 0 ? start - rowBytes : -1, up)
-      adler.update(strip, start, start + rowBytes)
+      row.set(strip.subarray(start, start + rowBytes))
+      for (let j = 0; j < rowBytes; j++) filtered[j] = (row[j] - above[j]) & 255
+      literal(out, 2)
+      adler.byte(2)
+      deflateRow(out, filtered, 0, rowBytes)
+      adler.update(filtered, 0, rowBytes)
+      ;[above, row] = [row, above]
     }
   }
   writeSymbol(out, 256) // end of block
@@ -64,60 +68,24 @@ export function encodePng(
   ]
 }
 
-/**
- * One row: runs of a repeated pixel (a byte equal to the one 4 back) and runs the same as the
- * row above (`above`: that row's start in `data`, or -1) as matches, the longer of the two.
- */
-function deflateRow(
-  out: BitWriter,
-  data: Uint8ClampedArray,
-  start: number,
-  end: number,
-  above: number,
-  up: Distance | null,
-) {
+/** One filtered row: runs of a byte equal to the one 4 back (a pixel repeated) as matches. */
+function deflateRow(out: BitWriter, data: Uint8Array, start: number, end: number) {
   let i = start
-  const shift = above - start
   while (i < end) {
-    const limit = Math.min(258, end - i)
-    let run = 0
-    if (i - start >= 4) while (run < limit && data[i + run] === data[i + run - 4]) run++
-    let runUp = 0
-    if (up && above >= 0) {
-      while (runUp < limit && data[i + runUp] === data[i + runUp + shift]) runUp++
+    if (i - start >= 4) {
+      let run = 0
+      const limit = Math.min(258, end - i)
+      while (run < limit && data[i + run] === data[i + run - 4]) run++
+      if (run >= 3) {
+        writeLength(out, run)
+        out.bits(DIST4_CODE, 5)
+        i += run
+        continue
+      }
     }
-    if (runUp > run && runUp >= 3) {
-      writeLength(out, runUp)
-      out.bits(up!.code, 5)
-      if (up!.extraBits > 0) out.bits(up!.extra, up!.extraBits)
-      i += runUp
-    } else if (run >= 3) {
-      writeLength(out, run)
-      out.bits(DIST4_CODE, 5)
-      i += run
-    } else {
-      literal(out, data[i])
-      i++
-    }
+    literal(out, data[i])
+    i++
   }
-}
-
-interface Distance {
-  code: number
-  extra: number
-  extraBits: number
-}
-
-const DIST_BASE = [
-  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049,
-  3073, 4097, 6145, 8193, 12289, 16385, 24577,
-]
-
-/** The deflate code of a distance (1..32768). */
-function distance(d: number): Distance {
-  let k = DIST_BASE.length - 1
-  while (DIST_BASE[k] > d) k--
-  return { code: reverse(k, 5), extra: d - DIST_BASE[k], extraBits: Math.max(0, (k >> 1) - 1) }
 }
 
 // Fixed Huffman codes (RFC 1951 3.2.6), bit-reversed for the LSB-first stream.
@@ -216,7 +184,7 @@ class Adler32 {
     this.a = (this.a + v) % 65521
     this.b = (this.b + this.a) % 65521
   }
-  update(data: Uint8ClampedArray, start: number, end: number) {
+  update(data: Uint8Array, start: number, end: number) {
     let { a, b } = this
     let i = start
     while (i < end) {

@@ -63,7 +63,7 @@ function isEmptyRichText(richText: TLNoteShape['props']['richText']) {
 /** Labels laid out ahead of painting, all in one layout of the page, by shape. */
 const prepared = new WeakMap<TLNoteShape, TextLayout | null>()
 /** Shadow sprites by note height and image scale. */
-const shadows = new Map<string, HTMLImageElement>()
+const shadows = new Map<string, HTMLCanvasElement>()
 
 /** Lays every note's label out at once and makes the shadow sprites, before painting. */
 export async function prepareNotes(shapes: readonly TLNoteShape[], pc: PaintContext) {
@@ -119,7 +119,13 @@ async function makeShadow(key: string, scale: number) {
   const image = new Image()
   image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`
   await image.decode()
-  shadows.set(key, image)
+  // Rasterised once into pixels: an SVG image is filtered again on every drawImage, which
+  // was most of a 500-sticky export in a profile.
+  const sprite = document.createElement('canvas')
+  sprite.width = Math.ceil(rw * k)
+  sprite.height = Math.ceil(rh * k)
+  sprite.getContext('2d')!.drawImage(image, 0, 0, rw * k, rh * k)
+  shadows.set(key, sprite)
 }
 
 export const paintNote: Painter<TLNoteShape> = (shape, pc) => {

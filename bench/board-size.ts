@@ -19,10 +19,11 @@
 import { nanoid } from 'nanoid'
 import { createShapeId, toRichText, type TLNoteShape } from '@tldraw/tlschema'
 import { getIndicesAbove } from '@tldraw/utils'
-import { boardPath, createBoardResponseSchema } from '../src/protocol'
+import { boardPath } from '../src/protocol'
 import { socketTicket } from '../test/support/raw-socket'
 import { startServer, type TestServer } from '../test/support/server'
 import { connectClient, type HeadlessClient } from './sync-client'
+import { createBoard } from './sticky-board'
 import { listFromEnv, load, ms, printMachine, withTimeout } from './sync'
 
 const SIZES = [...new Set(listFromEnv('BENCH_BOARD_SIZES') ?? [500, 2000, 4000])]
@@ -68,14 +69,7 @@ export async function run(): Promise<void> {
 }
 
 async function measure(server: TestServer, n: number): Promise<Sample> {
-  const roomId = nanoid(22)
-  const created = await fetch(`${server.url}${boardPath(roomId)}`, {
-    method: 'POST',
-    body: '{}',
-    headers: { 'Content-Type': 'application/json' },
-  })
-  if (created.status !== 201) throw new Error(`create board: ${created.status}`)
-  const { participantKey } = createBoardResponseSchema.parse(await created.json())
+  const { roomId, participantKey } = await createBoard(server)
   const clientUrl = async () => {
     const id = nanoid()
     const wsBase = server.url.replace(/^http/, 'ws')

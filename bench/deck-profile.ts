@@ -17,6 +17,7 @@ import { startServer } from '../test/support/server'
 import { setIdentity } from '../test/support/template-board'
 import { waitInPage } from '../test/support/page-wait'
 import { cleanUpNow } from '../test/support/processes'
+import { addFrames } from './export'
 
 interface ProfileNode {
   id: number
@@ -153,30 +154,4 @@ function library(url: string, fn: string) {
   if (!url) return fn.startsWith('(') ? fn : '(native)'
   const file = url.split('/').pop()!.split('?')[0]
   return file.replace(/-[\w-]{8}\.js$/, '.js')
-}
-
-/** The export bench's board: ten 1920×1080 frames in two rows of five, 12 stickies each. */
-function addFrames(page: Page) {
-  return page.evaluate(`(async () => {
-    const editor = window.editor
-    editor.run(() => {
-      for (let f = 0; f < 10; f++) {
-        const x = (f % 5) * 2080
-        const y = Math.floor(f / 5) * 1240
-        const id = 'shape:frame-' + f
-        editor.createShape({ id, type: 'frame', x, y, props: { w: 1920, h: 1080, name: 'Step ' + (f + 1) } })
-        for (let s = 0; s < 12; s++) {
-          editor.createShape({
-            type: 'note',
-            parentId: id,
-            x: 64 + (s % 6) * 300,
-            y: 200 + Math.floor(s / 6) * 300,
-            props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [
-              { type: 'text', text: 'Frame ' + (f + 1) + ', sticky ' + (s + 1) } ] }] } },
-          })
-        }
-      }
-    })
-    await new Promise((r) => setTimeout(r, 1000))
-  })()`)
 }

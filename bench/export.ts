@@ -206,7 +206,7 @@ function addStickyGrid(page: Page, n: number) {
 }
 
 /** Ten 1920×1080 frames in two rows of five, each with a row of stickies. */
-function addFrames(page: Page) {
+export function addFrames(page: Page) {
   return page.evaluate(`(async () => {
     const editor = window.editor
     editor.run(() => {

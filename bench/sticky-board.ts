@@ -22,7 +22,8 @@ export interface StickyBoard {
   snapshot: TLStoreSnapshot
 }
 
-export async function createStickyBoard(server: TestServer, n: number): Promise<StickyBoard> {
+/** A new empty board on the server, as `/new` makes it. */
+export async function createBoard(server: TestServer) {
   const roomId = nanoid(22)
   const created = await fetch(`${server.url}${boardPath(roomId)}`, {
     method: 'POST',
@@ -31,6 +32,11 @@ export async function createStickyBoard(server: TestServer, n: number): Promise<
   })
   if (created.status !== 201) throw new Error(`create board: ${created.status}`)
   const { participantKey } = createBoardResponseSchema.parse(await created.json())
+  return { roomId, participantKey }
+}
+
+export async function createStickyBoard(server: TestServer, n: number): Promise<StickyBoard> {
+  const { roomId, participantKey } = await createBoard(server)
 
   if (n > 0) {
     const id = nanoid()

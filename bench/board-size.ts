@@ -23,7 +23,7 @@ import { boardPath } from '../src/protocol'
 import { socketTicket } from '../test/support/raw-socket'
 import { startServer, type TestServer } from '../test/support/server'
 import { connectClient, type HeadlessClient } from './sync-client'
-import { createBoard } from './sticky-board'
+import { createBoard } from './new-board'
 import { listFromEnv, load, ms, printMachine, withTimeout } from './sync'
 
 const SIZES = [...new Set(listFromEnv('BENCH_BOARD_SIZES') ?? [500, 2000, 4000])]

@@ -4,10 +4,11 @@
  */
 import { nanoid } from 'nanoid'
 import type { TLStoreSnapshot } from '@tldraw/tlschema'
-import { boardPagePath, boardPath, createBoardResponseSchema } from '../src/protocol'
+import { boardPagePath, boardPath } from '../src/protocol'
 import { socketTicket } from '../test/support/raw-socket'
 import type { TestServer } from '../test/support/server'
 import { noteShapes } from './board-size'
+import { createBoard } from './new-board'
 import { connectClient } from './sync-client'
 
 /** Notes per push: well inside the server's frame and message limits. */
@@ -20,19 +21,6 @@ export interface StickyBoard {
   participantLink: string
   /** The board's records, as the server's backup returns them. */
   snapshot: TLStoreSnapshot
-}
-
-/** A new empty board on the server, as `/new` makes it. */
-export async function createBoard(server: TestServer) {
-  const roomId = nanoid(22)
-  const created = await fetch(`${server.url}${boardPath(roomId)}`, {
-    method: 'POST',
-    body: '{}',
-    headers: { 'Content-Type': 'application/json' },
-  })
-  if (created.status !== 201) throw new Error(`create board: ${created.status}`)
-  const { participantKey } = createBoardResponseSchema.parse(await created.json())
-  return { roomId, participantKey }
 }
 
 export async function createStickyBoard(server: TestServer, n: number): Promise<StickyBoard> {

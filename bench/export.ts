@@ -22,7 +22,7 @@ import { withAppInBrowser } from './app-in-browser'
 import { waitInPage } from '../test/support/page-wait'
 import { listFromEnv, load } from './sync'
 
-const RUNS = 3
+const RUNS = Math.max(1, Number(process.env.BENCH_EXPORT_RUNS ?? 3))
 const STICKIES = listFromEnv('BENCH_EXPORT_SIZES') ?? [500, 2000, 10_000]
 const FRAMES = 10
 const STICKIES_PER_FRAME = 12

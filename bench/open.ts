@@ -8,7 +8,9 @@
  * "Painted" (the probe below, the same in both pages, measured in the page from the start of
  * navigation): the editor exists and holds all N notes, the notes' font is loaded, and every
  * note whose bounds meet the viewport (after the zoom to fit both do on mount) has its shape
- * element in the DOM, shown, with its text in it; the time is taken at the next animation
+ * element in the DOM, shown, with its text in it (a note Switchback draws far out as a plain
+ * box, its text under about 4 px on screen, has none to wait for: src/canvas/note-label.ts;
+ * the peer draws every note's text at any zoom); the time is taken at the next animation
  * frame, once that frame has been drawn.
  *
  * For each N: a fresh browser context each run (cold: empty HTTP cache, no stored board), then
@@ -32,7 +34,7 @@ import { createStickyBoard } from './sticky-board'
 import { load } from './sync'
 
 const SIZES = sizesFromEnv() ?? [0, 500, 2000, 10_000]
-const RUNS = Math.max(3, Number(process.env.BENCH_OPEN_RUNS ?? 3))
+const RUNS = Math.max(1, Number(process.env.BENCH_OPEN_RUNS ?? 3))
 const VIEWPORT = { width: 1440, height: 900 }
 const PAINT_TIMEOUT_MS = 180_000
 
@@ -214,6 +216,9 @@ function paintProbe() {
       if (!bounds || !viewport.collides(bounds)) continue
       const element = document.querySelector<HTMLElement>(`.tl-shape[data-shape-id="${note.id}"]`)
       if (!element || element.style.display === 'none') return false
+      // Switchback draws a note far out (text under about 4 px) as a plain box, by design
+      // (src/canvas/note-label.ts): drawn, with no text to wait for. Anywhere else, its text.
+      if (element.querySelector('[data-sb-label]')) continue
       const text = squash(plain(note.props.richText))
       if (text && !squash(element.textContent ?? '').includes(text)) return false
     }

@@ -190,8 +190,10 @@ function addStickyGrid(page: Page, n: number) {
   return page.evaluate(`(async () => {
     const editor = window.editor
     const columns = Math.ceil(Math.sqrt(${n}))
+    // In pushes of 1,000: one transaction of 10,000 new shapes crashes the page's renderer.
+    for (let from = 0; from < ${n}; from += 1000) {
     editor.run(() => {
-      for (let i = 0; i < ${n}; i++) {
+      for (let i = from; i < Math.min(${n}, from + 1000); i++) {
         editor.createShape({
           type: 'note',
           x: (i % columns) * 240,
@@ -202,6 +204,7 @@ function addStickyGrid(page: Page, n: number) {
       }
     })
     await new Promise((r) => setTimeout(r, 1000))
+    }
   })()`)
 }
 

@@ -144,16 +144,20 @@ test('what the editor makes, marks and lists included, is saved by the server', 
   const roomId = await createBoardAsFacilitator(page, server.url)
   await page.getByTestId('tools.note').click()
   await page.mouse.click(500, 400)
-  // Typed as a person would, with the editor's own shortcuts and input rules.
-  await page.keyboard.type('plain ')
+  // Typed as a person would, with the editor's own shortcuts and input rules: once the sticky's
+  // text editor has focus, and a key at a time (typed in one burst, keys reached TipTap before
+  // it had focus or while an input rule was rewriting the line, and came out of order).
+  await expect(page.locator('.tl-shape .ProseMirror')).toBeFocused()
+  const type = (text: string) => page.keyboard.type(text, { delay: 25 })
+  await type('plain ')
   await page.keyboard.press('ControlOrMeta+b')
-  await page.keyboard.type('bold')
+  await type('bold')
   await page.keyboard.press('ControlOrMeta+b')
   await page.keyboard.press('ControlOrMeta+i')
-  await page.keyboard.type(' italic')
+  await type(' italic')
   await page.keyboard.press('ControlOrMeta+i')
   await page.keyboard.press('Enter')
-  await page.keyboard.type('- listed')
+  await type('- listed')
   await page.keyboard.press('Escape')
   const savedText = async () => {
     const board = await storedBoard<{ type?: string; props?: { richText?: unknown } }>(

@@ -14,10 +14,8 @@ import { resolve } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
 import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/chromium'
 import { startServer } from '../test/support/server'
-import { setIdentity } from '../test/support/template-board'
-import { waitInPage } from '../test/support/page-wait'
 import { cleanUpNow } from '../test/support/processes'
-import { addFrames } from './export'
+import { addFrames, openNewBoard } from './export'
 
 interface ProfileNode {
   id: number
@@ -44,12 +42,7 @@ execSync('npx vite build --minify false', {
 const server = await startServer()
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  await setIdentity(page, 'Bench')
-  await page.goto(`${server.url}/new`)
-  await page.waitForURL(/\/b\//)
-  await waitInPage(page, () => window.switchbackExport !== undefined)
-  await page.evaluate(() => window.switchbackExport!.ready())
+  const page = await openNewBoard(browser, server.url)
   await addFrames(page)
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('Profiler.enable')

@@ -16,7 +16,7 @@
  *
  * Environment: BENCH_EXPORT_SIZES (e.g. "500,2000").
  */
-import type { CDPSession, Page } from '@playwright/test'
+import type { Browser, CDPSession, Page } from '@playwright/test'
 import { setIdentity } from '../test/support/template-board'
 import { withAppInBrowser } from './app-in-browser'
 import { waitInPage } from '../test/support/page-wait'
@@ -46,15 +46,7 @@ const TLDRAW = `(async () => {
 export async function run(): Promise<void> {
   await withAppInBrowser(async (server, browser) => {
     console.log(`median of ${RUNS} runs; ours and tldraw's toImage alternate on the same page\n`)
-    const open = async () => {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-      await setIdentity(page, 'Bench')
-      await page.goto(`${server.url}/new`)
-      await page.waitForURL(/\/b\//)
-      await waitInPage(page, () => window.switchbackExport !== undefined)
-      await page.evaluate(() => window.switchbackExport!.ready())
-      return page
-    }
+    const open = () => openNewBoard(browser, server.url)
 
     const rows: string[] = []
     for (const n of STICKIES) {
@@ -206,6 +198,17 @@ function addStickyGrid(page: Page, n: number) {
     await new Promise((r) => setTimeout(r, 1000))
     }
   })()`)
+}
+
+/** A new board in a new page, once the headless exporter (`window.switchbackExport`) is ready. */
+export async function openNewBoard(browser: Browser, serverUrl: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  await setIdentity(page, 'Bench')
+  await page.goto(`${serverUrl}/new`)
+  await page.waitForURL(/\/b\//)
+  await waitInPage(page, () => window.switchbackExport !== undefined)
+  await page.evaluate(() => window.switchbackExport!.ready())
+  return page
 }
 
 /** Ten 1920×1080 frames in two rows of five, each with a row of stickies. */

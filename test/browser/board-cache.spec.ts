@@ -16,7 +16,7 @@ import { note } from '../support/raw-records'
 import { boardSocketPath, boardWithRecords, rawWriter, storedBoard } from '../support/raw-socket'
 import { workshopMember } from '../support/raw-workshop'
 import { shapesOn, waitForSync } from './board-helpers'
-import { expect, test } from './fixtures'
+import { expect, test, type People } from './fixtures'
 
 const freshId = () =>
   `cache${Math.random().toString(36).slice(2).padEnd(12, '0')}${Date.now()}`.slice(0, 22)
@@ -118,20 +118,28 @@ async function documentOnServer(serverUrl: string, roomId: string) {
     .sort((a, b) => a.id.localeCompare(b.id))
 }
 
+/**
+ * A participant's first visit to a new board of STICKIES, its socket behind a gate, until the
+ * copy on the device holds what the server sent.
+ */
+async function firstVisit(people: People, serverUrl: string) {
+  const { roomId, participantKey } = await boardWithRecords(serverUrl, freshId(), STICKIES)
+  const page = await people.join('Pia')
+  const gate = await socketGate(page, roomId)
+  await page.goto(`${serverUrl}/b/${roomId}#k=${participantKey}`)
+  await waitForSync(page)
+  await expect.poll(async () => shapeIds(await copyOf(page, roomId, 'participant'))).toEqual(IDS)
+  return { roomId, page, gate }
+}
+
 const lastCopy = /Last copy on this device · connecting/
 
 test('a second visit shows the board’s stickies before the socket connects, read-only', async ({
   people,
   server,
 }) => {
-  const { roomId, participantKey } = await boardWithRecords(server.url, freshId(), STICKIES)
-  const link = `${server.url}/b/${roomId}#k=${participantKey}`
-  const page = await people.join('Pia')
-  const gate = await socketGate(page, roomId)
-  await page.goto(link)
-  await waitForSync(page)
   // The first visit leaves a copy of what the server sent.
-  await expect.poll(async () => shapeIds(await copyOf(page, roomId, 'participant'))).toEqual(IDS)
+  const { page, gate } = await firstVisit(people, server.url)
 
   gate.hold()
   await page.reload()
@@ -205,13 +213,7 @@ test('while the copy is shown nothing can be edited, and nothing made on it reac
   people,
   server,
 }) => {
-  const { roomId, participantKey } = await boardWithRecords(server.url, freshId(), STICKIES)
-  const link = `${server.url}/b/${roomId}#k=${participantKey}`
-  const page = await people.join('Pia')
-  const gate = await socketGate(page, roomId)
-  await page.goto(link)
-  await waitForSync(page)
-  await expect.poll(async () => shapeIds(await copyOf(page, roomId, 'participant'))).toEqual(IDS)
+  const { roomId, page, gate } = await firstVisit(people, server.url)
   const before = await documentOnServer(server.url, roomId)
 
   gate.hold()
@@ -242,13 +244,7 @@ test('while the copy is shown nothing can be edited, and nothing made on it reac
 })
 
 test('an edit the server never answered is not in the copy', async ({ people, server }) => {
-  const { roomId, participantKey } = await boardWithRecords(server.url, freshId(), STICKIES)
-  const link = `${server.url}/b/${roomId}#k=${participantKey}`
-  const page = await people.join('Pia')
-  const gate = await socketGate(page, roomId)
-  await page.goto(link)
-  await waitForSync(page)
-  await expect.poll(async () => shapeIds(await copyOf(page, roomId, 'participant'))).toEqual(IDS)
+  const { roomId, page, gate } = await firstVisit(people, server.url)
 
   // The server stops hearing this page: the new sticky's push is never answered, and the
   // writer, when it comes to write the copy after the edit, says it waits.

@@ -3,7 +3,7 @@
  * It lives in the tldraw document record's meta, which only the facilitator may write.
  */
 import { z } from 'zod'
-import { templateSourceSchema } from '../protocol/template-format'
+import { reportSectionSchema, templateSourceSchema } from '../protocol/template-format'
 
 export const boardStepSchema = z.strictObject({
   title: z.string(),
@@ -22,6 +22,11 @@ export const agendaSectionSchema = z.strictObject({
   source: templateSourceSchema.optional(),
   steps: z.array(boardStepSchema),
   notes: z.string(),
+  /**
+   * The report sections the template asked for, with its zone element ids turned into the
+   * shape ids of this placement.
+   */
+  report: z.array(reportSectionSchema).optional(),
 })
 export type AgendaSection = z.infer<typeof agendaSectionSchema>
 

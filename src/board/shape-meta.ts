@@ -7,9 +7,14 @@ import { z } from 'zod'
 
 export const META_KEY = 'switchback'
 
+/** What a template zone may declare its stickies to be (see outcome-marks.ts). */
+export const zoneOutcomeSchema = z.enum(['action', 'decision'])
+
 export const zoneRuleSchema = z.strictObject({
   /** Stickies the zone should hold at most; null counts without a limit. */
   capacity: z.number().int().min(0).nullable(),
+  /** Every sticky in the zone is an action (the retro's) or a decision. */
+  outcome: zoneOutcomeSchema.optional(),
 })
 export type ZoneRule = z.infer<typeof zoneRuleSchema>
 
@@ -22,6 +27,11 @@ export const shapeMetaSchema = z.object({
   frozen: z.boolean().optional(),
   /** Who wrote a sticky revealed from a private brainstorm (absent when revealed anonymously). */
   author: z.string().optional(),
+  /**
+   * An action or decision mark (outcome-marks.ts validates it): read loosely here, so that a
+   * malformed mark never hides the rest of the meta.
+   */
+  outcome: z.json().optional(),
 })
 export type ShapeMeta = z.infer<typeof shapeMetaSchema>
 

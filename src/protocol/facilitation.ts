@@ -62,6 +62,8 @@ export const FACILITATION_LIMITS = {
   reservedHiddenPerPerson: 20,
   reservedHiddenChars: 32_000,
   maxTitleLength: 80,
+  /** Step changes the workshop remembers (the report's step times): a long day's worth. */
+  maxStepLog: 200,
 } as const
 
 /** The quick reactions anyone may send. */
@@ -256,9 +258,18 @@ export const privateViewSchema = z.strictObject({
 })
 export type PrivateView = z.infer<typeof privateViewSchema>
 
+/**
+ * When the workshop moved to each step, on the server's clock, oldest first: the report's
+ * "time each step took" (the time from one entry to the next). The server keeps the newest
+ * `FACILITATION_LIMITS.maxStepLog`.
+ */
+export const stepLogSchema = z.array(z.strictObject({ step: stepRefSchema, at: z.number() }))
+export type StepLog = z.infer<typeof stepLogSchema>
+
 /** The workshop as one session sees it. */
 export const facilitationViewSchema = z.strictObject({
   step: stepRefSchema.nullable(),
+  stepLog: stepLogSchema,
   timer: timerSchema,
   /** The facilitator everyone is asked to follow, or null. */
   follow: z

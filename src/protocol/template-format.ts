@@ -85,6 +85,11 @@ const zoneSchema = z.strictObject({
   capacity: z.number().int().min(0).max(999).optional(),
   /** Count the stickies inside even without a capacity (for example one count per stage). */
   count: z.boolean().default(false),
+  /**
+   * Every sticky in this zone is an action (the retro's "at most three actions") or a
+   * decision: the Outcomes panel, the badges and the report treat them as marked.
+   */
+  outcome: z.enum(['action', 'decision']).optional(),
 })
 
 /** The three type sizes a canvas uses: title, zone label, prompt (and a small footer). */
@@ -152,6 +157,21 @@ export const agendaStepSchema = z.strictObject({
   focus: elementIdSchema.optional(),
 })
 
+/**
+ * A section the template wants in the workshop report, after the agenda: the stickies in these
+ * zones (or frames), zone by zone, most voted first or in board order. "Jobs and mismatches",
+ * "Bets by stage", "The constraint to try".
+ */
+export const reportSectionSchema = z.strictObject({
+  title: shortText,
+  /** A sentence or two under the title, saying what the section shows. */
+  intro: longText.default(''),
+  /** Zone or frame element ids, in the order the report lists them. */
+  zones: z.array(elementIdSchema).min(1).max(20),
+  order: z.enum(['votes', 'board']).default('votes'),
+})
+export type ReportSection = z.infer<typeof reportSectionSchema>
+
 export const templateSourceSchema = z.strictObject({
   title: shortText,
   url: z.url({ protocol: /^https?$/ }),
@@ -171,6 +191,8 @@ export const templateSchema = z
     steps: z.array(agendaStepSchema).max(30).default([]),
     /** For the facilitator: how to run it, what to watch for. */
     notes: longText.default(''),
+    /** What the workshop report shows of this canvas, beyond agenda, votes and outcomes. */
+    report: z.strictObject({ sections: z.array(reportSectionSchema).max(12) }).optional(),
   })
   .superRefine((template, ctx) => {
     const kinds = new Map<string, string>()
@@ -193,6 +215,19 @@ export const templateSchema = z
           message: `no frame with id "${element.frame}"`,
         })
       }
+    })
+    template.report?.sections.forEach((section, index) => {
+      section.zones.forEach((zone, z) => {
+        const kind = kinds.get(zone)
+        if (kind === 'zone' || kind === 'frame') return
+        ctx.addIssue({
+          code: 'custom',
+          path: ['report', 'sections', index, 'zones', z],
+          message: kind
+            ? `"${zone}" is a ${kind}, not a zone or frame`
+            : `no zone with id "${zone}"`,
+        })
+      })
     })
     template.steps.forEach((step, index) => {
       if (step.focus !== undefined && !kinds.has(step.focus)) {

@@ -22,7 +22,7 @@ import { toRichText } from '@tldraw/tlschema'
 import { getIndices, type IndexKey } from '@tldraw/utils'
 import type { AgendaSection } from '../board/agenda'
 import { NOTE_SIZE, type Box } from '../board/geometry'
-import { META_KEY, type ShapeMeta } from '../board/shape-meta'
+import { META_KEY, type ShapeMeta, type ZoneRule } from '../board/shape-meta'
 import type { Template, TemplateElement } from '../protocol/template-format'
 
 export const DEFAULT_PAGE_ID = 'page:page' as TLPageId
@@ -103,6 +103,14 @@ export function renderTemplate(template: Template, options: PlacementOptions): R
         ...(step.focus ? { focus: shapeIdFor(options.instance, step.focus) } : {}),
       })),
       notes: template.notes,
+      ...(template.report
+        ? {
+            report: template.report.sections.map((section) => ({
+              ...section,
+              zones: section.zones.map((zone) => shapeIdFor(options.instance, zone)),
+            })),
+          }
+        : {}),
     },
   }
 }
@@ -179,6 +187,10 @@ function record<S extends TLShape>(
   } as unknown as S
 }
 
+function zoneRule(zone: Extract<TemplateElement, { type: 'zone' }>): ZoneRule {
+  return { capacity: zone.capacity ?? null, ...(zone.outcome ? { outcome: zone.outcome } : {}) }
+}
+
 function toShape(element: TemplateElement, base: ShapeBase): TLShape {
   switch (element.type) {
     case 'frame':
@@ -189,7 +201,7 @@ function toShape(element: TemplateElement, base: ShapeBase): TLShape {
         color: 'black',
       })
     case 'zone': {
-      const counts = element.capacity !== undefined || element.count
+      const counts = element.capacity !== undefined || element.count || element.outcome
       return record<TLGeoShape>(
         base,
         'geo',
@@ -213,7 +225,7 @@ function toShape(element: TemplateElement, base: ShapeBase): TLShape {
           verticalAlign: 'start',
           richText: toRichText(element.label),
         },
-        counts ? { ...base.meta, zone: { capacity: element.capacity ?? null } } : base.meta,
+        counts ? { ...base.meta, zone: zoneRule(element) } : base.meta,
       )
     }
     case 'text':

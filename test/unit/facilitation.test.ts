@@ -73,6 +73,29 @@ describe('facilitation rules', () => {
     )
     expect(summoning).toMatchObject({ kind: 'changed', summonFocus: 'shape:a1-well' })
   })
+
+  it('logs when each step began, once per change, keeping the newest', () => {
+    let state = INITIAL_STATE
+    const go = (index: number, now: number) => {
+      const outcome = applyAction(
+        state,
+        { type: 'step', step: { instance: 'a1', index }, bringEveryone: false },
+        at(now),
+      )
+      if (outcome.kind !== 'changed') throw new Error(`expected a change, got ${outcome.kind}`)
+      state = outcome.state
+    }
+    go(0, 1_000)
+    go(0, 2_000)
+    go(1, 61_000)
+    expect(state.stepLog).toEqual([
+      { step: { instance: 'a1', index: 0 }, at: 1_000 },
+      { step: { instance: 'a1', index: 1 }, at: 61_000 },
+    ])
+    for (let i = 0; i < FACILITATION_LIMITS.maxStepLog + 10; i++) go(i % 2, 100_000 + i)
+    expect(state.stepLog).toHaveLength(FACILITATION_LIMITS.maxStepLog)
+    expect(state.stepLog.at(-1)?.at).toBe(100_000 + FACILITATION_LIMITS.maxStepLog + 9)
+  })
 })
 
 describe('facilitation hub', () => {

@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import {
   FACILITATION_LIMITS,
+  stepLogSchema,
   stepRefSchema,
   timerSchema,
   type FacilitationAction,
@@ -19,6 +20,8 @@ import type { AgendaSection } from '../../board/agenda'
 /** What the server keeps (one storage value): small, whatever the room's size. */
 export const facilitationStateSchema = z.strictObject({
   step: stepRefSchema.nullable(),
+  /** When each step began (a state stored before it existed reads none). */
+  stepLog: stepLogSchema.default([]),
   timer: timerSchema,
   /** The facilitator people are asked to follow: their person id and name. */
   follow: z.strictObject({ personId: z.string(), name: z.string() }).nullable(),
@@ -31,6 +34,7 @@ export type FacilitationState = z.infer<typeof facilitationStateSchema>
 
 export const INITIAL_STATE: FacilitationState = {
   step: null,
+  stepLog: [],
   timer: { status: 'idle' },
   follow: null,
   done: [],
@@ -59,7 +63,12 @@ export function applyAction(
     case 'step': {
       const step = findStep(agenda, action.step)
       if (!step) return refused('There is no such step on this board’s agenda.')
-      const next = { ...state, step: action.step, done: [] }
+      const next = {
+        ...state,
+        step: action.step,
+        stepLog: logStep(state, action.step, now),
+        done: [],
+      }
       return {
         kind: 'changed',
         state: next,
@@ -123,6 +132,15 @@ export function applyAction(
     case 'private-end':
       return refused('Not built yet.')
   }
+}
+
+/** The step log with this step begun at `now`; choosing the step it is on changes nothing. */
+function logStep(state: FacilitationState, step: StepRef, now: number) {
+  const current = state.step
+  if (current && current.instance === step.instance && current.index === step.index) {
+    return state.stepLog
+  }
+  return [...state.stepLog, { step, at: now }].slice(-FACILITATION_LIMITS.maxStepLog)
 }
 
 /** The step a reference names, if the board's agenda has it. */

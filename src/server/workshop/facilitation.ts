@@ -419,12 +419,13 @@ export class Facilitation {
       }
       if (session.following) followers.push(session.name || 'Anonymous')
     }
-    const { step, timer, follow, done } = this.state
+    const { step, stepLog, timer, follow, done } = this.state
     const cursors = this.crowd.view
     return {
       full: {
         cursors,
         step,
+        stepLog,
         timer,
         follow: follow ? { ...follow, followers } : null,
         ready: {
@@ -435,6 +436,7 @@ export class Facilitation {
       slim: {
         cursors,
         step,
+        stepLog,
         timer,
         follow: follow ? { ...follow, followers: [] } : null,
         ready: { participants: [], done: [] },

@@ -32,6 +32,8 @@ export const shapeMetaSchema = z.object({
    * malformed mark never hides the rest of the meta.
    */
   outcome: z.json().optional(),
+  /** The stack of near-duplicates this sticky was put in ("Stack duplicates", stacks.ts). */
+  stack: z.string().optional(),
 })
 export type ShapeMeta = z.infer<typeof shapeMetaSchema>
 
@@ -76,4 +78,11 @@ export function noteAuthor(shape: { meta: unknown }): string | null {
   const meta = shape.meta as Record<string, { author?: unknown } | undefined> | undefined
   const author = meta?.[META_KEY]?.author
   return typeof author === 'string' && author.trim() ? author.trim().slice(0, 60) : null
+}
+
+/** The stack a sticky was put in, if any: a property read, drawn on every note. */
+export function noteStack(shape: { meta: unknown }): string | null {
+  const meta = shape.meta as Record<string, { stack?: unknown } | undefined> | undefined
+  const stack = meta?.[META_KEY]?.stack
+  return typeof stack === 'string' && stack.length > 0 && stack.length <= 64 ? stack : null
 }

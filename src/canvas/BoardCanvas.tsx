@@ -30,7 +30,9 @@ import { pickToolFor, type PickerSlot } from './pick-tool'
 import { QuietStylePanel } from './QuietStylePanel'
 import { ZoneCounts } from './ZoneCounts'
 import { FrozenFrames } from './FrozenFrames'
-import { FacilitatorActionsMenu, FacilitatorContextMenu } from './FreezeMenu'
+import { FacilitatorActionsMenu } from './FreezeMenu'
+import { boardContextMenu } from './BoardMenus'
+import { createBoardMenus } from './board-menu'
 import { ShapePlaceholder, canvasFallback } from './CanvasFallbacks'
 import { keepRecordsReadable } from './readable-records'
 import { createCursorLane, lanePresence } from './cursor-lane'
@@ -63,12 +65,8 @@ const components: TLComponents = {
   OnTheCanvas: OnTheCanvas,
   StylePanel: QuietStylePanel,
 }
-// The facilitator's menus add "Freeze frame" (the server refuses it from anyone else).
-const facilitatorComponents: TLComponents = {
-  ...components,
-  ContextMenu: FacilitatorContextMenu,
-  ActionsMenu: FacilitatorActionsMenu,
-}
+// The facilitator's actions menu adds "Freeze frame" (the server refuses it from anyone else).
+const facilitatorComponents: TLComponents = { ...components, ActionsMenu: FacilitatorActionsMenu }
 
 function OnTheCanvas() {
   return (
@@ -148,6 +146,8 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
   const roles = useMemo(() => atom<Roles>('roles', { you: null, byPresence: {} }), [])
   // Vote counts, own dots and "only you" marks on stickies, set by features through the handle.
   const badges = useMemo(() => createNoteBadges(), [])
+  // Features' context-menu entries (board-menu.ts), set through the handle.
+  const menus = useMemo(() => createBoardMenus(), [])
   // Zone counts and frozen marks in image exports too (export-marks-svg.tsx).
   const shapeUtils = useMemo(
     () => [noteUtilWithBadges(badges), GeoWithMarksUtil, FrameWithMarksUtil],
@@ -161,11 +161,16 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
       ErrorFallback: canvasFallback(reload, firstFailure),
       CollaboratorCursor: laneCursor(lane.showCursors),
     }
+    // Everyone's context menu has the features' entries; the facilitator's also "Freeze frame".
     return {
-      participant: { ...components, ...fallbacks },
-      facilitator: { ...facilitatorComponents, ...fallbacks },
+      participant: { ...components, ...fallbacks, ContextMenu: boardContextMenu(menus, false) },
+      facilitator: {
+        ...facilitatorComponents,
+        ...fallbacks,
+        ContextMenu: boardContextMenu(menus, true),
+      },
     }
-  }, [reload, firstFailure, lane])
+  }, [reload, firstFailure, lane, menus])
   // Clicks on stickies for a feature (a dot vote), through the handle's `startPicking`.
   const picker = useMemo<PickerSlot>(() => ({ current: null }), [])
   const tools = useMemo(() => [pickToolFor(picker)], [picker])
@@ -235,9 +240,9 @@ function SyncedCanvas(props: CanvasOptions & { reload: () => void; firstFailure:
   const synced = syncedStore !== null
   useEffect(() => {
     if (!editor || !synced) return
-    onReady(createCanvasHandle(editor, roomId, role, badges, picker, lane))
+    onReady(createCanvasHandle(editor, roomId, role, badges, picker, lane, menus))
     return () => onReady(null)
-  }, [editor, synced, onReady, roomId, role, badges, picker, lane])
+  }, [editor, synced, onReady, roomId, role, badges, picker, lane, menus])
 
   if (store.status !== 'synced-remote' && store.status !== 'cached') return null
   // Before the editor first measures anything: a record it cannot read is made readable.

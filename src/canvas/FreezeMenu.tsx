@@ -8,14 +8,11 @@ import { useState } from 'react'
 import {
   DefaultActionsMenu,
   DefaultActionsMenuContent,
-  DefaultContextMenu,
-  DefaultContextMenuContent,
   TldrawUiMenuGroup,
   TldrawUiMenuItem,
   useEditor,
   useValue,
   type TLUiActionsMenuProps,
-  type TLUiContextMenuProps,
 } from 'tldraw'
 import { isFrozen } from '../board/shape-meta'
 import { frameToFreeze, setFrameFrozen } from './freeze'
@@ -23,7 +20,7 @@ import { frameToFreeze, setFrameFrozen } from './freeze'
 /** tldraw's way of writing Alt+Shift+L in a menu ("?" Alt, "!" Shift). */
 const KBD = '?!l'
 
-function FreezeFrameItem({ atPointer }: { atPointer: boolean }) {
+export function FreezeFrameItem({ atPointer }: { atPointer: boolean }) {
   const editor = useEditor()
   // Where the menu opened: read once, so moving over the menu does not change its target.
   const [point] = useState(() => (atPointer ? editor.inputs.getCurrentPagePoint().clone() : null))
@@ -46,15 +43,6 @@ function FreezeFrameItem({ atPointer }: { atPointer: boolean }) {
         onSelect={() => setFrameFrozen(editor, target.id, !target.frozen)}
       />
     </TldrawUiMenuGroup>
-  )
-}
-
-export function FacilitatorContextMenu(props: TLUiContextMenuProps) {
-  return (
-    <DefaultContextMenu {...props}>
-      <FreezeFrameItem atPointer />
-      <DefaultContextMenuContent />
-    </DefaultContextMenu>
   )
 }
 

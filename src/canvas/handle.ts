@@ -19,6 +19,7 @@ import type { Role } from '../protocol'
 import type { NoteBadges, NoteBadgesAtom } from './note-badges'
 import { PICK_TOOL_ID, type PickerSlot, type StickyPicker } from './pick-tool'
 import type { CursorLane } from './cursor-lane'
+import { createBoardMenus, setMenuItems, type BoardMenuItem, type BoardMenus } from './board-menu'
 
 export interface CanvasHandle {
   /** tldraw's editor, synced with the board's room. */
@@ -51,6 +52,8 @@ export interface CanvasHandle {
    * them (the facilitators' views still come, for follow-me).
    */
   setShowCursors(show: boolean): void
+  /** Replaces this feature's entries in the board's context menu (board-menu.ts). */
+  setMenuItems(owner: string, items: readonly BoardMenuItem[]): void
 }
 
 export function createCanvasHandle(
@@ -60,6 +63,7 @@ export function createCanvasHandle(
   badges: NoteBadgesAtom,
   picker: PickerSlot = { current: null },
   lane: Pick<CursorLane, 'setShowCursors'> | null = null,
+  menus: BoardMenus = createBoardMenus(),
 ): CanvasHandle {
   return {
     editor,
@@ -99,5 +103,6 @@ export function createCanvasHandle(
       return notes.map((note) => note.id)
     },
     setShowCursors: (show) => lane?.setShowCursors(show),
+    setMenuItems: (owner, items) => setMenuItems(menus, owner, items),
   }
 }

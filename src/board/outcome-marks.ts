@@ -59,3 +59,16 @@ export function withOutcomeMark(meta: unknown, mark: OutcomeMark | null): Record
   all[META_KEY] = own
   return all
 }
+
+/**
+ * What a sticky counts as: its own mark, else what the zone it lies in declares (the first
+ * such zone given), else nothing. A zone-declared action has no owner or date.
+ */
+export function outcomeFor(
+  mark: OutcomeMark | null,
+  zoneOutcomes: readonly (ZoneOutcome | undefined)[],
+): OutcomeMark | null {
+  if (mark) return mark
+  const declared = zoneOutcomes.find((outcome) => outcome !== undefined)
+  return declared ? { kind: declared } : null
+}

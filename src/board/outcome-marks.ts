@@ -72,3 +72,12 @@ export function outcomeFor(
   const declared = zoneOutcomes.find((outcome) => outcome !== undefined)
   return declared ? { kind: declared } : null
 }
+
+/**
+ * Whether the sticky is marked a decision, read raw (a property read, for the server's hot
+ * path and the participant's editor guard): a decided sticky is read-only for participants.
+ */
+export function isDecided(shape: { meta: unknown }): boolean {
+  const raw = rawOutcomeMark(shape) as { kind?: unknown } | null | undefined
+  return typeof raw === 'object' && raw !== null && raw.kind === 'decision'
+}

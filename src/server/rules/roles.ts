@@ -14,6 +14,7 @@ import { isProtectedShape, rawZoneRule } from '../../board/shape-meta'
 import { withServerAuthorship } from './authorship'
 import type { BoardRecords } from '../core/board-records'
 import { checkingContent } from './content-rules'
+import { outcomeProblem } from './outcome-rules'
 
 /** What the server keeps of a board's secrets: only their SHA-256 hashes. */
 export interface BoardAuth {
@@ -147,6 +148,8 @@ const refused = () => null
  *                          (after the push), no   nor a zone rule, nor in a frozen frame, nor
  *                          child left orphaned    holding a shape in one (before or after the
  *                                                 push); parent must exist, no orphans
+ *   (outcome marks)        on stickies, valid     action marks only; a decided sticky is
+ *                                                 read-only (outcome-rules.ts)
  *   binding                both ends exist        both ends exist, neither locked,
  *                          (after the push)       background, frozen nor in a frozen frame
  *   asset                  images and videos inline (`data:`) or on our origin, within the
@@ -210,6 +213,12 @@ function shapeRule(board: BoardRecords, write: Write<TLShape>, hooks: RuleHooks)
   const { before, after } = viewsOf(board, hooks, write.session.sessionId)
   if (write.next && !parentChainIsSound(after, write.next)) return null
   if (write.type === 'delete' && leavesOrphans(after, write.prev)) return null
+  // Action and decision marks, and decided stickies (outcome-rules.ts): the writer hears why.
+  const outcome = outcomeProblem(write.session.meta.role, write)
+  if (outcome) {
+    hooks.contentRefused?.(write.session.sessionId, outcome)
+    return null
+  }
   if (can.canEditBackground) return allowed(write)
   const { prev, next } = write
   if ((prev && isProtectedShape(prev)) || (next && isProtectedShape(next))) return null

@@ -15,6 +15,9 @@ export type BoardCommand =
   | 'freeze-frame'
   | 'private-brainstorm'
   | 'vote'
+  | 'outcomes'
+  | 'mark-action'
+  | 'mark-decision'
 
 export interface Shortcut {
   command: BoardCommand
@@ -60,6 +63,14 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     command: 'vote',
     keys: 'Alt+Shift+V',
     label: 'Start a vote, or end the one running',
+    facilitatorOnly: true,
+  },
+  { command: 'outcomes', keys: 'Alt+Shift+O', label: 'Show or hide the actions and decisions' },
+  { command: 'mark-action', keys: 'Alt+Shift+K', label: 'Mark the selected stickies as actions' },
+  {
+    command: 'mark-decision',
+    keys: 'Alt+Shift+J',
+    label: 'Mark the selected stickies as decisions',
     facilitatorOnly: true,
   },
   { command: 'help', keys: 'F1', label: 'This help' },

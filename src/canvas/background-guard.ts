@@ -9,11 +9,16 @@
  * change that would alter it, move something into or out of it, or delete it does nothing. A
  * shape created in it (a sticky put down on it, a paste) is taken away in the same step, so
  * nothing reaches the server, and the participant is told why.
+ *
+ * A sticky marked a decision is the facilitator's in the same way (the server's outcome
+ * rules, `src/server/rules/outcome-rules.ts`): locked here, so it cannot be edited, moved,
+ * deleted or unmarked.
  */
 import type { Editor, TLShape } from 'tldraw'
 import { toast } from 'svelte-sonner'
 import { FROZEN_NOTICE, type Role } from '../protocol'
 import { isProtectedShape } from '../board/shape-meta'
+import { isDecided } from '../board/outcome-marks'
 import { frozenFrameOf, frozenFrames } from './freeze'
 
 /** For participants (and viewers): protected shapes and frozen frames' content stay as they are. */
@@ -21,6 +26,8 @@ export function guardBackground(editor: Editor, role: Role): () => void {
   if (role === 'facilitator') return () => {}
   const frozenIds = frozenFrames(editor)
   const frozen = (shape: TLShape) => frozenFrameOf(editor, shape, frozenIds()) !== null
+  /** Protected, or a decision: what this person may not change at all. */
+  const kept = (shape: TLShape) => isProtectedShape(shape) || isDecided(shape)
   const refused = () => toast.error(FROZEN_NOTICE, { id: 'frozen' })
   /** Set while the guard itself takes away a shape created in a frozen frame. */
   let removing = false
@@ -29,14 +36,14 @@ export function guardBackground(editor: Editor, role: Role): () => void {
     'shape',
     (prev, next, source) => {
       if (source !== 'user') return next
-      if (isProtectedShape(prev)) return prev
+      if (kept(prev)) return prev
       if (frozen(prev) || frozen(next)) return prev
       return next
     },
   )
   const stopDeletes = editor.sideEffects.registerBeforeDeleteHandler('shape', (shape, source) => {
     if (source !== 'user' || removing) return
-    return isProtectedShape(shape) || frozen(shape) ? false : undefined
+    return kept(shape) || frozen(shape) ? false : undefined
   })
   const stopCreates = editor.sideEffects.registerAfterCreateHandler('shape', (shape, source) => {
     if (source !== 'user' || !frozen(shape)) return
@@ -54,7 +61,7 @@ export function guardBackground(editor: Editor, role: Role): () => void {
   editor.isShapeOrAncestorLocked = (shape) => {
     if (isLocked(shape)) return true
     const record = shape === undefined ? undefined : editor.getShape(shape)
-    return record !== undefined && frozen(record)
+    return record !== undefined && (isDecided(record) || frozen(record))
   }
   return () => {
     stopChanges()

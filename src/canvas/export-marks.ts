@@ -10,6 +10,10 @@
  *
  * The frozen badge is drawn at its size on screen at 100 % zoom (on screen it keeps its size at
  * any zoom); the board's soft shadows are left out of exports.
+ *
+ * A sticky's own badges (an action or decision, a stack's count) are parts too, and the board
+ * draws those very parts on screen as well (`note-badges.tsx`), so screen, SVG export and the
+ * canvas picture all show the same pill in the same place.
  */
 import type { Editor, TLShape } from 'tldraw'
 import { zoneCountLabel } from '../board/zones'
@@ -17,6 +21,7 @@ import { NOTE_SIZE } from '../board/geometry'
 import { isBackground, isFrozen, readShapeMeta } from '../board/shape-meta'
 import { frozenFrameOf, frozenFrames } from './freeze'
 import { currentZoneCounts } from './ZoneCounts'
+import { noteOutcomeOf, type NoteOutcome } from './note-outcomes'
 
 export type MarkPart =
   | {
@@ -64,8 +69,80 @@ export function mayHaveMarks(shape: TLShape): boolean {
 export function exportMarks(editor: Editor, shape: TLShape): MarkPart[] {
   if (shape.type === 'frame' && isFrozen(shape)) return frozenFrameMarks(shape)
   if (shape.type === 'geo') return zoneMarks(editor, shape)
-  if (shape.type === 'note') return frozenNoteMarks(editor, shape)
+  if (shape.type === 'note') {
+    return [...frozenNoteMarks(editor, shape), ...noteBadgeParts(noteOutcomeOf(editor, shape.id))]
+  }
   return []
+}
+
+const ACTION_GREEN = '#2b8a3e'
+const DECISION_VIOLET = '#6741d9'
+const STACK_INK = '#1d1d1f'
+/** The badges' row: top left, clear of the vote result disc top right (44 px + margins). */
+const BADGE = { x: 8, y: 8, h: 24, gap: 4, pad: 9, fontSize: 13, weight: 600, maxRow: 134 }
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** "2026-12-24" as "24 Dec": short, and the same in every locale and both export paths. */
+export function shortDate(due: string): string {
+  const [, month, day] = due.split('-').map(Number)
+  return `${day} ${MONTHS[month - 1] ?? ''}`.trim()
+}
+
+/** "Priya Sharma" as "PS": at most three letters. */
+export function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 3)
+    .map((word) => [...word][0]!.toUpperCase())
+    .join('')
+}
+
+/**
+ * The pills a sticky's outcome and stack show, top left: "Action · Ana · 24 Dec" (the owner
+ * as initials, then without the word, when the row would not fit), "Decision", "×5".
+ */
+export function noteBadgeParts(of: NoteOutcome | null): MarkPart[] {
+  if (!of) return []
+  const pills: { text: string; fill: string }[] = []
+  const stack = of.stack >= 2 ? `×${of.stack}` : null
+  const stackW = stack ? pillWidth(stack) + BADGE.gap : 0
+  if (of.outcome?.kind === 'decision') pills.push({ text: 'Decision', fill: DECISION_VIOLET })
+  else if (of.outcome?.kind === 'action') {
+    const { owner, due } = of.outcome
+    const date = due ? shortDate(due) : null
+    const tries = [
+      ['Action', owner, date],
+      ['Action', owner && initials(owner), date],
+      [owner && initials(owner), date],
+    ].map((parts) => parts.filter(Boolean).join(' · '))
+    const text =
+      tries.find((t) => t && pillWidth(t) + stackW <= BADGE.maxRow) ?? tries.at(-1) ?? 'Action'
+    pills.push({ text: text || 'Action', fill: ACTION_GREEN })
+  }
+  if (stack) pills.push({ text: stack, fill: STACK_INK })
+  const parts: MarkPart[] = []
+  let x = BADGE.x
+  for (const pill of pills) {
+    const w = pillWidth(pill.text)
+    parts.push(rect(x, BADGE.y, w, BADGE.h, BADGE.h / 2, pill.fill, null, 0))
+    parts.push({
+      kind: 'text',
+      x: x + w / 2,
+      y: baseline(BADGE.y + BADGE.h / 2, BADGE.weight, BADGE.fontSize),
+      text: pill.text,
+      fontSize: BADGE.fontSize,
+      fontWeight: BADGE.weight,
+      fontFamily: MARK_FONT,
+      fill: '#ffffff',
+    })
+    x += w + BADGE.gap
+  }
+  return parts
+}
+
+function pillWidth(text: string): number {
+  return Math.ceil(textWidth(text, BADGE.weight, BADGE.fontSize)) + BADGE.pad * 2
 }
 
 /**

@@ -20,6 +20,7 @@ import type { NoteBadges, NoteBadgesAtom } from './note-badges'
 import { PICK_TOOL_ID, type PickerSlot, type StickyPicker } from './pick-tool'
 import type { CursorLane } from './cursor-lane'
 import { createBoardMenus, setMenuItems, type BoardMenuItem, type BoardMenus } from './board-menu'
+import { boardOutcomes, watchBoardOutcomes, type BoardOutcome } from './note-outcomes'
 
 export interface CanvasHandle {
   /** tldraw's editor, synced with the board's room. */
@@ -54,6 +55,10 @@ export interface CanvasHandle {
   setShowCursors(show: boolean): void
   /** Replaces this feature's entries in the board's context menu (board-menu.ts). */
   setMenuItems(owner: string, items: readonly BoardMenuItem[]): void
+  /** The board's actions and decisions, own marks and zone-declared (note-outcomes.ts). */
+  outcomes(): BoardOutcome[]
+  /** Calls `onChange` whenever `outcomes()` may say something new; returns the stop. */
+  watchOutcomes(onChange: () => void): () => void
 }
 
 export function createCanvasHandle(
@@ -104,5 +109,12 @@ export function createCanvasHandle(
     },
     setShowCursors: (show) => lane?.setShowCursors(show),
     setMenuItems: (owner, items) => setMenuItems(menus, owner, items),
+    outcomes: () =>
+      boardOutcomes(editor, (shape) =>
+        shape.type === 'note'
+          ? renderPlaintextFromRichText(editor, (shape as TLNoteShape).props.richText).trim()
+          : '',
+      ),
+    watchOutcomes: (onChange) => watchBoardOutcomes(editor, onChange),
   }
 }

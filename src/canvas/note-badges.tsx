@@ -4,8 +4,13 @@
  * brainstorm. Features set them through the canvas handle (`setNoteBadges`); tldraw's note is
  * drawn as usual with the marks on top, on screen and in image exports alike (`toSvg`), so
  * an exported board shows the counts without anything written to the board.
+ *
+ * A sticky's action or decision mark and its stack's count ("×5") are drawn here too, from the
+ * board itself (`note-outcomes.ts`): on screen as the very SVG parts the exports draw
+ * (`noteBadgeParts` in export-marks.ts), so the three pictures of a badge cannot disagree.
  */
 import {
+  DefaultFontFaces,
   NoteShapeUtil,
   atom,
   type Editor,
@@ -20,8 +25,9 @@ import { noteAuthor } from '../board/shape-meta'
 import { noteGeometry } from './note-geometry'
 import { holdLabelsForFirstFrame, useNoteLabelState } from './note-label'
 import { PlainNote } from './note-plain'
-import { exportMarks } from './export-marks'
+import { exportMarks, noteBadgeParts } from './export-marks'
 import { MarksSvg } from './export-marks-svg'
+import { noteOutcomeOf, type NoteOutcome } from './note-outcomes'
 
 export interface NoteBadges {
   /** The count shown on each sticky, by id (the vote result on show). */
@@ -93,11 +99,20 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
             <PlainNote util={this} shape={shape} state={label} />
           )}
           <BadgeLayer marks={marks} scale={shape.props.scale} />
+          <OutcomeBadges editor={this.editor} id={shape.id} scale={shape.props.scale} />
           {author && (
             <AuthorLabel author={author} scale={shape.props.scale} growY={shape.props.growY} />
           )}
         </>
       )
+    }
+
+    // The badges' bold face, so exports embed it and the canvas picture loads it.
+    override getFontFaces(shape: TLNoteShape) {
+      const faces = super.getFontFaces(shape)
+      return noteOutcomeOf(this.editor, shape.id)
+        ? [...faces, DefaultFontFaces.tldraw_sans.normal.bold]
+        : faces
     }
 
     /** tldraw's own note, for `TldrawNote` (its hooks are that component's). */
@@ -176,6 +191,35 @@ function BadgeLayer({ marks, scale }: { marks: BadgesOf; scale: number }) {
         </span>
       )}
     </div>
+  )
+}
+
+/**
+ * The sticky's action or decision badge and its stack's count, top left: the export's parts
+ * as SVG over the note, scaled with it.
+ */
+function OutcomeBadges({ editor, id, scale }: { editor: Editor; id: string; scale: number }) {
+  const key = useValue('note outcome', () => JSON.stringify(noteOutcomeOf(editor, id)), [
+    editor,
+    id,
+  ])
+  const of = JSON.parse(key) as NoteOutcome | null
+  if (!of) return null
+  const size = NOTE_SIZE * scale
+  return (
+    <svg
+      className="sb-note-outcomes"
+      data-testid="note-outcome"
+      data-outcome={of.outcome?.kind}
+      data-own={of.outcome ? of.own : undefined}
+      data-stack={of.stack || undefined}
+      width={size}
+      height={size}
+      viewBox={`0 0 ${NOTE_SIZE} ${NOTE_SIZE}`}
+      aria-hidden="true"
+    >
+      <MarksSvg parts={noteBadgeParts(of)} />
+    </svg>
   )
 }
 

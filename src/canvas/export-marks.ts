@@ -99,8 +99,9 @@ export function initials(name: string): string {
 }
 
 /**
- * The pills a sticky's outcome and stack show, top left: "Action · Ana · 24 Dec" (the owner
- * as initials, then without the word, when the row would not fit), "Decision", "×5".
+ * The pills a sticky's outcome and stack show, top left: "Action · Ana · 24 Dec" (without the
+ * word, then with the owner's initials, when the row would not fit), "Decision", "×5". The
+ * green pill says "action" by itself; the Outcomes panel has the whole name.
  */
 export function noteBadgeParts(of: NoteOutcome | null): MarkPart[] {
   if (!of) return []
@@ -113,6 +114,7 @@ export function noteBadgeParts(of: NoteOutcome | null): MarkPart[] {
     const date = due ? shortDate(due) : null
     const tries = [
       ['Action', owner, date],
+      [owner, date],
       ['Action', owner && initials(owner), date],
       [owner && initials(owner), date],
     ].map((parts) => parts.filter(Boolean).join(' · '))

@@ -21,7 +21,8 @@ import {
 } from 'tldraw'
 import type { ReactNode } from 'react'
 import { NOTE_SIZE } from '../board/geometry'
-import { noteAuthor } from '../board/shape-meta'
+import { noteAuthor, noteStack } from '../board/shape-meta'
+import { rawOutcomeMark } from '../board/outcome-marks'
 import { noteGeometry } from './note-geometry'
 import { holdLabelsForFirstFrame, useNoteLabelState } from './note-label'
 import { PlainNote } from './note-plain'
@@ -107,10 +108,13 @@ export function noteUtilWithBadges(badges: NoteBadgesAtom) {
       )
     }
 
-    // The badges' bold face, so exports embed it and the canvas picture loads it.
+    // The badges' bold face, so exports embed it and the canvas picture loads it. Read from
+    // the sticky's own meta only: tldraw asks inside the geometry cache, and the board's
+    // outcomes read geometry. A zone-declared badge's face comes with its zone (a zone embeds
+    // the same face for its count).
     override getFontFaces(shape: TLNoteShape) {
       const faces = super.getFontFaces(shape)
-      return noteOutcomeOf(this.editor, shape.id)
+      return rawOutcomeMark(shape) !== undefined || noteStack(shape) !== null
         ? [...faces, DefaultFontFaces.tldraw_sans.normal.bold]
         : faces
     }

@@ -272,3 +272,83 @@ test('the fast PNG matches toImage on 500 stickies, with badges, and lines break
     '500 stickies, transparent',
   )
 })
+
+test('the fast PNG matches toImage with action, decision and stack badges', async ({
+  people,
+  server,
+}) => {
+  test.setTimeout(120_000)
+  const page = await people.join('Fran')
+  await openTemplateBoard(page, server.url, 'blank', 0)
+  await waitForSync(page)
+  const marks = [
+    { kind: 'action', owner: 'Ana', due: '2026-12-24' },
+    { kind: 'action', owner: 'Priya Venkataraman', due: '2027-01-05' },
+    { kind: 'action' },
+    { kind: 'decision' },
+  ]
+  await page.evaluate((marks) => {
+    const editor = window.editor
+    const note = (x: number, y: number, t: string, switchback: object = {}) => ({
+      type: 'note' as const,
+      x,
+      y,
+      props: {
+        color: 'yellow' as never,
+        richText: {
+          type: 'doc',
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: t }] }],
+        } as never,
+      },
+      meta: { switchback },
+    })
+    editor.createShapes([
+      ...marks.map((outcome, i) => note(i * 230, 0, `Marked ${i}`, { outcome })),
+      // A stack of three, cascaded on its top sticky, the top one marked too.
+      ...[0, 1, 2].map((k) =>
+        note(k * 12, 300 + k * 12, 'Too many meetings', {
+          stack: 'meetings',
+          ...(k === 2 ? { outcome: { kind: 'decision' } } : {}),
+        }),
+      ),
+      // A zone declaring its stickies actions, with one inside.
+      {
+        type: 'geo',
+        x: 460,
+        y: 280,
+        props: { w: 300, h: 260, geo: 'rectangle' },
+        meta: { switchback: { zone: { capacity: 3, outcome: 'action' } } },
+      },
+      note(510, 310, 'Retro action'),
+    ])
+  }, marks)
+  await waitForSync(page)
+  // Four marked, the stack's top sticky, the zone's sticky.
+  await expect(page.getByTestId('note-outcome')).toHaveCount(6)
+  await expect(page.locator('[data-testid="note-outcome"][data-stack="3"]')).toHaveText(
+    /Decision.*×3/,
+  )
+  await page.evaluate(() => window.switchbackExport!.ready())
+  // Both pictures draw the badges: tldraw's SVG says so in its text.
+  const svg = await page.evaluate(async () => {
+    const editor = window.editor
+    const result = await editor.getSvgString([...editor.getCurrentPageShapeIds()])
+    return result?.svg ?? ''
+  })
+  const badges = [...svg.matchAll(/<g data-export-marks="">(.*?)<\/g>/g)].map((m) =>
+    [...m[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]).join(' | '),
+  )
+  expect(badges.sort()).toEqual(
+    [
+      '1 / 3',
+      'Action',
+      'Action',
+      'Ana · 24 Dec',
+      'Action · PV · 5 Jan',
+      'Decision',
+      'Decision | ×3',
+    ].sort(),
+  )
+  expectWithinTolerance(await bothPictures(page), 'marked and stacked stickies')
+  expectWithinTolerance(await bothPictures(page, { dark: true }), 'marked and stacked, dark')
+})

@@ -320,7 +320,7 @@ test('the fast PNG matches toImage with action, decision and stack badges', asyn
         meta: { switchback: { zone: { capacity: 3, outcome: 'action' } } },
       },
       note(510, 310, 'Retro action'),
-    ])
+    ] as never)
   }, marks)
   await waitForSync(page)
   // Four marked, the stack's top sticky, the zone's sticky.

@@ -173,7 +173,10 @@ test('marks are kept across a server crash and a snapshot restore', async ({ ser
   const file = await (await fetch(`${server.url}/parties/board/${roomId}`)).text()
   const body = new FormData()
   const png = new PNG({ width: 2, height: 2 })
-  body.set(SNAPSHOT_FORM.image, new Blob([PNG.sync.write(png)], { type: 'image/png' }))
+  body.set(
+    SNAPSHOT_FORM.image,
+    new Blob([new Uint8Array(PNG.sync.write(png))], { type: 'image/png' }),
+  )
   body.set(SNAPSHOT_FORM.board, file)
   const taken = await fetch(`${server.url}${snapshotsPath(roomId)}`, {
     method: 'POST',

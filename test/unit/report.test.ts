@@ -15,7 +15,8 @@ import {
   stepTime,
 } from '../../src/export/report/report-text'
 import type { WorkshopOutcome } from '../../src/protocol/workshop-outcome'
-import { JOBS_OUTCOME, JOBS_PICTURES } from './fixtures/workshop-outcome'
+import { JOBS_OUTCOME } from './fixtures/workshop-outcome'
+import { JOBS_PICTURES } from './fixtures/workshop-pictures'
 
 const page = (outcome: WorkshopOutcome = JOBS_OUTCOME) => parse(reportHtml(outcome, JOBS_PICTURES))
 const text = (el: HTMLElement | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim()

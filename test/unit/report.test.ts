@@ -127,6 +127,10 @@ describe('the HTML report', () => {
       2,
     )
     expect(doc.querySelectorAll('figure img')).toHaveLength(2)
+    // Each sticky links back to itself on the board.
+    const okrs = step3.querySelector('.sticky-text a')!
+    expect(text(okrs)).toBe('Opportunity solution trees')
+    expect(okrs.getAttribute('href')).toBe(JOBS_OUTCOME.frames[1].zones[0].stickies[0].link)
   })
 
   it('has the template’s report sections, the ranked vote, the decisions and the actions', () => {

@@ -104,6 +104,12 @@ function link(url: string | null | undefined, text: string, label?: string): str
   return `<a href="${h(href)}"${aria}>${h(text)}</a>`
 }
 
+/** A sticky's text as a link back to it, styled as text (it is there to click, not to read). */
+function quietLink(url: string, text: string): string {
+  const href = safeLink(url)
+  return href ? `<a class="quiet" href="${h(href)}">${h(text)}</a>` : h(text)
+}
+
 function header(outcome: WorkshopOutcome, title: string): string {
   const facts = [
     outcome.date ? `<time datetime="${h(outcome.date)}">${h(formatDay(outcome.date))}</time>` : '',
@@ -294,7 +300,7 @@ function sticky(s: OutcomeSticky): string {
       return `<span class="tag tag-${kind}"${label}>${h(tag)}</span>`
     })
     .join('')
-  return `<li class="sticky"><span class="swatch" style="background:${stickyFill(s.color)}" aria-hidden="true"></span><span class="sticky-text">${h(s.text.trim())}${s.author ? ` <span class="author">— ${h(s.author)}</span>` : ''}</span>${tags ? `<span class="tags">${tags}</span>` : ''}</li>`
+  return `<li class="sticky"><span class="swatch" style="background:${stickyFill(s.color)}" aria-hidden="true"></span><span class="sticky-text">${quietLink(s.link, s.text.trim())}${s.author ? ` <span class="author">— ${h(s.author)}</span>` : ''}</span>${tags ? `<span class="tags">${tags}</span>` : ''}</li>`
 }
 
 function votes(list: readonly OutcomeVote[]): string {
@@ -378,6 +384,8 @@ html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--surface-soft);color:var(--ink);font:16px/1.55 ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;-webkit-font-smoothing:antialiased}
 .report{max-width:960px;margin:0 auto;padding:48px 32px 64px}
 a{color:var(--accent);text-underline-offset:2px}
+a.quiet{color:inherit;text-decoration:none}
+a.quiet:hover{text-decoration:underline}
 a:focus-visible{outline:2px solid var(--accent);outline-offset:2px;border-radius:4px}
 h1,h2,h3,h4{line-height:1.25;margin:0}
 h1{font-size:2.25rem;letter-spacing:-.02em;margin:.15em 0 .35em;overflow-wrap:anywhere}

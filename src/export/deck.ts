@@ -7,10 +7,13 @@
 import type { AgendaSection, BoardStep } from '../board/agenda'
 import { oneLine, rankResult, resultText, votersLabel, votesLabel } from '../board/vote-results'
 import type { VoteResult } from '../protocol/facilitation'
+import type { OutcomeAction, OutcomeDecision, WorkshopOutcome } from '../protocol/workshop-outcome'
+import { formatDue } from './report/report-text'
 import {
   CHROME,
   COLORS,
   COVER,
+  OUTCOME,
   TYPE,
   VOTE,
   fitContain,
@@ -88,6 +91,11 @@ export interface DeckSource {
   shapes: Record<string, DeckShape>
   /** The board's ended votes, newest first (as the server keeps them); absent: none. */
   votes?: VoteResult[]
+  /**
+   * The workshop's decisions and actions (from its outcome, src/export/report): a "Decisions"
+   * and an "Actions" slide after the votes. Absent or empty: no such slides.
+   */
+  outcome?: Pick<WorkshopOutcome, 'decisions' | 'actions'> | null
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +168,24 @@ export interface VoteSlide extends SlideBase {
   more: number
 }
 
-export type Slide = TitleSlide | FrameSlide | SummarySlide | VoteSlide
+/** "Decisions": the stickies marked (or in a zone declared) a decision, numbered. */
+export interface DecisionsSlide extends SlideBase {
+  kind: 'decisions'
+  continued: boolean
+  /** The decisions on this slide, as shown; all of them are in the notes. */
+  rows: { text: string; where: string | null }[]
+}
+
+/** "Actions": each action with its owner and due date, in columns. */
+export interface ActionsSlide extends SlideBase {
+  kind: 'actions'
+  continued: boolean
+  /** The actions on this slide, as shown (`due` as printed: "4 Dec 2026"); all in the notes. */
+  rows: { text: string; owner: string | null; due: string | null }[]
+}
+
+export type Slide =
+  TitleSlide | FrameSlide | SummarySlide | VoteSlide | DecisionsSlide | ActionsSlide
 
 export const NO_FRAMES_TITLE = 'The board'
 export const ELSEWHERE_IN_FRAME = 'Elsewhere in the frame'
@@ -336,6 +361,9 @@ export function buildDeck(source: DeckSource, options: BuildOptions = {}): Slide
   for (const vote of [...(source.votes ?? [])].reverse()) {
     slides.push(voteSlide(vote, colors, measure))
   }
+  // Then what the workshop decided and who does what by when.
+  slides.push(...decisionSlides(source.outcome?.decisions ?? [], measure))
+  slides.push(...actionSlides(source.outcome?.actions ?? [], measure))
 
   return slides.map((slide, i) => {
     const number = i + 1
@@ -723,6 +751,279 @@ function voteSlide(
     label: `“${title}”`,
     elements,
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions and actions
+
+const BODY_BOTTOM = CHROME.body.y + CHROME.body.h
+
+/** A row's number, as on the vote slides. */
+const numberText = (n: number, y: number): SlideElement => ({
+  kind: 'text',
+  box: { x: OUTCOME.number.x, y, w: OUTCOME.number.w, h: linesHeight(1, TYPE.item) },
+  text: `${n}.`,
+  style: { ...TYPE.item, bold: true, color: COLORS.inkSoft },
+  maxLines: 1,
+})
+
+const hairline = (y: number): SlideElement => ({
+  kind: 'rect',
+  box: { x: CHROME.body.x, y, w: CHROME.body.w, h: 0.01 },
+  fill: COLORS.line,
+})
+
+/** A text fitted to its column (at most `lines` lines), as an element and its height. */
+function cell(
+  text: string,
+  x: number,
+  w: number,
+  y: number,
+  style: TextStyle,
+  lines: number,
+  measure: Measure,
+): { element: SlideElement; h: number; text: string } {
+  const fitted = fitText(text, w, style, [style.size], lines, measure)
+  const shown = fitted.lines.join(' ')
+  const h = linesHeight(fitted.lines.length, style)
+  return {
+    element: {
+      kind: 'text',
+      box: { x, y, w, h },
+      text: shown,
+      style,
+      maxLines: fitted.lines.length,
+    },
+    h,
+    text: shown,
+  }
+}
+
+/**
+ * Rows top to bottom under a slide's title, on as many slides as they need ("(continued)"):
+ * `row` lays one out at `y` and says how tall it is; a row that does not fit below the last
+ * goes on the next slide (one always fits on an empty slide: its lines are capped).
+ */
+function paginateRows<T, R>(
+  items: readonly T[],
+  top: number,
+  row: (item: T, index: number, y: number) => { elements: SlideElement[]; h: number; shown: R },
+): { elements: SlideElement[]; rows: R[] }[] {
+  const pages: { elements: SlideElement[]; rows: R[] }[] = []
+  let page: { elements: SlideElement[]; rows: R[] } | null = null
+  let y = top
+  items.forEach((item, index) => {
+    let laid = row(item, index, y)
+    if (!page || (page.rows.length > 0 && y + laid.h > BODY_BOTTOM + 1e-9)) {
+      page = { elements: [], rows: [] }
+      pages.push(page)
+      y = top
+      laid = row(item, index, y)
+    }
+    page.elements.push(...laid.elements)
+    page.rows.push(laid.shown)
+    y += laid.h
+  })
+  return pages
+}
+
+/** One outcome in the notes: its whole text, then what the slide shows beside it. */
+function outcomeNote(n: number, text: string, details: (string | null)[], link: string): string {
+  const extra = details.filter(Boolean).join(' · ')
+  return `${n}. ${oneLine(text)}${extra ? ` (${extra})` : ''}\n   ${link}`
+}
+
+function decisionSlides(
+  decisions: readonly OutcomeDecision[],
+  measure: Measure,
+): Omit<DecisionsSlide, 'number'>[] {
+  if (decisions.length === 0) return []
+  const textStyle: TextStyle = { ...TYPE.item, bold: true }
+  const lineH = linesHeight(1, TYPE.item)
+  const pages = paginateRows(decisions, CHROME.body.y, (decision, _index, y) => {
+    const text = cell(
+      oneLine(decision.text),
+      OUTCOME.decision.x,
+      OUTCOME.decision.w,
+      y,
+      textStyle,
+      OUTCOME.maxLines,
+      measure,
+    )
+    const where = decision.where
+      ? cell(
+          decision.where,
+          OUTCOME.decision.x,
+          OUTCOME.decision.w,
+          y + text.h + 0.03,
+          TYPE.description,
+          1,
+          measure,
+        )
+      : null
+    const contentH = text.h + (where ? where.h + 0.03 : 0)
+    const size = OUTCOME.check.size
+    const elements: SlideElement[] = [
+      {
+        kind: 'rect',
+        box: { x: OUTCOME.check.x, y: y + (lineH - size) / 2, w: size, h: size },
+        fill: OUTCOME.good,
+        radius: 0.05,
+      },
+      {
+        kind: 'text',
+        box: { x: OUTCOME.check.x, y: y + (lineH - size) / 2 + 0.005, w: size, h: size },
+        text: '✓',
+        style: {
+          ...TYPE.item,
+          size: 13,
+          lineHeight: 18,
+          bold: true,
+          color: 'FFFFFF',
+          align: 'center',
+        },
+        maxLines: 1,
+      },
+      text.element,
+      ...(where ? [where.element] : []),
+      hairline(y + contentH + OUTCOME.rowPad),
+    ]
+    return {
+      elements,
+      h: contentH + 2 * OUTCOME.rowPad,
+      shown: { text: text.text, where: decision.where },
+    }
+  })
+  const notes = [
+    'Decisions',
+    ...decisions.map((d, i) => outcomeNote(i + 1, d.text, [d.where], d.link)),
+  ].join('\n')
+  const kicker = `${decisions.length} ${decisions.length === 1 ? 'decision' : 'decisions'}`
+  return pages.map((page, i) => {
+    const title = i > 0 ? 'Decisions (continued)' : 'Decisions'
+    return {
+      kind: 'decisions',
+      continued: i > 0,
+      title,
+      rows: page.rows,
+      notes,
+      label: `“${title}”`,
+      elements: [...heading(kicker, title, measure), ...page.elements],
+    }
+  })
+}
+
+function actionSlides(
+  actions: readonly OutcomeAction[],
+  measure: Measure,
+): Omit<ActionsSlide, 'number'>[] {
+  if (actions.length === 0) return []
+  const headerStyle: TextStyle = { ...TYPE.kicker, color: COLORS.inkFaint }
+  const header = (y: number): SlideElement[] => [
+    ...(
+      [
+        ['Action', OUTCOME.action],
+        ['Owner', OUTCOME.owner],
+        ['Due', OUTCOME.due],
+      ] as const
+    ).map(([text, column]): SlideElement => ({
+      kind: 'text',
+      box: { x: column.x, y, w: column.w, h: OUTCOME.header.h },
+      text,
+      style: headerStyle,
+      maxLines: 1,
+    })),
+    hairline(y + OUTCOME.header.h),
+  ]
+  const top = CHROME.body.y + OUTCOME.header.h + OUTCOME.rowPad
+  const noOwner: TextStyle = { ...TYPE.item, color: COLORS.inkFaint }
+  const pages = paginateRows(actions, top, (action, index, y) => {
+    const text = cell(
+      oneLine(action.text),
+      OUTCOME.action.x,
+      OUTCOME.action.w,
+      y,
+      TYPE.item,
+      OUTCOME.maxLines,
+      measure,
+    )
+    const where = action.where
+      ? cell(
+          action.where,
+          OUTCOME.action.x,
+          OUTCOME.action.w,
+          y + text.h + 0.03,
+          TYPE.description,
+          1,
+          measure,
+        )
+      : null
+    const owner = cell(
+      action.owner ? oneLine(action.owner) : 'No owner',
+      OUTCOME.owner.x,
+      OUTCOME.owner.w,
+      y,
+      action.owner ? TYPE.item : noOwner,
+      OUTCOME.ownerLines,
+      measure,
+    )
+    const dueText = action.due ? formatDue(action.due) : '–'
+    const due = cell(
+      dueText,
+      OUTCOME.due.x,
+      OUTCOME.due.w,
+      y,
+      action.due ? TYPE.item : noOwner,
+      1,
+      measure,
+    )
+    const contentH = Math.max(text.h + (where ? where.h + 0.03 : 0), owner.h, due.h)
+    return {
+      elements: [
+        numberText(index + 1, y),
+        text.element,
+        ...(where ? [where.element] : []),
+        owner.element,
+        due.element,
+        hairline(y + contentH + OUTCOME.rowPad),
+      ],
+      h: contentH + 2 * OUTCOME.rowPad,
+      shown: {
+        text: text.text,
+        owner: action.owner ? owner.text : null,
+        due: action.due ? dueText : null,
+      },
+    }
+  })
+  const notes = [
+    'Actions',
+    ...actions.map((a, i) =>
+      outcomeNote(
+        i + 1,
+        a.text,
+        [
+          a.owner ? `owner: ${oneLine(a.owner)}` : 'no owner',
+          a.due ? `due ${formatDue(a.due)}` : null,
+          a.where,
+        ],
+        a.link,
+      ),
+    ),
+  ].join('\n')
+  const owned = actions.filter((a) => a.owner).length
+  const kicker = `${actions.length} ${actions.length === 1 ? 'action' : 'actions'} · ${owned} with an owner`
+  return pages.map((page, i) => {
+    const title = i > 0 ? 'Actions (continued)' : 'Actions'
+    return {
+      kind: 'actions',
+      continued: i > 0,
+      title,
+      rows: page.rows,
+      notes,
+      label: `“${title}”`,
+      elements: [...heading(kicker, title, measure), ...header(CHROME.body.y), ...page.elements],
+    }
+  })
 }
 
 /** An image as a data URL: as it is, or read from its Blob (in browsers and in Node). */

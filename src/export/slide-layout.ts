@@ -130,6 +130,29 @@ export const VOTE = {
   maxRows: 10,
 } as const
 
+/**
+ * The "Decisions" and "Actions" slides: numbered rows, each with a hairline under it. A
+ * decision has a green check square and where it sits below its text; an action has its owner
+ * and due date in columns of their own, under a header row.
+ */
+export const OUTCOME = {
+  number: { x: CHROME.body.x, w: 0.45 },
+  check: { x: CHROME.body.x, size: 0.26 },
+  /** A decision's text and where it sits. */
+  decision: { x: CHROME.body.x + 0.5, w: CHROME.body.w - 0.5 },
+  action: { x: CHROME.body.x + 0.5, w: 7.1 },
+  owner: { x: CHROME.body.x + 7.9, w: 2.5 },
+  due: { x: CHROME.body.x + 10.6, w: CHROME.body.w - 10.6 },
+  header: { h: 0.24 },
+  /** Above and below a row's hairline. */
+  rowPad: 0.13,
+  /** Lines of a row's text; longer ones end in an ellipsis (the notes hold it whole). */
+  maxLines: 3,
+  ownerLines: 2,
+  /** The check square's green, and the muted "No owner". */
+  good: '0E7A55',
+} as const
+
 export const LIST_COLUMN_W = (CHROME.body.w - (LIST.columns - 1) * LIST.columnGap) / LIST.columns
 
 export function listColumnBox(index: number): Box {

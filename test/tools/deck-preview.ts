@@ -19,6 +19,7 @@ import { createSlideRenderer, domMeasure } from '../../src/export/render-slides'
 import { exportSlides } from '../../src/export/slides'
 import { builtInTemplate } from '../../src/templates/catalog'
 import { SAMPLE_STICKIES } from '../support/sample-stickies'
+import { JOBS_OUTCOME } from '../unit/fixtures/workshop-outcome'
 
 export interface DeckPreview {
   pdf: string
@@ -65,6 +66,8 @@ async function run(editor: Editor) {
       onProgress,
     ),
   )
+  // `?outcome=1`: the fixture's decisions and actions, for the deck's outcome slides.
+  if (params.get('outcome')) source.outcome = JOBS_OUTCOME
   const pdf = await time('pdf', () => exportSlides(source, 'pdf', onProgress))
   const pptx = await time('pptx', () => exportSlides(source, 'pptx', onProgress))
   const renderer = createSlideRenderer({ withImages: true, pixelRatio: 0.5, format: 'png' })

@@ -1,5 +1,5 @@
 /**
- * `npx tsx test/tools/render-deck.ts [--out <folder>] [--stickies <n>] [--browser [--frameless]]`
+ * `npx tsx test/tools/render-deck.ts [--out <folder>] [--stickies <n>] [--outcome] [--browser [--frameless]]`
  *
  * To look at decks. Without `--browser`: the sample board (test/support/sample-deck.ts) as
  * PPTX, and as PDF with blank pages in place of the DOM rendering; frame pictures are drawn
@@ -7,7 +7,8 @@
  * port and test/tools/deck-preview.ts): tldraw draws the frames, the DOM draws the slides,
  * and each slide is also saved whole as `dom-<n>.png`. Either way the PPTX and PDF are turned
  * into PNGs with LibreOffice and poppler when they are installed. Requests that leave the
- * page's origin are listed.
+ * page's origin are listed. `--outcome` adds the four framework jobs fixture's decisions and
+ * actions (test/unit/fixtures/workshop-outcome.ts), to look at the Decisions and Actions slides.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -21,6 +22,7 @@ import { writePdf } from '../../src/export/pdf'
 import { writePptx } from '../../src/export/pptx'
 import { chromiumPath } from '../../src/cli/chromium'
 import { pngImage, sampleSource } from '../support/sample-deck'
+import { JOBS_OUTCOME } from '../unit/fixtures/workshop-outcome'
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     stickies: { type: 'string' },
     browser: { type: 'boolean', default: false },
     frameless: { type: 'boolean', default: false },
+    outcome: { type: 'boolean', default: false },
   },
 })
 const out = resolve(values.out)
@@ -46,6 +49,7 @@ async function inNode() {
       : `Sticky number ${i + 1}`,
   )
   const source = sampleSource(extra ? { stickies: { 'went-well': went } } : {})
+  if (values.outcome) source.outcome = JOBS_OUTCOME
   const slides = buildDeck(source)
   console.log(slides.map((s) => `${s.number}. [${s.kind}] ${s.title}`).join('\n'))
   const pptx = await writePptx(slides, { title: source.title })
@@ -126,7 +130,7 @@ async function inBrowser() {
     await cdp.send('Network.enable')
     await cdp.send('Runtime.enable')
     await cdp.send('Page.navigate', {
-      url: `${origin}/deck-preview?stickies=${Number(values.stickies ?? 0)}${values.frameless ? '&board=frameless' : ''}`,
+      url: `${origin}/deck-preview?stickies=${Number(values.stickies ?? 0)}${values.frameless ? '&board=frameless' : ''}${values.outcome ? '&outcome=1' : ''}`,
     })
     const deadline = Date.now() + 180_000
     let result: Record<string, unknown> | null = null

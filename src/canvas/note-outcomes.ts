@@ -7,7 +7,15 @@
  * leaves every stack as it was redraws nothing). A 2,000-sticky board is one pass of property
  * reads and cached bounds per change.
  */
-import { computed, react, type Computed, type Editor, type TLShape, type TLShapeId } from 'tldraw'
+import {
+  Box as PageBox,
+  computed,
+  react,
+  type Computed,
+  type Editor,
+  type TLShape,
+  type TLShapeId,
+} from 'tldraw'
 import { boxContains, type Box } from '../board/geometry'
 import {
   outcomeFor,
@@ -63,25 +71,35 @@ function createNoteOutcomes(editor: Editor): Computed<NoteOutcomes> {
     'note outcomes',
     () => {
       const declaring = zones.get()
+      // Only stickies that overlap an outcome zone can be in one: the spatial index finds them.
+      const nearZones = new Set<string>()
+      for (const { bounds: b } of declaring) {
+        for (const id of editor.getShapeIdsInsideBounds(new PageBox(b.x, b.y, b.w, b.h))) {
+          nearZones.add(id)
+        }
+      }
       const result = new Map<string, NoteOutcome>()
       const stackable: StackableNote[] = []
       for (const note of notes.get()) {
         const stack = noteStack(note)
         const mark = rawOutcomeMark(note) === undefined ? null : readOutcomeMark(note)
-        if (stack === null && mark === null && declaring.length === 0) continue
+        const zoned = mark === null && nearZones.has(note.id) && !isBackground(note)
+        if (stack === null && !zoned) {
+          if (mark) result.set(note.id, { outcome: mark, own: true, stack: 0 })
+          continue
+        }
         const bounds = editor.getShapePageBounds(note)
         if (!bounds) continue
-        const page = stack !== null || declaring.length > 0 ? pageOf(editor, note) : ''
+        const page = pageOf(editor, note)
         if (stack !== null) {
           // A stack's members are on one page; the page keeps two pages' stacks apart.
           stackable.push({ id: note.id, stack: `${page}|${stack}`, index: note.index, bounds })
         }
-        const inZones =
-          mark === null && !isBackground(note)
-            ? declaring
-                .filter((zone) => zone.page === page && boxContains(zone.bounds, bounds.center))
-                .map((zone) => zone.outcome)
-            : []
+        const inZones = zoned
+          ? declaring
+              .filter((zone) => zone.page === page && boxContains(zone.bounds, bounds.center))
+              .map((zone) => zone.outcome)
+          : []
         const outcome = outcomeFor(mark, inZones)
         if (outcome) result.set(note.id, { outcome, own: mark !== null, stack: 0 })
       }
@@ -100,7 +118,9 @@ function createNoteOutcomes(editor: Editor): Computed<NoteOutcomes> {
 }
 
 function pageOf(editor: Editor, shape: TLShape): string {
-  return editor.getAncestorPageId(shape) ?? ''
+  return shape.parentId.startsWith('page:')
+    ? shape.parentId
+    : (editor.getAncestorPageId(shape) ?? '')
 }
 
 function plainBox(box: Box): Box {

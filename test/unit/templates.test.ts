@@ -6,6 +6,7 @@ import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { elementBox, renderTemplate, templateBounds } from '../../src/templates/render'
 import { parseTemplate, parseTemplateText, type Template } from '../../src/protocol/template-format'
 import { readShapeMeta } from '../../src/board/shape-meta'
+import { readAgenda, withAgenda } from '../../src/board/agenda'
 import { agendaToReport, agendaToSteps, shapesToElements } from '../../src/templates/from-shapes'
 import { initialBoard } from '../../src/server/room/initial-board'
 
@@ -175,6 +176,14 @@ describe('what a template produces', () => {
           expect(shape?.type).toBe(element?.type === 'zone' ? 'geo' : 'frame')
         })
       })
+    },
+  )
+
+  it.each(BUILT_IN_TEMPLATES.map((t) => [t.id, t] as const))(
+    '%s: the board keeps the agenda with its report sections (shape ids) readable',
+    (_id, template) => {
+      const { agenda } = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'i' })
+      expect(readAgenda(withAgenda({}, [agenda]))).toEqual([agenda])
     },
   )
 

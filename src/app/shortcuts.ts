@@ -1,6 +1,8 @@
 /**
  * The board page's own keyboard shortcuts, in one table: the page acts on them and the Help
- * dialog lists them, so the two cannot disagree. tldraw's shortcuts are its own.
+ * dialog lists them, so the two cannot disagree. None may be one of tldraw's (Alt+Shift+H, V,
+ * F, "." and "," are): `test/unit/shortcuts.test.ts` reads tldraw's own and fails on a clash,
+ * and the page keeps a key it handled from reaching tldraw at all.
  */
 export type BoardCommand =
   | 'help'
@@ -61,7 +63,7 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
   },
   {
     command: 'vote',
-    keys: 'Alt+Shift+V',
+    keys: 'Alt+Shift+D',
     label: 'Start a vote, or end the one running',
     facilitatorOnly: true,
   },

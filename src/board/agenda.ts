@@ -14,6 +14,14 @@ export const boardStepSchema = z.strictObject({
 })
 export type BoardStep = z.infer<typeof boardStepSchema>
 
+/**
+ * A template's report section as the board keeps it: its zones are this placement's shape ids
+ * ("shape:…"), which the template format's element-id rule would refuse.
+ */
+export const boardReportSectionSchema = reportSectionSchema.extend({
+  zones: z.array(z.string().min(1).max(200)).min(1).max(20),
+})
+
 export const agendaSectionSchema = z.strictObject({
   /** Which placement of a template this is (a board can hold the same template twice). */
   instance: z.string(),
@@ -26,7 +34,7 @@ export const agendaSectionSchema = z.strictObject({
    * The report sections the template asked for, with its zone element ids turned into the
    * shape ids of this placement.
    */
-  report: z.array(reportSectionSchema).optional(),
+  report: z.array(boardReportSectionSchema).optional(),
 })
 export type AgendaSection = z.infer<typeof agendaSectionSchema>
 

@@ -4,13 +4,15 @@
  */
 import type { Editor, TLFrameShape, TLShape, TLShapeId } from 'tldraw'
 import { readAgenda } from '../board/agenda'
-import { agendaToSteps, shapesToElements } from './from-shapes'
-import type { AgendaStep, TemplateInput } from '../protocol/template-format'
+import { agendaToReport, agendaToSteps, shapesToElements } from './from-shapes'
+import type { AgendaStep, ReportSection, TemplateInput } from '../protocol/template-format'
 
 /** What "Save as template" starts from: the board's shapes turned into template elements. */
 export interface TemplateDraft {
   elements: TemplateInput['elements']
   steps: AgendaStep[]
+  /** The report sections of the templates the board came from, for what is saved. */
+  report: ReportSection[]
   /** Shape types that a template cannot hold, with how many were left out. */
   skipped: Record<string, number>
 }
@@ -30,8 +32,11 @@ export function draftTemplate(editor: Editor, frameId: string | null): TemplateD
       : [root],
   )
   const { elements, elementIds, skipped } = shapesToElements(scope)
-  const steps = agendaToSteps(readAgenda(editor.getDocumentSettings().meta), elementIds)
-  return { elements, steps, skipped }
+  const agenda = readAgenda(editor.getDocumentSettings().meta)
+  const steps = agendaToSteps(agenda, elementIds)
+  // At most as many as the format allows: a board made from several templates may have more.
+  const report = agendaToReport(agenda, elementIds).slice(0, 12)
+  return { elements, steps, report, skipped }
 }
 
 export function framesOnPage(editor: Editor): { frames: FrameSummary[]; selected: string | null } {

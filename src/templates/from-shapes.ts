@@ -11,6 +11,7 @@ import {
   TEMPLATE_COLORS,
   elementIdSchema,
   type AgendaStep,
+  type ReportSection,
   type TemplateColor,
   type TemplateInput,
 } from '../protocol/template-format'
@@ -92,6 +93,23 @@ export function agendaToSteps(
   )
 }
 
+/**
+ * The report sections of the templates the board was made from, their zones turned back into
+ * element ids: a zone left out of what is saved drops out of its section, and a section left
+ * with no zone drops out (the format wants at least one).
+ */
+export function agendaToReport(
+  agenda: readonly AgendaSection[],
+  elementIds: Map<TLShapeId, string>,
+): ReportSection[] {
+  return agenda.flatMap((section) =>
+    (section.report ?? []).flatMap((report) => {
+      const zones = report.zones.flatMap((zone) => elementIds.get(zone as TLShapeId) ?? [])
+      return zones.length > 0 ? [{ ...report, zones }] : []
+    }),
+  )
+}
+
 function toElement(shape: TLShape): Unnamed<ElementInput> | null {
   const meta = readShapeMeta(shape)
   const background = meta.background === true || shape.isLocked
@@ -121,7 +139,9 @@ function toElement(shape: TLShape): Unnamed<ElementInput> | null {
         shape: p.geo,
         background,
         ...(meta.zone?.capacity != null ? { capacity: meta.zone.capacity } : {}),
-        ...(meta.zone && meta.zone.capacity == null ? { count: true } : {}),
+        // A zone that declares its stickies' outcome counts them already.
+        ...(meta.zone && meta.zone.capacity == null && !meta.zone.outcome ? { count: true } : {}),
+        ...(meta.zone?.outcome ? { outcome: meta.zone.outcome } : {}),
       }
     }
     case 'text': {

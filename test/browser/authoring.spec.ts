@@ -44,6 +44,12 @@ test('save as template: the board becomes a valid file with its steps, that open
   expect(saved.template.elements).toHaveLength(retro.elements.length)
   expect(saved.template.steps.map((s) => s.focus)).toEqual(retro.steps.map((s) => s.focus))
   expect(saved.template.elements.filter((e) => e.background)).toHaveLength(retro.elements.length)
+  // What it produces is kept too: the Actions zone's outcome and the report sections.
+  expect(saved.template.elements.find((e) => e.id === 'actions')).toMatchObject({
+    outcome: 'action',
+    capacity: 3,
+  })
+  expect(saved.template.report).toEqual(retro.report)
 
   // Opened on another board, it is placed and its steps join the agenda.
   const before = await fran.evaluate(() => window.editor.getCurrentPageShapeIds().size)
@@ -56,6 +62,23 @@ test('save as template: the board becomes a valid file with its steps, that open
     .poll(() => fran.evaluate(() => window.editor.getCurrentPageShapeIds().size))
     .toBe(before + retro.elements.length)
   await expect(fran.getByTestId('agenda')).toContainText('Team retro, our way')
+  // The placed copy's report sections point at its own zones, and its Actions zone declares
+  // actions, as the original's do.
+  const placed = await fran.evaluate(() => {
+    const editor = window.editor
+    const meta = editor.getDocumentSettings().meta as {
+      switchbackAgenda?: { title: string; report?: { title: string; zones: string[] }[] }[]
+    }
+    const section = meta.switchbackAgenda!.find((s) => s.title === 'Team retro, our way')!
+    return section.report!.map((r) => ({
+      title: r.title,
+      zones: r.zones.map((id) => {
+        const shape = editor.getShape(id as never)!
+        return (shape.meta as { switchback: { element: string } }).switchback.element
+      }),
+    }))
+  })
+  expect(placed).toEqual(retro.report!.sections.map((s) => ({ title: s.title, zones: s.zones })))
 })
 
 test('team library: create it, publish a board as a template, and start a new board from it', async ({

@@ -122,7 +122,7 @@ const countOn = (page: Page, id: string) =>
 
 /** Opens "Start a vote" with the shortcut and starts one on the "jobs" frame. */
 async function startVoteOnFrame(fran: Page, title: string) {
-  await fran.keyboard.press('Alt+Shift+V')
+  await fran.keyboard.press('Alt+Shift+D')
   const dialog = fran.getByTestId('start-vote')
   await expect(dialog).toBeVisible()
   await dialog.getByLabel('Title').fill(title)
@@ -342,7 +342,7 @@ test('voting from the list with the keyboard only: add, take back, progress, axe
   await expect(pia.getByTestId('vote-bar')).toBeVisible()
   await expect(pia.getByTestId('votes-left')).toHaveText('1 of 3 votes left')
 
-  await fran.keyboard.press('Alt+Shift+V')
+  await fran.keyboard.press('Alt+Shift+D')
   await expect(countOn(fran, ids.scrum)).toHaveText('1')
   await expect(countOn(fran, ids.trees)).toHaveText('1')
   await expect(countOn(fran, ids.okrs)).toHaveCount(0)
@@ -406,7 +406,7 @@ test('voting on a phone: the banner fits, taps vote and take back', async ({ peo
   await expect(pia.getByTestId('votes-left')).toHaveText('0 of 2 votes left')
   await expect(fran.getByTestId('vote-progress')).toHaveText('1 person voted · 2 votes')
 
-  await fran.keyboard.press('Alt+Shift+V')
+  await fran.keyboard.press('Alt+Shift+D')
   await expect(countOn(pia, ids.scrum)).toHaveText('1')
   await expect(bar).toBeHidden()
   await pia.screenshot({ path: `${SHOTS}/results-390.png` })

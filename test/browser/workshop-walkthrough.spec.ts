@@ -154,7 +154,7 @@ test('a whole workshop: silent brainstorm, reveal, dot vote, results, a frozen f
   await shot(fran, '2-revealed')
 
   // 3. A dot vote on the jobs frame: three dots each, anonymous.
-  await fran.keyboard.press('Alt+Shift+V')
+  await fran.keyboard.press('Alt+Shift+D')
   const dialog = fran.getByTestId('start-vote')
   await dialog.getByLabel('Title').fill('Mismatches that hurt')
   const scope = dialog.getByLabel('Stickies to vote on')

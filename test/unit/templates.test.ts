@@ -6,6 +6,8 @@ import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { elementBox, renderTemplate, templateBounds } from '../../src/templates/render'
 import { parseTemplate, parseTemplateText, type Template } from '../../src/protocol/template-format'
 import { readShapeMeta } from '../../src/board/shape-meta'
+import { readAgenda, withAgenda } from '../../src/board/agenda'
+import { agendaToReport, agendaToSteps, shapesToElements } from '../../src/templates/from-shapes'
 import { initialBoard } from '../../src/server/room/initial-board'
 
 const dir = join(import.meta.dirname, '../../templates')
@@ -127,6 +129,132 @@ describe('rendering a template', () => {
     const document = records.find((r) => r.typeName === 'document')!
     expect(document).toMatchObject({ name: 'Friday retro' })
     expect(JSON.stringify(document.meta)).toContain(template.steps[0].instructions)
+  })
+})
+
+describe('what a template produces', () => {
+  /** The zones each template declares as outcomes, as the TBM posts' summaries read. */
+  const OUTCOME_ZONES: Record<string, Record<string, 'action' | 'decision'>> = {
+    retro: { actions: 'action' },
+    'four-framework-jobs': { agreed: 'decision' },
+    'hill-climbing-map': { 'wont-do': 'decision' },
+    'enabling-constraints': { chosen: 'decision' },
+    'pivot-or-proceed': { decision: 'decision' },
+  }
+
+  it.each(BUILT_IN_TEMPLATES.map((t) => [t.id, t] as const))(
+    '%s declares exactly its outcome zones, and they render into the zone rule',
+    (id, template) => {
+      const declared = Object.fromEntries(
+        template.elements.flatMap((e) =>
+          e.type === 'zone' && e.outcome ? [[e.id, e.outcome]] : [],
+        ),
+      )
+      expect(declared).toEqual(OUTCOME_ZONES[id] ?? {})
+      const { shapes } = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'i' })
+      for (const [element, outcome] of Object.entries(declared)) {
+        const shape = shapes.find((s) => readShapeMeta(s).element === element)!
+        expect(readShapeMeta(shape).zone?.outcome).toBe(outcome)
+      }
+    },
+  )
+
+  it.each(BUILT_IN_TEMPLATES.map((t) => [t.id, t] as const))(
+    "%s's report sections name zones or frames that exist, and carry into the agenda",
+    (_id, template) => {
+      const rendered = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'i' })
+      const sections = template.report?.sections ?? []
+      expect(rendered.agenda.report ?? []).toHaveLength(sections.length)
+      sections.forEach((section, index) => {
+        const ids = rendered.agenda.report![index].zones
+        expect(ids).toHaveLength(section.zones.length)
+        section.zones.forEach((zone, z) => {
+          const element = template.elements.find((e) => e.id === zone)
+          expect(['zone', 'frame'], `${section.title}: ${zone}`).toContain(element?.type)
+          const shape = rendered.shapes.find((s) => s.id === ids[z])
+          expect(shape && readShapeMeta(shape).element).toBe(zone)
+          expect(shape?.type).toBe(element?.type === 'zone' ? 'geo' : 'frame')
+        })
+      })
+    },
+  )
+
+  it.each(BUILT_IN_TEMPLATES.map((t) => [t.id, t] as const))(
+    '%s: the board keeps the agenda with its report sections (shape ids) readable',
+    (_id, template) => {
+      const { agenda } = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'i' })
+      expect(readAgenda(withAgenda({}, [agenda]))).toEqual([agenda])
+    },
+  )
+
+  it('gives the framework jobs, hill-climbing and enabling-constraints reports their summaries', () => {
+    const titles = (id: string) =>
+      BUILT_IN_TEMPLATES.find((t) => t.id === id)!.report!.sections.map((s) => s.title)
+    expect(titles('four-framework-jobs')).toEqual(
+      expect.arrayContaining([
+        'The jobs each framework was hired for',
+        'Mismatches: meant for X, used for Y',
+      ]),
+    )
+    const hill = BUILT_IN_TEMPLATES.find((t) => t.id === 'hill-climbing-map')!.report!.sections
+    expect(hill.find((s) => s.title === 'Bets by stage')?.zones).toEqual([
+      'bets-a',
+      'bets-b',
+      'bets-c',
+      'bets-d',
+      'bets-e',
+    ])
+    expect(hill.find((s) => s.title === 'The next hill')?.zones).toContain('next-hill')
+    expect(titles('enabling-constraints')).toContain('The constraint to try')
+  })
+
+  it('says which report zone is wrong, with its path', () => {
+    const template = JSON.parse(readFileSync(join(dir, 'retro.json'), 'utf8'))
+    template.report.sections[1].zones = ['to-improve', 'title', 'nowhere']
+    const result = parseTemplate(template)
+    expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'report.sections[1].zones[1]: "title" is a text, not a zone or frame',
+      'report.sections[1].zones[2]: no zone with id "nowhere"',
+    ])
+    template.report.sections[1].zones = []
+    template.elements[5].outcome = 'someday'
+    const structural = parseTemplate(template)
+    const paths = structural.ok ? [] : structural.problems.map((p) => p.path)
+    expect(paths).toEqual(
+      expect.arrayContaining(['report.sections[1].zones', 'elements[5].outcome']),
+    )
+  })
+
+  it.each(BUILT_IN_TEMPLATES.filter((t) => t.report).map((t) => [t.id, t] as const))(
+    '%s keeps its zone outcomes and report sections through Save as template and back',
+    (_id, template) => {
+      const rendered = renderTemplate(template, { origin: { x: 300, y: 200 }, instance: 'i' })
+      // What "Save as template" does with a board made from this template (draft-template.ts).
+      const { elements, elementIds } = shapesToElements(rendered.shapes)
+      const saved = parseTemplate({
+        ...template,
+        elements,
+        steps: agendaToSteps([rendered.agenda], elementIds),
+        report: { sections: agendaToReport([rendered.agenda], elementIds) },
+      })
+      if (!saved.ok) throw new Error(JSON.stringify(saved.problems, null, 2))
+      expect(saved.template.report).toEqual(template.report)
+      const outcomes = (t: Template) =>
+        t.elements.flatMap((e) => (e.type === 'zone' ? [[e.id, e.outcome, e.capacity]] : []))
+      expect(outcomes(saved.template)).toEqual(outcomes(template))
+    },
+  )
+
+  it('drops from a saved report the zones left out, and a section left empty', () => {
+    const template = BUILT_IN_TEMPLATES.find((t) => t.id === 'hill-climbing-map')!
+    const rendered = renderTemplate(template, { origin: { x: 0, y: 0 }, instance: 'i' })
+    // Saving only the first frame, "Bets by lever".
+    const levers = rendered.shapes.find((s) => readShapeMeta(s).element === 'levers')!
+    const scope = rendered.shapes.filter((s) => s.id === levers.id || s.parentId === levers.id)
+    const { elementIds } = shapesToElements(scope)
+    expect(agendaToReport([rendered.agenda], elementIds)).toEqual([
+      template.report!.sections.find((s) => s.title === 'Bets by stage'),
+    ])
   })
 })
 

@@ -16,17 +16,9 @@ import { countParticipants } from '../participants'
 import { actionsCsv } from './actions-csv'
 import { buildWorkshopOutcome } from './outcome'
 import { outcomeJson } from './outcome-json'
+import type { ReportFormat } from './report-formats'
 
-/** The report's formats, named as the command line names them. */
-export const REPORT_FORMATS = ['report', 'md', 'csv', 'json'] as const
-export type ReportFormat = (typeof REPORT_FORMATS)[number]
-
-export const REPORT_FORMAT_LABELS: Record<ReportFormat, string> = {
-  report: 'HTML report',
-  md: 'Markdown report',
-  csv: 'actions CSV',
-  json: 'outcome JSON',
-}
+export { REPORT_FORMATS, REPORT_FORMAT_LABELS, type ReportFormat } from './report-formats'
 
 /** What the workshop's state says, as the board page holds it. */
 export interface WorkshopContext {

@@ -7,6 +7,7 @@ import type { BoardState } from '../canvas/board-state'
 import type { VoteResult } from '../protocol/facilitation'
 import { exportImageFile, exportSlidesFile } from '../export/export-actions'
 import { installHeadlessApi } from '../export/headless-api'
+import type { WorkshopContext } from '../export/report/report-actions'
 import { captureSnapshot } from '../snapshots/actions'
 
 export interface HeadlessBoard {
@@ -19,6 +20,8 @@ export interface HeadlessBoard {
    * before. The newest one's counts are on the stickies by then, so an image shows them.
    */
   results(): VoteResult[] | null
+  /** The workshop state (step log, current step) once the server has sent it; null before. */
+  workshop(): WorkshopContext | null
   facilitatorSecret: string | undefined
 }
 
@@ -35,7 +38,8 @@ export function installBoardHeadlessApi(board: HeadlessBoard): () => void {
       if (problem) return { kind: 'failed', reason: problem }
       const canvas = board.canvas()
       const results = board.results()
-      if (board.state().connection.kind !== 'connected' || !canvas || !results) {
+      const connected = board.state().connection.kind === 'connected'
+      if (!connected || !canvas || !results || !board.workshop()) {
         return { kind: 'loading' }
       }
       const shapes = canvas.editor.getCurrentPageShapeIds().size
@@ -48,6 +52,13 @@ export function installBoardHeadlessApi(board: HeadlessBoard): () => void {
     },
     slides: async (format) =>
       exportSlidesFile(ready(), format, board.state().title, { votes: board.results() ?? [] }),
+    report: async (format) => {
+      const workshop = board.workshop()
+      if (!workshop) throw new Error('The workshop state has not arrived yet.')
+      // Loaded with the first report, not with the board page.
+      const { reportFile } = await import('../export/report/report-actions')
+      return reportFile(ready(), workshop, format)
+    },
     snapshot: async (title) =>
       captureSnapshot({ canvas: ready(), facilitatorSecret: board.facilitatorSecret }, title),
   })

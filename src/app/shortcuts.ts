@@ -11,6 +11,7 @@ export type BoardCommand =
   | 'snapshots'
   | 'results'
   | 'export'
+  | 'report'
   | 'next-step'
   | 'timer'
   | 'bring-everyone'
@@ -36,6 +37,7 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
   { command: 'snapshots', keys: 'Alt+Shift+P', label: 'Show or hide the snapshots' },
   { command: 'results', keys: 'Alt+Shift+R', label: 'Show or hide the vote results' },
   { command: 'export', keys: 'Alt+Shift+E', label: 'Export images or slides' },
+  { command: 'report', keys: 'Alt+Shift+W', label: 'Download the workshop report (HTML)' },
   { command: 'next-step', keys: 'Alt+Shift+N', label: 'Next step', facilitatorOnly: true },
   {
     command: 'timer',

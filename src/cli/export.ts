@@ -1,5 +1,6 @@
 /**
  * `npm run export -- --board <board link> --format png|svg|pptx|pdf --out <file>`
+ * `npm run export -- --board <board link> --format report|md|csv|json --out <file>`
  * `npm run export -- --board <facilitator link> --snapshot [--title <title>]`
  *
  * Opens the board in headless Chromium, with nobody present, and runs the same export code
@@ -14,15 +15,20 @@ import { z } from 'zod'
 import { roomIdInBoardPage, roomIdSchema } from '../protocol'
 import type { EncodedFile } from '../export/headless-api'
 import { DEFAULT_IMAGE_EXPORT, EXPORT_SCALES } from '../export/image-options'
+import { REPORT_FORMATS } from '../export/report/report-formats'
 import { CHROMIUM_ARGS, chromiumPath } from './chromium'
 
 const USAGE = `Usage:
   npm run export -- --board <board link> --format png|svg|pptx|pdf --out <file>
                     [--scale 1|2|4] [--transparent] [--dark]
+  npm run export -- --board <board link> --format report|md|csv|json --out <file>
   npm run export -- --board <facilitator link> --snapshot [--title <title>]
 
   --board        a board link: view-only, participant or facilitator (…/b/<id>#…)
-  --format       png or svg: a picture of the whole board; pptx or pdf: the slides
+  --format       png or svg: a picture of the whole board; pptx or pdf: the slides;
+                 report: the workshop report (one HTML page); md: the report as Markdown
+                 with its pictures (.zip); csv: the actions, for an issue tracker's import;
+                 json: the whole outcome (schema: <server>/schema/workshop-outcome.v1.json)
   --out          where to write the file
   --scale        png/svg only: 1, 2 (default) or 4
   --transparent  png/svg only: no background
@@ -40,7 +46,7 @@ const argsSchema = z
         (link) => roomIdSchema.safeParse(roomIdInBoardPage(new URL(link).pathname)).success,
         '--board must be a board link: …/b/<board id>',
       ),
-    format: z.enum(['png', 'svg', 'pptx', 'pdf']).optional(),
+    format: z.enum(['png', 'svg', 'pptx', 'pdf', ...REPORT_FORMATS]).optional(),
     out: z.string().min(1).optional(),
     scale: z.coerce
       .number()
@@ -109,15 +115,17 @@ async function main(): Promise<number> {
     if (args.format && args.out) {
       const format = args.format
       const file: EncodedFile =
-        format === 'png' || format === 'svg'
-          ? await page.evaluate((options) => window.switchbackExport!.image(options), {
-              ...DEFAULT_IMAGE_EXPORT,
-              format,
-              scale: (args.scale ?? DEFAULT_IMAGE_EXPORT.scale) as 1 | 2 | 4,
-              background: args.transparent ? ('transparent' as const) : ('white' as const),
-              dark: args.dark,
-            })
-          : await page.evaluate((f) => window.switchbackExport!.slides(f), format)
+        format === 'report' || format === 'md' || format === 'csv' || format === 'json'
+          ? await page.evaluate((f) => window.switchbackExport!.report(f), format)
+          : format === 'png' || format === 'svg'
+            ? await page.evaluate((options) => window.switchbackExport!.image(options), {
+                ...DEFAULT_IMAGE_EXPORT,
+                format,
+                scale: (args.scale ?? DEFAULT_IMAGE_EXPORT.scale) as 1 | 2 | 4,
+                background: args.transparent ? ('transparent' as const) : ('white' as const),
+                dark: args.dark,
+              })
+            : await page.evaluate((f) => window.switchbackExport!.slides(f), format)
       const bytes = Buffer.from(file.base64, 'base64')
       const out = resolve(args.out)
       await writeFile(out, bytes)

@@ -31,11 +31,32 @@ export type DeckSourceProgress = (done: number, total: number, label: string) =>
 const MAX_IMAGE_WIDTH = 2400
 const MAX_SCALE = 2
 
-export async function collectDeckSource(
-  canvas: CanvasHandle,
-  info: DeckInfo,
-  onProgress: DeckSourceProgress = () => {},
-): Promise<DeckSource> {
+/** A sticky as the board holds it: what the deck shows, and what the report reads of it. */
+export interface BoardSticky extends DeckSticky {
+  /** tldraw's colour name (`yellow`, `light-blue`). */
+  colorName: string
+  /** tldraw's fractional index among its siblings (the highest is drawn on top). */
+  index: string
+  meta: unknown
+}
+
+export interface BoardZone extends DeckZone {
+  meta: unknown
+}
+
+/** The current page read as plain data: its outermost frames, stickies, zones, agenda. */
+export interface BoardRecords {
+  title: string
+  frames: { id: string; name: string; bounds: Box }[]
+  stickies: BoardSticky[]
+  zones: BoardZone[]
+  agenda: DeckSource['agenda']
+  /** The shapes that agenda steps focus on, by shape id (missing: not on this page). */
+  shapes: DeckSource['shapes']
+}
+
+/** Reads the current page without drawing anything (the deck draws its frames after). */
+export function readBoardRecords(canvas: CanvasHandle): BoardRecords {
   const { editor, plainText: text, colorValue } = canvas
   const shapes = editor.getCurrentPageShapes()
   const outermostFrame = (shape: TLShape): TLShapeId | null =>
@@ -45,51 +66,22 @@ export async function collectDeckSource(
     return b ? { x: b.x, y: b.y, w: b.w, h: b.h } : null
   }
 
-  const frames = shapes.filter(
-    (s): s is TLFrameShape => s.type === 'frame' && outermostFrame(s) === null,
-  )
-  const deckFrames: DeckSource['frames'] = []
-  for (const [i, frame] of frames.entries()) {
-    const name = frame.props.name.trim() || 'Frame'
-    onProgress(i, frames.length, `Drawing the frame “${name}”`)
-    const pageBounds = editor.getShapePageBounds(frame)
-    const bounds = boxOf(frame)
-    if (!pageBounds || !bounds) continue
-    try {
-      const image = await draw(canvas, frameContent(editor, frame), pageBounds, 0, true)
-      deckFrames.push({ id: frame.id, name, bounds, image })
-    } catch (error) {
-      throw new Error(`Could not render the frame “${name}”: ${errorMessage(error)}`, {
-        cause: error,
-      })
-    }
-  }
-
-  let page: DeckImage | null = null
-  if (frames.length === 0) {
-    const ids = [...editor.getCurrentPageShapeIds()]
-    const bounds = editor.getCurrentPageBounds()
-    if (ids.length > 0 && bounds) {
-      onProgress(0, 1, 'Drawing the board')
-      try {
-        page = await draw(canvas, ids, bounds, 32)
-      } catch (error) {
-        throw new Error(`Could not render the board: ${errorMessage(error)}`, { cause: error })
-      }
-    }
-  }
-  onProgress(1, 1, 'Reading the stickies')
-
-  const stickies: DeckSticky[] = []
-  const zones: DeckZone[] = []
+  const frames: BoardRecords['frames'] = []
+  const stickies: BoardSticky[] = []
+  const zones: BoardZone[] = []
   for (const shape of shapes) {
     const bounds = boxOf(shape)
     if (!bounds) continue
-    if (shape.type === 'note') {
+    if (shape.type === 'frame' && outermostFrame(shape) === null) {
+      frames.push({ id: shape.id, name: (shape as TLFrameShape).props.name.trim(), bounds })
+    } else if (shape.type === 'note') {
       stickies.push({
         id: shape.id,
         text: text(shape.props.richText),
         color: colorValue(shape.props.color, 'noteFill'),
+        colorName: shape.props.color,
+        index: shape.index,
+        meta: shape.meta,
         bounds,
         frameId: outermostFrame(shape),
         background: isBackground(shape),
@@ -99,6 +91,7 @@ export async function collectDeckSource(
         id: shape.id,
         label: text(shape.props.richText),
         color: colorValue(shape.props.color, 'solid'),
+        meta: shape.meta,
         bounds,
         frameId: outermostFrame(shape),
       })
@@ -125,14 +118,63 @@ export async function collectDeckSource(
 
   return {
     title: editor.getDocumentSettings().name.trim() || 'Untitled workshop',
-    date: info.date,
-    participants: info.participants,
-    frames: deckFrames,
-    page,
+    frames,
     stickies,
     zones,
     agenda,
     shapes: focused,
+  }
+}
+
+export async function collectDeckSource(
+  canvas: CanvasHandle,
+  info: DeckInfo,
+  onProgress: DeckSourceProgress = () => {},
+): Promise<DeckSource> {
+  const { editor } = canvas
+  const records = readBoardRecords(canvas)
+  const deckFrames: DeckSource['frames'] = []
+  for (const [i, { id, name: own, bounds }] of records.frames.entries()) {
+    const frame = editor.getShape(id as TLShapeId) as TLFrameShape | undefined
+    const name = own || 'Frame'
+    onProgress(i, records.frames.length, `Drawing the frame “${name}”`)
+    const pageBounds = frame && editor.getShapePageBounds(frame)
+    if (!frame || !pageBounds) continue
+    try {
+      const image = await draw(canvas, frameContent(editor, frame), pageBounds, 0, true)
+      deckFrames.push({ id, name, bounds, image })
+    } catch (error) {
+      throw new Error(`Could not render the frame “${name}”: ${errorMessage(error)}`, {
+        cause: error,
+      })
+    }
+  }
+
+  let page: DeckImage | null = null
+  if (records.frames.length === 0) {
+    const ids = [...editor.getCurrentPageShapeIds()]
+    const bounds = editor.getCurrentPageBounds()
+    if (ids.length > 0 && bounds) {
+      onProgress(0, 1, 'Drawing the board')
+      try {
+        page = await draw(canvas, ids, bounds, 32)
+      } catch (error) {
+        throw new Error(`Could not render the board: ${errorMessage(error)}`, { cause: error })
+      }
+    }
+  }
+  onProgress(1, 1, 'Reading the stickies')
+
+  return {
+    title: records.title,
+    date: info.date,
+    participants: info.participants,
+    frames: deckFrames,
+    page,
+    stickies: records.stickies,
+    zones: records.zones,
+    agenda: records.agenda,
+    shapes: records.shapes,
     votes: [...(info.votes ?? [])],
   }
 }

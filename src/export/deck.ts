@@ -27,6 +27,7 @@ import {
   type ListGroup,
   type TextStyle,
 } from './slide-layout'
+import { frameAt, stepFrame, zonesAt, type FocusedShape } from './sticky-places'
 
 export type { Box } from './slide-layout'
 
@@ -69,10 +70,7 @@ export interface DeckZone {
 }
 
 /** A shape an agenda step focuses on: where it is, and the frames around it (innermost first). */
-export interface DeckShape {
-  bounds: Box
-  frameIds: string[]
-}
+export type DeckShape = FocusedShape
 
 export interface DeckSource {
   /** The board's title. */
@@ -195,8 +193,6 @@ export const OUTSIDE_FRAMES_TITLE = 'Elsewhere on the board'
 // Geometry
 
 const centre = (b: Box) => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 })
-const contains = (b: Box, p: { x: number; y: number }) =>
-  p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h
 
 /**
  * Rows top to bottom, then left to right. Items whose vertical centres are within half a
@@ -311,12 +307,7 @@ export interface BuildOptions {
 export function buildDeck(source: DeckSource, options: BuildOptions = {}): Slide[] {
   const measure = options.measure ?? arialMeasure
   const frames = readingOrder(source.frames, (f) => f.bounds)
-  const frameOf = (item: { bounds: Box; frameId: string | null }): DeckFrame | null => {
-    const own = item.frameId ? frames.find((f) => f.id === item.frameId) : undefined
-    if (own) return own
-    const c = centre(item.bounds)
-    return frames.find((f) => contains(f.bounds, c)) ?? null
-  }
+  const frameOf = (item: { bounds: Box; frameId: string | null }) => frameAt(item, frames)
 
   const sections: Section[] = frames.map((frame) => ({
     frame,
@@ -373,24 +364,6 @@ export function buildDeck(source: DeckSource, options: BuildOptions = {}): Slide
         : [...slide.elements, ...footer(source, number, measure)]
     return { ...slide, number, elements } as Slide
   })
-}
-
-/** The frame a step's focus is, or lies in (by its frame ancestors, else by its centre). */
-function stepFrame(
-  step: BoardStep,
-  frames: readonly DeckFrame[],
-  shapes: DeckSource['shapes'],
-): DeckFrame | null {
-  if (!step.focus) return null
-  const direct = frames.find((f) => f.id === step.focus)
-  if (direct) return direct
-  const shape = shapes[step.focus]
-  if (!shape) return null
-  const ancestor = frames.find((f) => shape.frameIds.includes(f.id))
-  if (ancestor) return ancestor
-  if (shape.frameIds.length > 0) return null
-  const c = centre(shape.bounds)
-  return frames.find((f) => contains(f.bounds, c)) ?? null
 }
 
 function titleSlide(source: DeckSource, measure: Measure): Omit<TitleSlide, 'number'> {
@@ -569,13 +542,7 @@ function summarySlides(section: Section, measure: Measure): Omit<SummarySlide, '
   const zones = readingOrder(section.zones, (z) => z.bounds)
   const byZone = new Map<DeckZone | null, DeckSticky[]>()
   for (const sticky of section.stickies) {
-    const c = centre(sticky.bounds)
-    const zone = zones
-      .filter((z) => contains(z.bounds, c))
-      .reduce<DeckZone | null>(
-        (best, z) => (best && best.bounds.w * best.bounds.h <= z.bounds.w * z.bounds.h ? best : z),
-        null,
-      )
+    const zone = zonesAt(sticky, zones)[0] ?? null
     byZone.set(zone, [...(byZone.get(zone) ?? []), sticky])
   }
   const groups: ListGroup[] = []

@@ -5,6 +5,7 @@
 import type { SnapshotSummary } from '../protocol'
 import type { ExportedFile, SlideFormat } from './export-actions'
 import type { ImageExportOptions } from './image-options'
+import type { ReportFormat } from './report/report-actions'
 
 export interface EncodedFile {
   filename: string
@@ -21,8 +22,9 @@ export interface BoardReady {
 
 export interface HeadlessExportApi {
   /**
-   * Resolves once the board is loaded and drawn and its vote results are in (the newest one's
-   * counts on the stickies); rejects with why it cannot be.
+   * Resolves once the board is loaded and drawn, its vote results are in (the newest one's
+   * counts on the stickies) and so is the workshop state (the report's step log); rejects with
+   * why it cannot be.
    */
   ready(): Promise<BoardReady>
   /**
@@ -37,6 +39,8 @@ export interface HeadlessExportApi {
    */
   noteLines(id: string): Promise<string[]>
   slides(format: SlideFormat): Promise<EncodedFile>
+  /** The workshop report (HTML), its Markdown zip, the actions CSV or the outcome JSON. */
+  report(format: ReportFormat): Promise<EncodedFile>
   /** Needs the facilitator link. */
   snapshot(title?: string): Promise<SnapshotSummary>
 }
@@ -54,6 +58,7 @@ export interface HeadlessExportParts {
   image(options: ImageExportOptions): Promise<ExportedFile>
   noteLines(id: string): Promise<string[]>
   slides(format: SlideFormat): Promise<ExportedFile>
+  report(format: ReportFormat): Promise<ExportedFile>
   snapshot(title: string): Promise<SnapshotSummary>
 }
 
@@ -78,6 +83,9 @@ export function installHeadlessApi(parts: HeadlessExportParts): () => void {
     },
     async slides(format) {
       return encode(await parts.slides(format))
+    },
+    async report(format) {
+      return encode(await parts.report(format))
     },
     snapshot(title) {
       return parts.snapshot(title ?? `Exported ${new Date().toISOString().slice(0, 16)}`)

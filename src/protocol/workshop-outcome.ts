@@ -138,7 +138,10 @@ export const workshopOutcomeSchema = z.strictObject({
   /** People who joined with an edit link over the board's life; null if the server can't say. */
   participants: z.number().int().nonnegative().nullable(),
   steps: z.array(outcomeStepSchema),
-  /** Every frame, in reading order, with its stickies by zone (template prompts left out). */
+  /**
+   * Every frame, in reading order, with its stickies by zone (template prompts left out); the
+   * stickies outside every frame come last, under a frame whose `id` is "".
+   */
   frames: z.array(outcomeFrameSchema),
   sections: z.array(outcomeSectionSchema),
   votes: z.array(outcomeVoteSchema),

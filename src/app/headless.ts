@@ -51,7 +51,10 @@ export function installBoardHeadlessApi(board: HeadlessBoard): () => void {
       return noteLabelLines(ready().editor, id)
     },
     slides: async (format) =>
-      exportSlidesFile(ready(), format, board.state().title, { votes: board.results() ?? [] }),
+      exportSlidesFile(ready(), format, board.state().title, {
+        votes: board.results() ?? [],
+        workshop: board.workshop() ?? undefined,
+      }),
     report: async (format) => {
       const workshop = board.workshop()
       if (!workshop) throw new Error('The workshop state has not arrived yet.')

@@ -3,6 +3,7 @@
  * download, the headless exporter (`npm run export`) runs them from a script.
  */
 import type { CanvasHandle } from '../canvas/handle'
+import type { WorkshopContext } from './report/report-actions'
 import type { VoteResult } from '../protocol/facilitation'
 import { countParticipants } from './participants'
 import { slugify } from '../shared/download'
@@ -39,6 +40,11 @@ export async function exportImageFile(
 export interface SlidesFileOptions {
   /** The board's ended votes, newest first: a "Vote: <title>" slide each. */
   votes: readonly VoteResult[]
+  /**
+   * The workshop as the page holds it: with it the deck ends with the outcome's "Decisions"
+   * and "Actions" slides (src/export/report).
+   */
+  workshop?: WorkshopContext
   onProgress?: SlideProgress
 }
 
@@ -46,21 +52,26 @@ export async function exportSlidesFile(
   canvas: CanvasHandle,
   format: SlideFormat,
   boardTitle: string,
-  { votes, onProgress = () => {} }: SlidesFileOptions,
+  { votes, workshop, onProgress = () => {} }: SlidesFileOptions,
 ): Promise<ExportedFile> {
   onProgress(0, 1, 'Reading the board')
-  const [participants, { exportSlides }, { collectDeckSource }] = await Promise.all([
+  const [participants, { exportSlides }, { collectDeckSource }, outcome] = await Promise.all([
     countParticipants(canvas.roomId),
     // pptxgenjs and jspdf, and reading the board for slides, load only when a deck is made.
     import('./slides'),
     import('./deck-source'),
+    workshop
+      ? import('./report/report-actions').then(({ gatherOutcome }) =>
+          gatherOutcome(canvas, workshop),
+        )
+      : null,
   ])
   const source = await collectDeckSource(
     canvas,
     { participants, date: new Date(), votes },
     onProgress,
   )
-  const blob = await exportSlides(source, format, onProgress)
+  const blob = await exportSlides({ ...source, outcome }, format, onProgress)
   return { blob, filename: `${boardFileName(boardTitle)}.${format}` }
 }
 

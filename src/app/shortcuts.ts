@@ -15,6 +15,10 @@ export type BoardCommand =
   | 'freeze-frame'
   | 'private-brainstorm'
   | 'vote'
+  | 'tidy'
+  | 'sort'
+  | 'stack-duplicates'
+  | 'group-by-theme'
 
 export interface Shortcut {
   command: BoardCommand
@@ -23,6 +27,8 @@ export interface Shortcut {
   label: string
   /** Only the facilitator's (Help lists it for them alone). */
   facilitatorOnly?: boolean
+  /** Only for those who can edit (not viewers). */
+  editorsOnly?: boolean
 }
 
 export const BOARD_SHORTCUTS: readonly Shortcut[] = [
@@ -61,6 +67,25 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     keys: 'Alt+Shift+V',
     label: 'Start a vote, or end the one running',
     facilitatorOnly: true,
+  },
+  { command: 'tidy', keys: 'Alt+Shift+G', label: 'Tidy the selected stickies', editorsOnly: true },
+  {
+    command: 'sort',
+    keys: 'Alt+Shift+Q',
+    label: 'Sort the selected stickies (votes, colour, author, text)',
+    editorsOnly: true,
+  },
+  {
+    command: 'stack-duplicates',
+    keys: 'Alt+Shift+U',
+    label: 'Stack duplicate stickies',
+    editorsOnly: true,
+  },
+  {
+    command: 'group-by-theme',
+    keys: 'Alt+Shift+C',
+    label: 'Group the selected stickies by theme',
+    editorsOnly: true,
   },
   { command: 'help', keys: 'F1', label: 'This help' },
 ]

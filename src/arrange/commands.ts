@@ -76,8 +76,9 @@ export function installArrangeMenu(canvas: CanvasHandle) {
   const run = (op: ArrangeOperation) => () => void runArrange(canvas, op)
   const items: BoardMenuItem[] = [
     {
-      id: 'arrange',
-      label: 'Arrange',
+      // tldraw has its own "Arrange" submenu (id `arrange`): this one is named apart.
+      id: 'sort-cluster',
+      label: 'Sort and cluster',
       visible,
       children: [
         { id: 'arrange-tidy', label: 'Tidy', kbd: '?!g', onSelect: run('tidy') },

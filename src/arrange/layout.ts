@@ -74,7 +74,7 @@ export function gridCells(
 }
 
 export interface ThemeLayout {
-  /** Whether the columns are inside the container (else beside it, to the right). */
+  /** Whether the columns are inside the container (else laid from 0,0, to be placed). */
   inside: boolean
   /** Each theme's header box, then its cells (column by column, top to bottom). */
   columns: { header: Box; cells: Point[] }[]
@@ -83,10 +83,9 @@ export interface ThemeLayout {
 /**
  * The themes' columns: each theme in a block of sub-columns under its header, as tall as the
  * area allows, blocks side by side. Inside the area when they fit it without touching an
- * obstacle; otherwise beside the container (starting to its right, top-aligned).
+ * obstacle; otherwise laid out from (0, 0), squarish, for the caller to put in free space.
  */
 export function themeColumns(
-  container: Box,
   area: Box,
   cell: Size,
   counts: readonly number[],
@@ -109,9 +108,50 @@ export function themeColumns(
     })
   if (fits) return { inside: true, columns: inside }
   const total = counts.reduce((a, b) => a + b, 0)
-  const rows = Math.max(rowsFit, Math.ceil(Math.sqrt(total)), 3)
-  const origin = { x: container.x + container.w + COLUMN_GAP + PAD, y: container.y }
-  return { inside: false, columns: place(origin, rows, cell, counts) }
+  const rows = Math.max(Math.min(rowsFit, 6), Math.ceil(Math.sqrt(total / 2)), 3)
+  return { inside: false, columns: place({ x: 0, y: 0 }, rows, cell, counts) }
+}
+
+/** The box around a layout's headers and cells. */
+export function extentOf(layout: ThemeLayout, cell: Size): Box {
+  const boxes = layout.columns.flatMap((c) => [
+    c.header,
+    ...c.cells.map((p) => ({ ...p, ...cell })),
+  ])
+  const x = Math.min(...boxes.map((b) => b.x))
+  const y = Math.min(...boxes.map((b) => b.y))
+  return {
+    x,
+    y,
+    w: Math.max(...boxes.map((b) => b.x + b.w)) - x,
+    h: Math.max(...boxes.map((b) => b.y + b.h)) - y,
+  }
+}
+
+/** The layout moved by (dx, dy). */
+export function shifted(layout: ThemeLayout, dx: number, dy: number): ThemeLayout {
+  return {
+    inside: layout.inside,
+    columns: layout.columns.map(({ header, cells }) => ({
+      header: { ...header, x: header.x + dx, y: header.y + dy },
+      cells: cells.map((c) => ({ x: c.x + dx, y: c.y + dy })),
+    })),
+  }
+}
+
+/**
+ * Where a box of `size` goes below `under` (left-aligned with it) clear of every box in
+ * `taken`: the first place down the page that overlaps none.
+ */
+export function freeSpotBelow(under: Box, size: Size, taken: readonly Box[]): Point {
+  let y = under.y + under.h + COLUMN_GAP * 2
+  for (let tries = 0; tries < 200; tries++) {
+    const box = { x: under.x, y, w: size.w, h: size.h }
+    const hits = taken.filter((t) => overlaps(t, box))
+    if (hits.length === 0) break
+    y = Math.max(...hits.map((t) => t.y + t.h)) + COLUMN_GAP
+  }
+  return { x: under.x, y }
 }
 
 function place(origin: Point, rows: number, cell: Size, counts: readonly number[]) {

@@ -26,9 +26,12 @@ import {
   GAP,
   HEADER_H,
   cellOf,
+  extentOf,
+  freeSpotBelow,
   gridCells,
   innerArea,
   overlaps,
+  shifted,
   themeColumns,
   type Point,
 } from './layout'
@@ -102,10 +105,12 @@ export function mayArrange(role: Role): boolean {
 /** Why this person may not move the sticky, or null when they may. */
 function heldReason(ctx: ArrangeContext, shape: TLShape, frozenIds: string[]): HeldReason | null {
   const { editor, role } = ctx
-  if (editor.isShapeOrAncestorLocked(shape) || isBackground(shape)) return 'locked'
+  if (isBackground(shape)) return 'locked'
   if (isFrozen(shape)) return 'frozen'
   if (readOutcomeMark(shape)?.kind === 'decision') return 'decided'
+  // Before the lock: a participant's editor shows what a frozen frame holds as locked.
   if (role !== 'facilitator' && frozenFrameOf(editor, shape, frozenIds) !== null) return 'frozen'
+  if (editor.isShapeOrAncestorLocked(shape)) return 'locked'
   return null
 }
 
@@ -124,7 +129,8 @@ function inside(box: Box, p: Point) {
 
 function containersOf(editor: Editor): Container[] {
   return editor.getCurrentPageShapesSorted().flatMap((shape): Container[] => {
-    const zone = shape.type === 'geo' && readShapeMeta(shape).zone
+    // A zone: a rectangle with a zone rule, or any of a template's background shapes.
+    const zone = shape.type === 'geo' && (readShapeMeta(shape).zone || isBackground(shape))
     if (shape.type !== 'frame' && !zone) return []
     const bounds = pageBounds(editor, shape)
     return bounds ? [{ shape, bounds, top: zone ? 40 : 0 }] : []
@@ -162,14 +168,14 @@ function scopeOf(editor: Editor, containers: Container[]) {
   if (stickies.length > 0) {
     const bounds = editor.getSelectionPageBounds()
     const around = bounds ? smallestAround(containers, bounds.center) : null
-    return { stickies, container: around }
+    return { stickies, container: around, picked: false }
   }
   const picked =
     selected.length === 1 ? containers.find((c) => c.shape.id === selected[0].id) : null
-  if (picked) return { stickies: within(picked), container: picked }
+  if (picked) return { stickies: within(picked), container: picked, picked: true }
   const bounds = editor.getSelectionPageBounds()
   const around = bounds ? smallestAround(containers, bounds.center) : null
-  return { stickies: around ? within(around) : [], container: around }
+  return { stickies: around ? within(around) : [], container: around, picked: false }
 }
 
 interface Prepared {
@@ -179,6 +185,8 @@ interface Prepared {
   moving: Set<string>
   heldBoxes: Box[]
   container: Container | null
+  /** Whether a frame or zone was selected (its nested zones then keep their own stickies). */
+  picked: boolean
   containers: Container[]
   frozenBoxes: Box[]
 }
@@ -187,7 +195,7 @@ interface Prepared {
 function prepare(ctx: ArrangeContext): Prepared | null {
   const { editor } = ctx
   const containers = containersOf(editor)
-  const { stickies, container } = scopeOf(editor, containers)
+  const { stickies, container, picked } = scopeOf(editor, containers)
   if (stickies.length === 0) return null
   const frozenIds = frozenFrames(editor)()
   const notes = editor.getCurrentPageShapes().filter((s) => s.type === 'note')
@@ -229,7 +237,7 @@ function prepare(ctx: ArrangeContext): Prepared | null {
           const b = frame ? pageBounds(editor, frame) : null
           return b ? [b] : []
         })
-  return { units, held, moving, heldBoxes, container, containers, frozenBoxes }
+  return { units, held, moving, heldBoxes, container, picked, containers, frozenBoxes }
 }
 
 function union(boxes: Box[]): Box {
@@ -301,11 +309,19 @@ function readingOrder(units: Unit[]): Unit[] {
   return rows.flatMap((row) => row.sort((a, b) => a.bounds.x - b.bounds.x))
 }
 
-/** Lays each container's units in a grid inside it, in the order given. */
+/**
+ * Lays the units in a grid, in the order given: all in the container around the selection;
+ * with a frame or zone selected, each in the smallest one around it within that one (so a
+ * zone in a selected frame keeps its stickies; one lying outside goes to the selected one).
+ */
 function layInGrids(ctx: ArrangeContext, p: Prepared, order: (units: Unit[]) => Unit[]) {
   const groups = new Map<string, { container: Container | null; units: Unit[] }>()
+  const outer = p.container
+  const nested = outer
+    ? p.containers.filter((c) => c === outer || inside(outer.bounds, centre(c.bounds)))
+    : []
   for (const unit of p.units) {
-    const c = smallestAround(p.containers, centre(unit.bounds))
+    const c = p.picked ? (smallestAround(nested, centre(unit.bounds)) ?? outer) : outer
     const key = c?.shape.id ?? ''
     const group = groups.get(key) ?? { container: c, units: [] }
     group.units.push(unit)
@@ -472,13 +488,25 @@ export function groupByTheme(ctx: ArrangeContext): ArrangeResult {
   const loose = { x: all.x, y: all.y, w: Infinity, h: HEADER_H + rows * (cell.h + GAP) }
   const box = container?.bounds ?? loose
   const area = container ? innerArea(box, container.top) : box
-  const layout = themeColumns(
-    box,
+  let layout = themeColumns(
     area,
     cell,
     found.map((t) => t.members.length),
     container ? obstaclesIn(ctx, p, area, container) : [],
   )
+  if (!layout.inside) {
+    // Too many for the container: below it (below the outermost frame holding it), clear of
+    // everything that stays.
+    const outer = p.containers
+      .filter((c) => inside(c.bounds, centre(box)))
+      .reduce((a, c) => (c.bounds.w * c.bounds.h > a.w * a.h ? c.bounds : a), box)
+    const taken = editor.getCurrentPageShapes().flatMap((s) => {
+      const b = p.moving.has(s.id) ? null : pageBounds(editor, s)
+      return b ? [b] : []
+    })
+    const spot = freeSpotBelow(outer, extentOf(layout, cell), taken)
+    layout = shifted(layout, spot.x, spot.y)
+  }
   const moves = found.flatMap((theme, t) =>
     theme.members.map((i, k) => ({ unit: units[i], to: layout.columns[t].cells[k] })),
   )
@@ -505,7 +533,7 @@ export function groupByTheme(ctx: ArrangeContext): ArrangeResult {
     )
   })
   const n = stickyCount(p.units)
-  const where = layout.inside || !container ? '' : ' beside the frame'
+  const where = layout.inside || !container ? '' : ', below the frame (too many to fit in it)'
   return {
     ok: true,
     message: `Grouped ${plural(n, 'sticky', 'stickies')} into ${plural(found.length, 'theme')}${where}`,

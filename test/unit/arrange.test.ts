@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { duplicateSets, nearlySame, normalise, themes } from '../../src/arrange/text'
-import { GAP, gridCells, innerArea, overlaps, themeColumns } from '../../src/arrange/layout'
+import {
+  GAP,
+  extentOf,
+  freeSpotBelow,
+  gridCells,
+  innerArea,
+  overlaps,
+  shifted,
+  themeColumns,
+} from '../../src/arrange/layout'
 
 const RETRO = [
   'Too many meetings',
@@ -107,7 +116,7 @@ describe('layout', () => {
 
   it('puts the themes inside when they fit, beside when not', () => {
     const big = { x: 0, y: 0, w: 3000, h: 1200 }
-    const fit = themeColumns(big, innerArea(big), cell, [5, 3, 2])
+    const fit = themeColumns(innerArea(big), cell, [5, 3, 2])
     expect(fit.inside).toBe(true)
     const boxes = fit.columns.flatMap((c) => [c.header, ...c.cells.map((p) => ({ ...p, ...cell }))])
     for (const [i, a] of boxes.entries()) {
@@ -116,8 +125,13 @@ describe('layout', () => {
       for (const b of boxes.slice(i + 1)) expect(overlaps(a, b)).toBe(false)
     }
     const small = { x: 0, y: 0, w: 500, h: 500 }
-    const beside = themeColumns(small, innerArea(small), cell, [5, 3, 2])
+    const beside = themeColumns(innerArea(small), cell, [5, 3, 2])
     expect(beside.inside).toBe(false)
-    for (const c of beside.columns) expect(c.header.x).toBeGreaterThan(small.w)
+    // Laid from 0,0 for the caller to place: below the container, clear of what is there.
+    const taken = [small, { x: 0, y: 600, w: 100, h: 100 }]
+    const spot = freeSpotBelow(small, extentOf(beside, cell), taken)
+    expect(spot.y).toBeGreaterThanOrEqual(700)
+    const placed = shifted(beside, spot.x, spot.y)
+    for (const c of placed.columns) for (const t of taken) expect(overlaps(c.header, t)).toBe(false)
   })
 })

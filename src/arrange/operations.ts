@@ -524,7 +524,7 @@ export function groupByTheme(ctx: ArrangeContext): ArrangeResult {
             richText: plainRichText(theme.name),
             w: header.w,
             autoSize: false,
-            size: 'l',
+            size: 'm',
             color: 'black',
             textAlign: 'start',
           },

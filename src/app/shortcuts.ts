@@ -21,6 +21,10 @@ export type BoardCommand =
   | 'outcomes'
   | 'mark-action'
   | 'mark-decision'
+  | 'tidy'
+  | 'sort'
+  | 'stack-duplicates'
+  | 'group-by-theme'
 
 export interface Shortcut {
   command: BoardCommand
@@ -29,6 +33,8 @@ export interface Shortcut {
   label: string
   /** Only the facilitator's (Help lists it for them alone). */
   facilitatorOnly?: boolean
+  /** Only for those who can edit (not viewers). */
+  editorsOnly?: boolean
 }
 
 export const BOARD_SHORTCUTS: readonly Shortcut[] = [
@@ -70,12 +76,36 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     facilitatorOnly: true,
   },
   { command: 'outcomes', keys: 'Alt+Shift+O', label: 'Show or hide the actions and decisions' },
-  { command: 'mark-action', keys: 'Alt+Shift+K', label: 'Mark the selected stickies as actions' },
+  {
+    command: 'mark-action',
+    keys: 'Alt+Shift+K',
+    label: 'Mark the selected stickies as actions',
+    editorsOnly: true,
+  },
   {
     command: 'mark-decision',
     keys: 'Alt+Shift+J',
     label: 'Mark the selected stickies as decisions',
     facilitatorOnly: true,
+  },
+  { command: 'tidy', keys: 'Alt+Shift+G', label: 'Tidy the selected stickies', editorsOnly: true },
+  {
+    command: 'sort',
+    keys: 'Alt+Shift+Q',
+    label: 'Sort the selected stickies (votes, colour, author, text)',
+    editorsOnly: true,
+  },
+  {
+    command: 'stack-duplicates',
+    keys: 'Alt+Shift+U',
+    label: 'Stack duplicate stickies',
+    editorsOnly: true,
+  },
+  {
+    command: 'group-by-theme',
+    keys: 'Alt+Shift+C',
+    label: 'Group the selected stickies by theme',
+    editorsOnly: true,
   },
   { command: 'help', keys: 'F1', label: 'This help' },
 ]

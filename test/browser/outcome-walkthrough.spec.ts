@@ -132,14 +132,18 @@ test('after the workshop: stack, group, vote, decide, assign, and the report in 
   ] as const
   const seen = new Set<number>()
   for (const [a, b] of pairs) {
-    await expect.poll(() => columns(a, b), { message: `${a} / ${b}` }).toEqual([
-      await columnOf(fran, await stickyId(fran, a)),
-      await columnOf(fran, await stickyId(fran, a)),
-    ])
+    await expect
+      .poll(() => columns(a, b), { message: `${a} / ${b}` })
+      .toEqual([
+        await columnOf(fran, await stickyId(fran, a)),
+        await columnOf(fran, await stickyId(fran, a)),
+      ])
     seen.add(await columnOf(fran, await stickyId(fran, a)))
   }
   expect(seen.size).toBe(3)
-  await fran.evaluate(() => window.editor.selectNone())
+  await fran.evaluate(() => {
+    window.editor.selectNone()
+  })
   await showAll(fran)
   await shot(fran, '2-grouped')
 
@@ -194,7 +198,9 @@ test('after the workshop: stack, group, vote, decide, assign, and the report in 
     )
     await expect(page.locator('[data-testid="note-outcome"][data-outcome="action"]')).toHaveCount(3)
   }
-  await fran.evaluate(() => window.editor.selectNone())
+  await fran.evaluate(() => {
+    window.editor.selectNone()
+  })
   await fran.keyboard.press('Alt+Shift+O')
   await expect(fran.getByTestId('outcomes-panel').getByTestId('outcome-action')).toHaveCount(3)
   await shot(fran, '3-outcomes')
@@ -249,12 +255,11 @@ test('after the workshop: stack, group, vote, decide, assign, and the report in 
   const reader = await fran.context().newPage()
   const fetched: string[] = []
   reader.on('request', (request) => {
-    if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) {
-      fetched.push(request.url())
-    }
+    if (!request.url().startsWith('data:')) fetched.push(request.url())
   })
   await reader.setViewportSize({ width: 1200, height: 900 })
-  await reader.goto(`file://${html.path}`)
+  // As a browser opens the downloaded file (the download's own path has no .html to go by).
+  await reader.setContent(html.bytes.toString('utf8'))
   const page = reader.locator('body')
   for (const text of [
     'What do we fix first?',
@@ -281,7 +286,12 @@ test('after the workshop: stack, group, vote, decide, assign, and the report in 
   const md = await exported(fran, /Markdown/)
   const zip = await JSZip.loadAsync(md.bytes)
   const report = await zip.file('report.md')!.async('string')
-  for (const text of ['## Decisions', '## Actions', 'What do we fix first?', 'Cy', '2027-01-08']) {
+  for (const text of [
+    '## Decisions',
+    '## Actions',
+    'What do we fix first?',
+    '| Scrum sprints feel rushed | Cy | 8 Jan 2027 |',
+  ]) {
     expect(report).toContain(text)
   }
   expect(report).toContain(formatDuration(listed.durationMs!))
@@ -299,7 +309,12 @@ test('after the workshop: stack, group, vote, decide, assign, and the report in 
     skipEmptyLines: true,
   }).data
   expect(rows[0]).toEqual(['Summary', 'Description', 'Assignee', 'Due date', 'Link'])
-  expect(rows.slice(1).map((r) => [r[0], r[2], r[3]]).sort()).toEqual(actions)
+  expect(
+    rows
+      .slice(1)
+      .map((r) => [r[0], r[2], r[3]])
+      .sort(),
+  ).toEqual(actions)
 
   // The deck ends with its Decisions and Actions slides.
   const deck = await exported(fran, /PowerPoint/)
@@ -312,6 +327,6 @@ test('after the workshop: stack, group, vote, decide, assign, and the report in 
   const decisionSlide = slideTexts.find((xml) => xml.includes('>Decisions<'))
   const actionSlide = slideTexts.find((xml) => xml.includes('>Actions<'))
   expect(decisionSlide).toContain('Scrum sprint rituals')
-  expect(actionSlide).toContain('Scrums sprints feel rushed'.replace('Scrums', 'Scrum'))
+  expect(actionSlide).toContain('Scrum sprints feel rushed')
   expect(actionSlide).toContain('Cy')
 })

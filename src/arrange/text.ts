@@ -186,8 +186,9 @@ export function themeName(
       groupDf.set(stem, (groupDf.get(stem) ?? 0) + 1)
     }
     for (const { form, word, stem } of docs[i]) {
-      // Acronyms keep their capitals ("CI"); other words are shown in lower case.
-      const shown = form.length > 1 && form === form.toUpperCase() ? form : word
+      // Acronyms keep their capitals ("CI", "OKRs": two capitals or more); other words are
+      // shown in lower case.
+      const shown = (form.match(/\p{Lu}/gu)?.length ?? 0) > 1 ? form : word
       const forms = surface.get(stem) ?? new Map<string, number>()
       forms.set(shown, (forms.get(shown) ?? 0) + 1)
       surface.set(stem, forms)

@@ -74,6 +74,9 @@ describe('themes', () => {
     expect(names).toContain('Team')
     expect(names.some((n) => n.includes('focus') || n.includes('Focus'))).toBe(true)
     expect(new Set(names).size).toBe(names.length)
+    // Mixed-case acronyms keep their capitals too.
+    const okrs = themes(['OKRs set every quarter', 'Quarterly OKRs planning'])
+    expect(okrs[0].name).toMatch(/^OKRs/)
   })
 
   it('is deterministic', () => {

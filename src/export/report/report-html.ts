@@ -216,8 +216,8 @@ ${frame ? frameStickies(frame) : seeLater}
   const rest = elsewhere
     .filter((f) => f.zones.some((z) => z.stickies.length))
     .map(
+      // frameStickies names the frame (or "Elsewhere on the board" for what is in none).
       (frame) => `<article class="step">
-<h3>${h(frame.title || 'Untitled frame')}</h3>
 ${frameStickies(frame)}
 </article>`,
     )
@@ -225,7 +225,7 @@ ${frameStickies(frame)}
   return `<section class="block page" aria-labelledby="steps">
 <h2 id="steps">${parts.length ? 'Step by step' : 'The board'}</h2>
 ${parts.join('\n')}
-${rest.length && parts.length ? '<h2 class="sub">Elsewhere on the board</h2>' : ''}
+${rest.length && parts.length ? '<h2 class="sub">Beyond the agenda’s frames</h2>' : ''}
 ${rest.join('\n')}
 </section>`
 }

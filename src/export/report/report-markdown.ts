@@ -136,7 +136,7 @@ export function reportMarkdown(
   })
   const rest = elsewhere.filter((f) => f.zones.some((z) => z.stickies.length))
   if (rest.length) {
-    out.push(outcome.steps.length ? '## Elsewhere on the board' : '## The board', '')
+    out.push(outcome.steps.length ? '## Beyond the agenda’s frames' : '## The board', '')
     for (const frame of rest) {
       out.push(`### ${md(frame.title || 'Untitled frame')}`, '', ...frameStickies(frame))
     }

@@ -277,6 +277,7 @@ test('after the workshop: stack, group, vote, decide, assign, and the report in 
   }
   expect(await reader.locator('img[src^="data:image/png"]').count()).toBeGreaterThanOrEqual(2)
   expect(fetched).toEqual([])
+  await reader.screenshot({ path: join(SHOTS, '4-report-top.png') })
   await reader.screenshot({ path: join(SHOTS, '4-report.png'), fullPage: true })
   await reader.setViewportSize({ width: 390, height: 844 })
   await reader.screenshot({ path: join(SHOTS, '4-report-phone.png') })

@@ -404,7 +404,7 @@ p{margin:0}
 .summary,.block{background:var(--surface);border:1px solid var(--line);border-radius:var(--radius);padding:28px;margin-bottom:24px}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:12px}
 .stat{display:flex;flex-direction:column;padding:14px 16px;border-radius:8px;background:var(--accent-soft);color:var(--ink);text-decoration:none}
-.stat-value{white-space:nowrap;font-size:1.75rem;font-weight:700;line-height:1.1;font-variant-numeric:tabular-nums}
+.stat-value{overflow-wrap:anywhere;font-size:1.75rem;font-weight:700;line-height:1.1;font-variant-numeric:tabular-nums}
 .stat-label{color:var(--ink-soft);font-size:.9rem}
 .glance{list-style:none;margin:20px 0 0;padding:0;display:grid;gap:8px}
 .glance li{overflow-wrap:anywhere}

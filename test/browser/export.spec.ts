@@ -3,10 +3,9 @@
  * server: the files are opened and checked (a PNG decoded, an SVG read, a deck unzipped, a PDF
  * opened), not just their names.
  */
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import JSZip from 'jszip'
 import { PNG } from 'pngjs'
@@ -16,6 +15,7 @@ import { BUILT_IN_TEMPLATES } from '../../src/templates/catalog'
 import { runVote } from '../support/raw-vote'
 import { openTemplateBoard } from '../support/template-board'
 import { serverShapes, waitForSync } from './board-helpers'
+import { runExporter } from '../support/cli-export'
 import { expect, test, type People } from './fixtures'
 import { waitInPage } from '../support/page-wait'
 
@@ -155,21 +155,6 @@ test('images: PNG at the chosen scale and background, SVG with its fonts', async
   await expect(dialog.getByRole('radio', { name: 'Selection (0 shapes)' })).toBeDisabled()
   await page.keyboard.press('Escape')
 })
-
-const ROOT = resolve(import.meta.dirname, '../..')
-
-/** Runs `npm run export -- …` (the script itself, without npm's noise); never throws. */
-async function runExporter(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      ['src/cli/export.ts', ...args],
-      { cwd: ROOT, timeout: 120_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
 
 test('command line: every format from a link, and a snapshot from the facilitator link', async ({
   people,

@@ -6,7 +6,6 @@
  * view-only link, read back (decisions, actions with owners and dates, the vote's ranking,
  * step times), the published JSON Schema served, and a sticky's link zooming to it.
  */
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -15,21 +14,10 @@ import Papa from 'papaparse'
 import { workshopOutcomeSchema, type WorkshopOutcome } from '../../src/protocol/workshop-outcome'
 import { runVote } from '../support/raw-vote'
 import { serverShapes, shareLink, waitForSync } from './board-helpers'
+import { runExporter } from '../support/cli-export'
 import { expect, test } from './fixtures'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-
-async function runExporter(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      ['src/cli/export.ts', ...args],
-      { cwd: ROOT, timeout: 120_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
 
 const STICKIES = [
   { id: 'shape:okr', zone: 'frameworks', text: 'OKRs', mark: { kind: 'decision' } },

@@ -3,6 +3,7 @@
  * download, the headless exporter (`npm run export`) runs them from a script.
  */
 import type { CanvasHandle } from '../canvas/handle'
+import type { ExportedFile } from './exported-file'
 import type { WorkshopContext } from './report/report-actions'
 import type { VoteResult } from '../protocol/facilitation'
 import { countParticipants } from './participants'
@@ -13,10 +14,7 @@ import type { SlideFormat, SlideProgress } from './slides'
 
 export type { SlideFormat }
 
-export interface ExportedFile {
-  blob: Blob
-  filename: string
-}
+export type { ExportedFile }
 
 export async function exportImageFile(
   canvas: CanvasHandle,

@@ -11,7 +11,7 @@ import { workshopOutcomeSchema, type WorkshopOutcome } from '../../protocol/work
 import { slugify } from '../../shared/download'
 import { callServer } from '../../shared/server-call'
 import { readBoardRecords } from '../deck-source'
-import type { ExportedFile } from '../export-actions'
+import type { ExportedFile } from '../exported-file'
 import { countParticipants } from '../participants'
 import { actionsCsv } from './actions-csv'
 import { buildWorkshopOutcome } from './outcome'

@@ -25,6 +25,9 @@ export type BoardCommand =
   | 'sort'
   | 'stack-duplicates'
   | 'group-by-theme'
+  | 'breakouts'
+  | 'present'
+  | 'raise-hand'
 
 export interface Shortcut {
   command: BoardCommand
@@ -107,6 +110,19 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     label: 'Group the selected stickies by theme',
     editorsOnly: true,
   },
+  {
+    command: 'breakouts',
+    keys: 'Alt+Shift+X',
+    label: 'Start breakout groups, or show the groups',
+    facilitatorOnly: true,
+  },
+  {
+    command: 'present',
+    keys: 'Alt+Shift+M',
+    label: 'Present frames as slides',
+    facilitatorOnly: true,
+  },
+  { command: 'raise-hand', keys: 'Alt+Shift+Y', label: 'Raise or lower your hand' },
   { command: 'help', keys: 'F1', label: 'This help' },
 ]
 

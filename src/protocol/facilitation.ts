@@ -11,6 +11,15 @@
  */
 import { z } from 'zod'
 import { cursorModeChoiceSchema, cursorsViewSchema } from './cursors'
+import { shapeIdSchema } from './ids'
+import {
+  breakoutActionSchemas,
+  breakoutViewSchema,
+  handActionSchemas,
+  handsViewSchema,
+  presentActionSchemas,
+  presentingSchema,
+} from './big-rooms'
 
 export const FACILITATION_LIMITS = {
   /** The longest timer: a whole day's workshop block. */
@@ -85,8 +94,7 @@ const boundsSchema = z.strictObject({
   h: z.number().finite().positive(),
 })
 
-/** A tldraw shape id, as the board's records use it. */
-export const shapeIdSchema = z.string().regex(/^shape:[A-Za-z0-9_-]{1,64}$/, 'not a shape id')
+export { shapeIdSchema }
 
 const voteTitleSchema = z.string().trim().min(1).max(FACILITATION_LIMITS.maxTitleLength)
 
@@ -172,6 +180,10 @@ export const facilitationActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('private-end') }),
   /** Whose cursors everyone sees (crowd mode); kept with the workshop state. */
   z.strictObject({ type: z.literal('set-cursor-mode'), mode: cursorModeChoiceSchema }),
+  // Big rooms (big-rooms.ts): breakout groups, presenting frames, raised hands.
+  ...breakoutActionSchemas,
+  ...presentActionSchemas,
+  ...handActionSchemas,
 ])
 export type FacilitationAction = z.infer<typeof facilitationActionSchema>
 export type FacilitationActionType = FacilitationAction['type']
@@ -284,6 +296,12 @@ export const facilitationViewSchema = z.strictObject({
   private: privateViewSchema.nullable(),
   /** Crowd mode: the facilitator's choice, what is in force, and the editors it counted. */
   cursors: cursorsViewSchema,
+  /** Breakout groups under way, as this person sees them (big-rooms.ts), or null. */
+  breakouts: breakoutViewSchema.nullable(),
+  /** The frames being presented as slides, or null. */
+  presenting: presentingSchema.nullable(),
+  /** Raised hands, as this person sees them. */
+  hands: handsViewSchema,
 })
 export type FacilitationView = z.infer<typeof facilitationViewSchema>
 

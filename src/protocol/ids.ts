@@ -19,3 +19,6 @@ export const roomIdSchema = z
 
 /** Secrets are 43 base64url characters (256 random bits). */
 export const secretSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'malformed key')
+
+/** A tldraw shape id, as the board's records use it. */
+export const shapeIdSchema = z.string().regex(/^shape:[A-Za-z0-9_-]{1,64}$/, 'not a shape id')

@@ -406,4 +406,19 @@ export const FACILITATION_PERMISSIONS: Record<FacilitationActionType, readonly R
   'private-discard': ['facilitator'],
   'private-end': ['facilitator'],
   'set-cursor-mode': ['facilitator'],
+  // Breakouts are the facilitator's to start, change and end; a participant picks their own.
+  'breakout-start': ['facilitator'],
+  'breakout-move': ['facilitator'],
+  'breakout-pick': ['participant'],
+  'breakout-message': ['facilitator'],
+  'breakout-send': ['facilitator'],
+  'breakout-end': ['facilitator'],
+  'present-start': ['facilitator'],
+  'present-go': ['facilitator'],
+  'present-stop': ['facilitator'],
+  // Anyone with a name may raise and lower their own hand (a viewer in a big room too).
+  'hand-raise': ['facilitator', 'participant', 'viewer'],
+  'hand-lower': ['facilitator', 'participant', 'viewer'],
+  'hand-lower-for': ['facilitator'],
+  'hands-clear': ['facilitator'],
 }

@@ -15,7 +15,11 @@ import {
   type TimerState,
 } from '../../protocol/facilitation'
 import { cursorModeChoiceSchema } from '../../protocol/cursors'
+import { breakoutStateSchema, presentingSchema, raisedHandSchema } from '../../protocol/big-rooms'
 import type { AgendaSection } from '../../board/agenda'
+import { applyBreakoutAction } from './breakouts'
+import { applyHandAction } from './hands'
+import { applyPresentAction } from './presenting'
 
 /** What the server keeps (one storage value): small, whatever the room's size. */
 export const facilitationStateSchema = z.strictObject({
@@ -29,6 +33,12 @@ export const facilitationStateSchema = z.strictObject({
   done: z.array(z.string()),
   /** Crowd mode as the facilitator chose it (a state stored before it existed reads `auto`). */
   cursorMode: cursorModeChoiceSchema.default('auto'),
+  /** Breakout groups under way (big-rooms.ts); a state stored before they existed reads none. */
+  breakouts: breakoutStateSchema.nullable().default(null),
+  /** The frames being presented as slides. */
+  presenting: presentingSchema.nullable().default(null),
+  /** Raised hands, first raised first. */
+  hands: z.array(raisedHandSchema).default([]),
 })
 export type FacilitationState = z.infer<typeof facilitationStateSchema>
 
@@ -39,6 +49,9 @@ export const INITIAL_STATE: FacilitationState = {
   follow: null,
   done: [],
   cursorMode: 'auto',
+  breakouts: null,
+  presenting: null,
+  hands: [],
 }
 
 /** Who acts, as the server knows them (never as the client says). */
@@ -47,8 +60,27 @@ export interface Actor {
   name: string
 }
 
+/** What an action is decided with: the server's clock, who acts, and the board as it stands. */
+export interface ActionContext {
+  now: number
+  actor: Actor
+  agenda: AgendaSection[]
+  /** Whether a shape id is a frame on the board now (none: no board records, nothing is). */
+  isFrame?(shapeId: string): boolean
+  /** The participants on the board now (breakouts assign them), each person once. */
+  present?: readonly Actor[]
+  /** A number in [0, 1) (default Math.random): the breakouts' shuffle, fixed in tests. */
+  random?(): number
+}
+
 export type Outcome =
-  | { kind: 'changed'; state: FacilitationState; summonFocus?: string | null }
+  | {
+      kind: 'changed'
+      state: FacilitationState
+      summonFocus?: string | null
+      /** Sends each of these people (all their sessions) to a shape of their own (their group's copy). */
+      summonEach?: readonly { personId: string; focus: string }[]
+    }
   | { kind: 'unchanged' }
   | { kind: 'refused'; reason: string }
 
@@ -56,7 +88,7 @@ export type Outcome =
 export function applyAction(
   state: FacilitationState,
   action: FacilitationAction,
-  context: { now: number; actor: Actor; agenda: AgendaSection[] },
+  context: ActionContext,
 ): Outcome {
   const { now, actor, agenda } = context
   switch (action.type) {
@@ -131,6 +163,22 @@ export function applyAction(
     case 'private-discard':
     case 'private-end':
       return refused('Not built yet.')
+    case 'breakout-start':
+    case 'breakout-move':
+    case 'breakout-pick':
+    case 'breakout-message':
+    case 'breakout-send':
+    case 'breakout-end':
+      return applyBreakoutAction(state, action, context)
+    case 'present-start':
+    case 'present-go':
+    case 'present-stop':
+      return applyPresentAction(state, action, context)
+    case 'hand-raise':
+    case 'hand-lower':
+    case 'hand-lower-for':
+    case 'hands-clear':
+      return applyHandAction(state, action, context)
   }
 }
 

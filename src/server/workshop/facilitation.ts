@@ -38,6 +38,8 @@ import { isBackground } from '../../board/shape-meta'
 import { PersonClaims } from './person-claims'
 import { StatePacer } from './state-pacer'
 import { CrowdMode } from '../presence/crowd-mode'
+import { breakoutView } from './breakouts'
+import { handsView } from './hands'
 
 const STATE_KEY = 'facilitation'
 
@@ -304,6 +306,11 @@ export class Facilitation {
       now,
       actor: { personId: this.personIdOf(session), name: session.name || 'The facilitator' },
       agenda: this.host.agenda(),
+      isFrame: (id) => {
+        const record = this.host.record?.(id)
+        return record?.typeName === 'shape' && record.type === 'frame'
+      },
+      present: this.participantsHere(),
     })
     if (outcome.kind === 'refused') return refusal(409, outcome.reason)
     if (outcome.kind === 'unchanged') return { ok: true }
@@ -323,12 +330,41 @@ export class Facilitation {
       return { ok: true }
     }
     this.broadcastState(undefined, (s) => s === session)
+    if (outcome.summonEach) this.summonEach(outcome.summonEach, sessionId)
     if (outcome.summonFocus !== undefined) {
       // Everyone has the step before being moved to its focus.
       this.pacer.flush()
       this.broadcast({ type: 'summon', bounds: null, focus: outcome.summonFocus }, sessionId)
     }
     return { ok: true }
+  }
+
+  /**
+   * Sends each person's sessions (but the actor's) to a shape of their own, once everyone has
+   * the state that explains it (their breakout group's copy).
+   */
+  private summonEach(summons: readonly { personId: string; focus: string }[], except: string) {
+    this.pacer.flush()
+    const focusOf = new Map(summons.map((s) => [s.personId, s.focus]))
+    for (const [sessionId, session] of this.sessions) {
+      const personId = this.personIdOf(session)
+      const focus = personId === null ? undefined : focusOf.get(personId)
+      if (focus && sessionId !== except) {
+        this.host.send(sessionId, { type: 'summon', bounds: null, focus })
+      }
+    }
+  }
+
+  /** The participants on the board now, each person once, with the name they go by. */
+  private participantsHere(): { personId: string; name: string }[] {
+    const here = new Map<string, string>()
+    for (const session of this.sessions.values()) {
+      const personId = this.personIdOf(session)
+      if (session.role !== 'participant' || personId === null) continue
+      const named = here.get(personId)
+      if (!named || named === 'Anonymous') here.set(personId, session.name || 'Anonymous')
+    }
+    return [...here].map(([personId, name]) => ({ personId, name }))
   }
 
   /** Sends what a vote action changed to those it changed for. */
@@ -395,11 +431,18 @@ export class Facilitation {
     const facilitator = isFacilitator(session)
     const vote = this.votes.view(session.author, facilitator)
     const priv = this.host.brainstorm?.view(session) ?? null
-    if (facilitator) return { ...this.shared.full, vote, private: priv }
     const personId = this.personIdOf(session)
+    const who = { personId, facilitator }
+    const own = {
+      vote,
+      private: priv,
+      breakouts: breakoutView(this.state, who),
+      hands: handsView(this.state, who),
+    }
+    if (facilitator) return { ...this.shared.full, ...own }
     const done = personId !== null && this.state.done.includes(personId) ? [personId] : []
     const { slim } = this.shared
-    return { ...slim, ready: { participants: [], done }, vote, private: priv }
+    return { ...slim, ready: { participants: [], done }, ...own }
   }
 
   /**
@@ -409,32 +452,25 @@ export class Facilitation {
    * that claimed it (`PersonClaims`), so only that person's own sockets name them.
    */
   private sharedViews(): { full: SharedView; slim: SharedView } {
-    const participants = new Map<string, string>()
     const followers: string[] = []
     for (const session of this.sessions.values()) {
-      const personId = this.personIdOf(session)
-      if (session.role === 'participant' && personId) {
-        const named = participants.get(personId)
-        if (!named || named === 'Anonymous') participants.set(personId, session.name || 'Anonymous')
-      }
       if (session.following) followers.push(session.name || 'Anonymous')
     }
-    const { step, stepLog, timer, follow, done } = this.state
+    const { step, stepLog, timer, follow, done, presenting } = this.state
     const cursors = this.crowd.view
     return {
       full: {
         cursors,
+        presenting,
         step,
         stepLog,
         timer,
         follow: follow ? { ...follow, followers } : null,
-        ready: {
-          participants: [...participants].map(([personId, name]) => ({ personId, name })),
-          done,
-        },
+        ready: { participants: this.participantsHere(), done },
       },
       slim: {
         cursors,
+        presenting,
         step,
         stepLog,
         timer,
@@ -499,7 +535,7 @@ export class Facilitation {
   }
 }
 
-type SharedView = Omit<FacilitationView, 'vote' | 'private'>
+type SharedView = Omit<FacilitationView, 'vote' | 'private' | 'breakouts' | 'hands'>
 
 /**
  * A sticky's plain text (one line), or null for anything that is not a sticky someone wrote:

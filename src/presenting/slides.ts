@@ -71,8 +71,12 @@ export function slideName(editor: Editor, id: string): string | null {
   return frameOn(editor, id)?.name ?? null
 }
 
-/** Room left around a slide on screen, in screen pixels. */
-const SLIDE_INSET = 24
+/**
+ * Room left around a slide on screen, in screen pixels: clear of tldraw's menus and the slide
+ * bar on a laptop, and no more than a sliver of a phone's width.
+ */
+const slideInset = (editor: Editor) =>
+  Math.round(Math.max(16, Math.min(64, editor.getViewportScreenBounds().w * 0.04)))
 
 /** How long putting a slide on screen animates (a break-away is not read meanwhile). */
 export const SLIDE_MOVE_MS = 300
@@ -83,22 +87,23 @@ export function showSlide(editor: Editor, id: string, animate = true): boolean {
   if (!bounds) return false
   editor.stopFollowingUser()
   editor.zoomToBounds(bounds, {
-    inset: SLIDE_INSET,
+    inset: slideInset(editor),
     ...(animate ? { animation: { duration: SLIDE_MOVE_MS } } : {}),
   })
   return true
 }
 
 /**
- * Calls `onMove` when this person moves their own view (a pan, a zoom): the camera changes
- * while no slide is being put on screen (`settling()` false).
+ * Calls `onMove` when this person moves their own view: a wheel or pinch at any time (even while
+ * a slide is being put on screen, which it then interrupts), or any other camera change while no
+ * slide is being put on screen (`settling()` false): a drag with the hand, a zoom key.
  */
 export function watchOwnMoves(
   editor: Editor,
   settling: () => boolean,
   onMove: () => void,
 ): () => void {
-  return editor.store.listen(
+  const stopCamera = editor.store.listen(
     ({ changes }) => {
       if (settling()) return
       const moved = Object.values(changes.updated).some(([, to]) => to.typeName === 'camera')
@@ -106,4 +111,12 @@ export function watchOwnMoves(
     },
     { scope: 'session' },
   )
+  const onEvent = (info: { type: string }) => {
+    if (info.type === 'wheel' || info.type === 'pinch') onMove()
+  }
+  editor.on('event', onEvent)
+  return () => {
+    stopCamera()
+    editor.off('event', onEvent)
+  }
 }

@@ -5,7 +5,6 @@ import { Facilitation, type BoardRecord } from '../../src/server/workshop/facili
 import {
   INITIAL_STATE,
   applyAction,
-  facilitationStateSchema,
   type ActionContext,
 } from '../../src/server/workshop/facilitation-state'
 import { MemoryStorage } from './memory-storage'
@@ -76,12 +75,6 @@ describe('presenting rules', () => {
     expect(applyAction(INITIAL_STATE, { type: 'present-stop' }, context)).toEqual({
       kind: 'unchanged',
     })
-  })
-
-  it('reads a state stored before presenting existed as not presenting', () => {
-    const { presenting, breakouts, hands, ...old } = INITIAL_STATE
-    void [presenting, breakouts, hands]
-    expect(facilitationStateSchema.parse(old).presenting).toBeNull()
   })
 })
 

@@ -200,9 +200,30 @@ test('presenting four frames: the presenter’s keys and buttons, three followin
   await expect(pia.getByTestId('slide-bar')).toContainText('Where')
   await fran.keyboard.press('PageUp')
   await expect(pho.getByTestId('slide-count')).toHaveText('Slide 2 of 8')
+  // Quick changes are followed to the end, by someone who never moved their view.
+  await expect.poll(() => onSlide(pia, idOf('Now'))).toBe(true)
+  await expect(pia.getByRole('button', { name: 'Back to the slide' })).toHaveCount(0)
   await pia.screenshot({ path: `${SHOTS}/audience-1280.png` })
   await fran.keyboard.press('Escape')
   await expect(pia.getByTestId('slide-bar')).toHaveCount(0)
+
+  // A co-facilitator on a phone presents from the More menu.
+  const cofa = await people.join('Cleo', {
+    viewport: { width: 390, height: 844 },
+    hasTouch: true,
+    isMobile: true,
+  })
+  await cofa.goto(`${base}#f=${board.facilitatorSecret}`)
+  await waitForSync(cofa)
+  await cofa.getByTestId('more-menu').click()
+  await cofa.getByRole('menuitem', { name: 'Present' }).click()
+  await cofa.screenshot({ path: `${SHOTS}/chooser-phone.png` })
+  await cofa.getByTestId('slide-chooser').getByRole('button', { name: 'Present 8 slides' }).click()
+  await expect(cofa.getByTestId('presenter-count')).toHaveText('1 / 8')
+  await expect(pho.getByTestId('slide-count')).toHaveText('Slide 1 of 8')
+  await cofa.screenshot({ path: `${SHOTS}/presenter-phone.png` })
+  await cofa.getByRole('button', { name: 'End' }).click()
+  await expect(pho.getByTestId('slide-bar')).toHaveCount(0)
 })
 
 test('present-* over raw sockets: refused for a participant and a viewer, bad frames and slides refused, the slide kept through kill -9', async ({

@@ -206,3 +206,20 @@ export function imageAsset(id: string, src: string, w = 1, h = 1) {
 export function user(id: string) {
   return { id, typeName: 'user', name: 'Mallory', color: '#000000', imageUrl: '', meta: {} }
 }
+
+/** A frame `w` × `h` named `name` (`index`: its place among the page's shapes). */
+export function frame(
+  id: string,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  name: string,
+  index = 'a7',
+) {
+  return {
+    ...shapeBase(id, 'frame', x, y, 'page:page'),
+    index,
+    props: { w, h, name, color: 'black' },
+  }
+}

@@ -369,6 +369,7 @@ function reportState(
       title: editor.getDocumentSettings().name,
       collaborators: editor.getCollaborators().map((c) => ({
         id: c.id,
+        personId: c.userId,
         name: c.userName || 'Anonymous',
         color: c.color,
         role: roles.get().byPresence[c.id] ?? null,

@@ -7,6 +7,7 @@
  * facilitator's actions from a participant, what a participant's socket is sent, and the
  * order across `kill -9`. Screenshots go to /tmp/hands for a person to look at.
  */
+import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { boardWithRecords } from '../support/raw-socket'
 import { personInWorkshop } from '../support/raw-workshop'
@@ -18,6 +19,14 @@ const DESKTOP = { viewport: { width: 1440, height: 900 } }
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
 
 const handButton = (page: Page) => page.getByTestId('hand-button')
+
+/** axe-core's serious and critical violations outside tldraw's canvas (as accessibility.spec). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).exclude('.tl-container').analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))
+}
 
 test('three hands go up by button, shortcut and phone, and come down in order', async ({
   people,
@@ -72,6 +81,7 @@ test('three hands go up by button, shortcut and phone, and come down in order', 
   await ana.screenshot({ path: `${SHOTS}/participant-hand-up-1440.png` })
   await chen.screenshot({ path: `${SHOTS}/phone-hand-up-390.png` })
   expect(await chen.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+  for (const page of [fran, ana, chen]) expect(await seriousViolations(page)).toEqual([])
 
   // Ana lowers her own: Ben is next, Chen second.
   await handButton(ana).click()

@@ -15,6 +15,8 @@ import {
   type FacilitationState,
 } from '../../src/server/workshop/facilitation-state'
 import { HAND_AWAY_MS, handsView, lowerHands } from '../../src/server/workshop/hands'
+import { HandAlerts } from '../../src/hands/hand-alerts'
+import { handLabel, ordinal, waited } from '../../src/hands/hands'
 import { MemoryStorage } from './memory-storage'
 
 const agenda: AgendaSection[] = []
@@ -294,5 +296,43 @@ describe('raised hands: the hub', () => {
     expect(h.storage.largestValue).toBeLessThan(100 * 1024)
     expect(h.states('s-f').at(-1)?.hands.count).toBe(BIG_ROOM_LIMITS.maxHands)
     expect(await h.facilitation.act(fran, { type: 'hands-clear' })).toEqual({ ok: true })
+  })
+})
+
+describe('raised hands: the words in the browser', () => {
+  it('says places and waits as people read them', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual([
+      '1st',
+      '2nd',
+      '3rd',
+      '4th',
+      '11th',
+      '12th',
+      '13th',
+      '21st',
+      '22nd',
+      '101st',
+      '111th',
+    ])
+    expect([0, 999, 7_000, 65_000, 3_723_000, -5].map(waited)).toEqual([
+      '0:00',
+      '0:00',
+      '0:07',
+      '1:05',
+      '1:02:03',
+      '0:00',
+    ])
+    expect(handLabel({ queue: [], mine: 2, count: 3 })).toBe('Hand up · 2nd')
+    expect(handLabel({ queue: [], mine: null, count: null })).toBe('Raise hand')
+  })
+
+  it('announces each new hand once, not the ones up when the page opened', () => {
+    const hand = (personId: string) => ({ personId, name: personId, raisedAt: 0 })
+    const alerts = new HandAlerts()
+    expect(alerts.fresh([hand('a'), hand('b')])).toEqual([])
+    expect(alerts.fresh([hand('a'), hand('b'), hand('c')])).toEqual([hand('c')])
+    expect(alerts.fresh([hand('b'), hand('c')])).toEqual([])
+    // Ana lowered and raised again: news again.
+    expect(alerts.fresh([hand('b'), hand('c'), hand('a')])).toEqual([hand('a')])
   })
 })

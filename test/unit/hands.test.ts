@@ -206,6 +206,12 @@ describe('raised hands: the hub', () => {
       await h.facilitation.act(fran, { type: 'hand-lower-for', personId: 'person-ben1' }),
     ).toEqual({ ok: true })
     expect(h.states('s-a').at(-1)?.hands.mine).toBe(1)
+    // Renamed with a hand up: the queue says the new name, in the same place.
+    await h.facilitation.act(ana, { type: 'name', name: 'Ana María' })
+    await h.tick(1_000)
+    expect(h.states('s-f').at(-1)?.hands.queue).toEqual([
+      { personId: 'person-ana1', name: 'Ana María', raisedAt: 10_000 },
+    ])
   })
 
   it('sends a hand going up to the facilitators and the hands up, not to everyone', async () => {

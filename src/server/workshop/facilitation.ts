@@ -301,6 +301,7 @@ export class Facilitation {
         // Names show in the facilitator's roster (and on reactions, which carry their own).
         session.name = action.name
         this.broadcastState(isFacilitator)
+        await this.renameHand(session, now)
         return { ok: true }
       case 'vote-start':
       case 'vote':
@@ -388,6 +389,19 @@ export class Facilitation {
       },
       (s) => s === actor,
     )
+  }
+
+  /** A raised hand shows the name its person goes by now (stored, for the queue's sake). */
+  private async renameHand(session: Session, now: number): Promise<void> {
+    const personId = this.personIdOf(session)
+    const hand = this.state.hands.find((h) => h.personId === personId)
+    if (!hand || hand.name === session.name) return
+    const actor = { personId, name: session.name }
+    const renamed = applyAction(this.state, { type: 'hand-raise' }, { now, actor, agenda: [] })
+    if (renamed.kind !== 'changed') return
+    await this.host.storage.put({ [STATE_KEY]: renamed.state })
+    this.state = renamed.state
+    this.broadcastHandsState(new Set())
   }
 
   /** None of this person's sockets is here now: their hand goes down unless they are back soon. */

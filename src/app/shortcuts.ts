@@ -122,7 +122,11 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
     label: 'Present frames as slides',
     facilitatorOnly: true,
   },
-  { command: 'raise-hand', keys: 'Alt+Shift+Y', label: 'Raise or lower your hand' },
+  {
+    command: 'raise-hand',
+    keys: 'Alt+Shift+Y',
+    label: 'Raise or lower your hand (the facilitator: the queue of hands)',
+  },
   { command: 'help', keys: 'F1', label: 'This help' },
 ]
 

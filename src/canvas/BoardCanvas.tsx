@@ -375,6 +375,8 @@ function reportState(
       title: editor.getDocumentSettings().name,
       collaborators: editor.getCollaborators().map((c) => ({
         id: c.id,
+        // tldraw's user record id (`user:<id>`) around the person id the socket came with.
+        personId: c.userId.replace(/^user:/, ''),
         name: c.userName || 'Anonymous',
         color: c.color,
         role: roles.get().byPresence[c.id] ?? null,

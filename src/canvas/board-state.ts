@@ -27,6 +27,8 @@ export type SyncFailure =
 export interface Collaborator {
   /** The presence record's id: the server assigns it, one per session. */
   id: string
+  /** The person its presence says it is (its own claim: shown beside a name, never trusted). */
+  personId: string
   name: string
   color: string
   /** As the server told us (null until it has): never what the person's client claims. */

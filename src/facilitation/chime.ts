@@ -12,18 +12,18 @@ export const chimeSetting = {
   setMuted: (muted: boolean) => writeLocal(MUTE_KEY, muted),
 }
 
-export function playChime(): void {
+/** The timer's two notes by default; a raised hand asks for one quieter note. */
+export function playChime({ notes = [880, 1175], volume = 0.25 } = {}): void {
   if (chimeSetting.muted()) return
   try {
     const context = new AudioContext()
-    const notes = [880, 1175]
     notes.forEach((frequency, i) => {
       const oscillator = context.createOscillator()
       const gain = context.createGain()
       const start = context.currentTime + i * 0.18
       oscillator.frequency.value = frequency
       gain.gain.setValueAtTime(0.0001, start)
-      gain.gain.exponentialRampToValueAtTime(0.25, start + 0.02)
+      gain.gain.exponentialRampToValueAtTime(volume, start + 0.02)
       gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.5)
       oscillator.connect(gain).connect(context.destination)
       oscillator.start(start)

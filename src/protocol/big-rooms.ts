@@ -24,8 +24,12 @@ export const BIG_ROOM_LIMITS = {
   maxAssigned: 300,
   /** A name a group lists is kept to this many characters (for the same reason). */
   maxMemberNameLength: 40,
-  /** Hands up at once; past it a hand is refused (one per person on a 200-person board fits). */
-  maxHands: 500,
+  /**
+   * Hands up at once; past it a hand is refused. One per editor on a full board (200), and the
+   * queue at its longest (64-character ids, 60-character non-Latin names) stays near 70 KiB of
+   * the workshop's one stored value (128 KiB at most).
+   */
+  maxHands: 200,
   /** Frames one presentation may walk through. */
   maxSlides: 100,
 } as const
@@ -174,7 +178,10 @@ export const handsViewSchema = z.strictObject({
   queue: z.array(raisedHandSchema),
   /** This person's place in the queue (1 = next), or null when their hand is down. */
   mine: z.number().int().nullable(),
-  /** How many hands are up. */
-  count: z.number().int(),
+  /**
+   * How many hands are up: the facilitator's, and a participant's while their own hand is up
+   * (null otherwise, so a hand raised elsewhere does not send every session a state).
+   */
+  count: z.number().int().nullable(),
 })
 export type HandsView = z.infer<typeof handsViewSchema>

@@ -180,11 +180,6 @@ export function penStroke(id: string, x: number, y: number, points: { x: number;
   }
 }
 
-/** A frame w × h named `name` (a breakout's source or a group's copy). */
-export function frame(id: string, x: number, y: number, w: number, h: number, name: string) {
-  return { ...shapeBase(id, 'frame', x, y, 'page:page'), props: { w, h, name, color: 'black' } }
-}
-
 export function page(id: string, name: string) {
   return { id, typeName: 'page', name, index: 'a9', meta: {} }
 }

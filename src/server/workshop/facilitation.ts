@@ -46,7 +46,7 @@ import {
   renameMember,
   type BreakoutViews,
 } from './breakouts'
-import { handsView } from './hands'
+import { HAND_AWAY_MS, handsTouched, handsView, lowerHands } from './hands'
 
 const STATE_KEY = 'facilitation'
 
@@ -139,6 +139,8 @@ export class Facilitation {
     null
   /** Whose cursors are sent: the stored choice and the editors present (crowd-mode.ts). */
   private readonly crowd: CrowdMode
+  /** Person id → since when none of their sockets is here, for those with a hand up (hands.ts). */
+  private readonly handAway = new Map<string, number>()
 
   constructor(private readonly host: FacilitationHost) {
     this.crowd = host.crowd ?? new CrowdMode()
@@ -163,6 +165,8 @@ export class Facilitation {
     if (parsed.success) this.state = parsed.data
     else console.error('facilitation state unreadable; starting afresh')
     this.crowd.update({ chosen: this.state.cursorMode })
+    // After a restart nobody is here yet: each hand has the same grace to come back in.
+    for (const hand of this.state.hands) this.awayFrom(hand.personId)
   }
 
   /** A socket connected to the room: give it its token and the state. */
@@ -184,6 +188,8 @@ export class Facilitation {
       lastView: '',
     })
     this.sessionByToken.set(token, sessionId)
+    const joined = this.personIdOf(this.sessions.get(sessionId)!)
+    if (joined !== null) this.handAway.delete(joined)
     if (who.author !== null) {
       this.authorsHere.set(who.author, (this.authorsHere.get(who.author) ?? 0) + 1)
     }
@@ -240,7 +246,12 @@ export class Facilitation {
   leave(sessionId: string): void {
     const session = this.sessions.get(sessionId)
     if (!session) return
+    const personId = this.personIdOf(session)
     this.sessions.delete(sessionId)
+    if (personId !== null && this.state.hands.some((hand) => hand.personId === personId)) {
+      const stillHere = [...this.sessions.values()].some((s) => this.personIdOf(s) === personId)
+      if (!stillHere) this.awayFrom(personId)
+    }
     this.sessionByToken.delete(session.token)
     if (session.author !== null) {
       const open = (this.authorsHere.get(session.author) ?? 1) - 1
@@ -330,6 +341,7 @@ export class Facilitation {
           this.state = renamed
         }
         this.broadcastState(renamed ? this.concerning(session) : isFacilitator)
+        await this.renameHand(session, now)
         return { ok: true }
       }
       case 'vote-start':
@@ -345,7 +357,10 @@ export class Facilitation {
     }
     const outcome = applyAction(this.state, action, {
       now,
-      actor: { personId: this.personIdOf(session), name: session.name || 'The facilitator' },
+      actor: {
+        personId: this.personIdOf(session),
+        name: session.name || (isFacilitator(session) ? 'The facilitator' : 'Anonymous'),
+      },
       agenda: this.host.agenda(),
       isFrame: (id) => {
         const record = this.host.record?.(id)
@@ -356,10 +371,17 @@ export class Facilitation {
     if (outcome.kind === 'refused') return refusal(409, outcome.reason)
     if (outcome.kind === 'unchanged') return { ok: true }
     await this.host.storage.put({ [STATE_KEY]: outcome.state })
+    const before = this.state
     this.state = outcome.state
     this.crowd.update({ chosen: this.state.cursorMode })
     if (action.type === 'follow-start' || action.type === 'follow-stop') {
       for (const other of this.sessions.values()) other.following = false
+    }
+    if (isHandAction(action)) {
+      // Only the facilitators' and the hands' views change (see `handsTouched`).
+      const touched = handsTouched(before, this.state)
+      this.broadcastHandsState(touched, session)
+      return { ok: true }
     }
     if (action.type === 'ready') {
       // Only the facilitator sees who is done; a participant sees whether they are, and in
@@ -406,6 +428,62 @@ export class Facilitation {
       if (personId !== null && otherId === personId) return true
       return group !== undefined && groupOf(this.state, otherId) === group
     }
+  }
+
+  /**
+   * Offers the hands' change to the facilitators and to `touched`'s sessions (the actor's own
+   * at once: it answers their press), leaving everyone else's view uncomputed.
+   */
+  private broadcastHandsState(touched: ReadonlySet<string>, actor?: Session): void {
+    this.broadcastState(
+      (s) => {
+        const personId = this.personIdOf(s)
+        return isFacilitator(s) || (personId !== null && touched.has(personId))
+      },
+      (s) => s === actor,
+    )
+  }
+
+  /** A raised hand shows the name its person goes by now (stored, for the queue's sake). */
+  private async renameHand(session: Session, now: number): Promise<void> {
+    const personId = this.personIdOf(session)
+    const hand = this.state.hands.find((h) => h.personId === personId)
+    if (!hand || hand.name === session.name) return
+    const actor = { personId, name: session.name }
+    const renamed = applyAction(this.state, { type: 'hand-raise' }, { now, actor, agenda: [] })
+    if (renamed.kind !== 'changed') return
+    await this.host.storage.put({ [STATE_KEY]: renamed.state })
+    this.state = renamed.state
+    this.broadcastHandsState(new Set())
+  }
+
+  /** None of this person's sockets is here now: their hand goes down unless they are back soon. */
+  private awayFrom(personId: string): void {
+    this.handAway.set(personId, this.host.now())
+    const later = this.host.later ?? ((task, ms) => void setTimeout(task, ms))
+    later(() => this.lowerAwayHands(), HAND_AWAY_MS)
+  }
+
+  /** Lowers (durably) the hands of those away for `HAND_AWAY_MS`, in turn with the actions. */
+  private lowerAwayHands(): void {
+    const run = async () => {
+      const now = this.host.now()
+      const gone = new Set<string>()
+      for (const [personId, since] of this.handAway) {
+        if (now - since >= HAND_AWAY_MS) gone.add(personId)
+      }
+      for (const personId of gone) this.handAway.delete(personId)
+      const next = lowerHands(this.state, (personId) => gone.has(personId))
+      if (!next) return
+      await this.host.storage.put({ [STATE_KEY]: next })
+      const before = this.state
+      this.state = next
+      this.broadcastHandsState(handsTouched(before, next))
+    }
+    const result = this.queue.then(run, run).catch((error: unknown) => {
+      console.error('raised hands: could not lower the hands of those who left', error)
+    })
+    this.queue = result
   }
 
   /** The participants on the board now, each person once, with the name they go by. */
@@ -613,6 +691,15 @@ function takeAllowance(session: Session, now: number): boolean {
   if (session.allowance < 1) return false
   session.allowance -= 1
   return true
+}
+
+function isHandAction(action: FacilitationAction): boolean {
+  return (
+    action.type === 'hand-raise' ||
+    action.type === 'hand-lower' ||
+    action.type === 'hand-lower-for' ||
+    action.type === 'hands-clear'
+  )
 }
 
 function isFacilitator(session: Session): boolean {

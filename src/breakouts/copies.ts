@@ -17,6 +17,18 @@ export function isFrame(shape: TLShape | undefined): shape is TLFrameShape {
   return shape?.type === 'frame'
 }
 
+/**
+ * The frame a command is about: the one selected, else (a template's frames are locked, so
+ * they cannot be selected) the innermost frame at `at` (where the context menu opened).
+ */
+export function frameInFocus(editor: Editor, at: { x: number; y: number }): TLShapeId | null {
+  const selected = editor.getSelectedShapes()
+  if (selected.length === 1 && isFrame(selected[0])) return selected[0].id
+  if (selected.length > 0) return null
+  const under = editor.getShapesAtPoint(at, { hitInside: true })
+  return under.find(isFrame)?.id ?? null
+}
+
 /** The frames on the current page, with the names they show, top to bottom. */
 export function pageFrames(editor: Editor): { id: string; name: string }[] {
   return editor

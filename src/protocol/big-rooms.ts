@@ -17,8 +17,13 @@ export const BIG_ROOM_LIMITS = {
   maxGroupLabelLength: 40,
   /** "5 minutes left": one line to every group. */
   maxMessageLength: 140,
-  /** People the server keeps a group for (200 on the board, and those who left). */
-  maxAssigned: 1_000,
+  /**
+   * People the server keeps a group for (200 on the board, and those who left): bounded so
+   * the workshop's one stored value stays under storage's 128 KiB with the longest ids and names.
+   */
+  maxAssigned: 300,
+  /** A name a group lists is kept to this many characters (for the same reason). */
+  maxMemberNameLength: 40,
   /** Hands up at once; past it a hand is refused (one per person on a 200-person board fits). */
   maxHands: 500,
   /** Frames one presentation may walk through. */

@@ -38,7 +38,14 @@ import { isBackground } from '../../board/shape-meta'
 import { PersonClaims } from './person-claims'
 import { StatePacer } from './state-pacer'
 import { CrowdMode } from '../presence/crowd-mode'
-import { breakoutView } from './breakouts'
+import {
+  assignLatecomer,
+  breakoutView,
+  breakoutViews,
+  groupOf,
+  renameMember,
+  type BreakoutViews,
+} from './breakouts'
 import { handsView } from './hands'
 
 const STATE_KEY = 'facilitation'
@@ -128,7 +135,8 @@ export class Facilitation {
   /** Sessions open per author (person key hash): who is on the board, for the vote's count. */
   private readonly authorsHere = new Map<string, number>()
   /** The shared parts of the views, made once per change rather than once per session. */
-  private shared: { full: SharedView; slim: SharedView } | null = null
+  private shared: { full: SharedView; slim: SharedView; breakouts: BreakoutViews | null } | null =
+    null
   /** Whose cursors are sent: the stored choice and the editors present (crowd-mode.ts). */
   private readonly crowd: CrowdMode
 
@@ -186,11 +194,37 @@ export class Facilitation {
       token,
       personId: this.personIdOf(this.sessions.get(sessionId)!),
     })
-    // A newcomer changes the facilitator's roster (and, with a ballot, the vote's "here"); an
-    // editor also the count everyone's crowd mode shows.
-    this.broadcastState(this.countEditors() ? undefined : isFacilitator)
+    // A newcomer changes the facilitator's roster (and, with a ballot, the vote's "here"; in
+    // breakouts, who is here in their group); an editor also the count everyone's crowd mode
+    // shows.
+    const session = this.sessions.get(sessionId)!
+    this.broadcastState(this.countEditors() ? undefined : this.concerning(session))
     this.pacer.now(sessionId)
     this.host.send(sessionId, { type: 'vote-results', results: [...this.votes.results] })
+    if (who.role === 'participant' && this.state.breakouts?.assign === 'random') {
+      const run = () => this.seatLatecomer(sessionId)
+      const seated = this.queue.then(run, run)
+      this.queue = seated
+      seated.catch((error: unknown) => console.error('latecomer not seated in a group', error))
+    }
+  }
+
+  /**
+   * A participant joined during random breakouts: one without a group is put in the smallest,
+   * stored like any action (through the queue, before anyone is told), and sent to its copy.
+   */
+  private async seatLatecomer(sessionId: string): Promise<void> {
+    const session = this.sessions.get(sessionId)
+    if (!session) return
+    const outcome = assignLatecomer(this.state, {
+      personId: this.personIdOf(session),
+      name: session.name,
+    })
+    if (outcome.kind !== 'changed') return
+    await this.host.storage.put({ [STATE_KEY]: outcome.state })
+    this.state = outcome.state
+    this.broadcastState(this.concerning(session), (s) => s === session)
+    if (outcome.summonEach) this.summonEach(outcome.summonEach)
   }
 
   /** The name a session goes by now ('' until it said one). */
@@ -214,7 +248,7 @@ export class Facilitation {
       else this.authorsHere.delete(session.author)
     }
     this.pacer.leave(sessionId)
-    this.broadcastState(this.countEditors() ? undefined : isFacilitator)
+    this.broadcastState(this.countEditors() ? undefined : this.concerning(session))
   }
 
   /** An action posted with a session's token. */
@@ -286,11 +320,18 @@ export class Facilitation {
         session.following = action.following
         this.broadcastState(isFacilitator)
         return { ok: true }
-      case 'name':
-        // Names show in the facilitator's roster (and on reactions, which carry their own).
+      case 'name': {
+        // Names show in the facilitator's roster (and on reactions, which carry their own) and
+        // in the person's breakout group, which keeps the name (stored only when it changed).
         session.name = action.name
-        this.broadcastState(isFacilitator)
+        const renamed = renameMember(this.state, this.personIdOf(session), action.name)
+        if (renamed) {
+          await this.host.storage.put({ [STATE_KEY]: renamed })
+          this.state = renamed
+        }
+        this.broadcastState(renamed ? this.concerning(session) : isFacilitator)
         return { ok: true }
+      }
       case 'vote-start':
       case 'vote':
       case 'vote-end':
@@ -321,12 +362,9 @@ export class Facilitation {
       for (const other of this.sessions.values()) other.following = false
     }
     if (action.type === 'ready') {
-      // Only the facilitator sees who is done; a participant sees whether they are.
-      const personId = this.personIdOf(session)
-      this.broadcastState(
-        (s) => isFacilitator(s) || (personId !== null && this.personIdOf(s) === personId),
-        (s) => s === session,
-      )
+      // Only the facilitator sees who is done; a participant sees whether they are, and in
+      // breakouts their group's count.
+      this.broadcastState(this.concerning(session), (s) => s === session)
       return { ok: true }
     }
     this.broadcastState(undefined, (s) => s === session)
@@ -343,7 +381,7 @@ export class Facilitation {
    * Sends each person's sessions (but the actor's) to a shape of their own, once everyone has
    * the state that explains it (their breakout group's copy).
    */
-  private summonEach(summons: readonly { personId: string; focus: string }[], except: string) {
+  private summonEach(summons: readonly { personId: string; focus: string }[], except?: string) {
     this.pacer.flush()
     const focusOf = new Map(summons.map((s) => [s.personId, s.focus]))
     for (const [sessionId, session] of this.sessions) {
@@ -352,6 +390,21 @@ export class Facilitation {
       if (focus && sessionId !== except) {
         this.host.send(sessionId, { type: 'summon', bounds: null, focus })
       }
+    }
+  }
+
+  /**
+   * Whose view a change to this session's person touches: the facilitators', the person's own
+   * sessions', and in breakouts their group's (who is here, their name, the group's ready count).
+   */
+  private concerning(session: Session): (other: Session) => boolean {
+    const personId = this.personIdOf(session)
+    const group = groupOf(this.state, personId)
+    return (other) => {
+      if (isFacilitator(other)) return true
+      const otherId = this.personIdOf(other)
+      if (personId !== null && otherId === personId) return true
+      return group !== undefined && groupOf(this.state, otherId) === group
     }
   }
 
@@ -436,7 +489,7 @@ export class Facilitation {
     const own = {
       vote,
       private: priv,
-      breakouts: breakoutView(this.state, who),
+      breakouts: breakoutView(this.shared.breakouts, this.state, who),
       hands: handsView(this.state, who),
     }
     if (facilitator) return { ...this.shared.full, ...own }
@@ -451,14 +504,16 @@ export class Facilitation {
    * added per session). The roster is by person id, each id used only by the person key
    * that claimed it (`PersonClaims`), so only that person's own sockets name them.
    */
-  private sharedViews(): { full: SharedView; slim: SharedView } {
+  private sharedViews(): { full: SharedView; slim: SharedView; breakouts: BreakoutViews | null } {
     const followers: string[] = []
     for (const session of this.sessions.values()) {
       if (session.following) followers.push(session.name || 'Anonymous')
     }
     const { step, stepLog, timer, follow, done, presenting } = this.state
     const cursors = this.crowd.view
+    const participants = this.participantsHere()
     return {
+      breakouts: breakoutViews(this.state, new Set(participants.map((p) => p.personId))),
       full: {
         cursors,
         presenting,
@@ -466,7 +521,7 @@ export class Facilitation {
         stepLog,
         timer,
         follow: follow ? { ...follow, followers } : null,
-        ready: { participants: this.participantsHere(), done },
+        ready: { participants, done },
       },
       slim: {
         cursors,

@@ -18,15 +18,14 @@ export function isFrame(shape: TLShape | undefined): shape is TLFrameShape {
 }
 
 /**
- * The frame a command is about: the one selected, else (a template's frames are locked, so
- * they cannot be selected) the innermost frame at `at` (where the context menu opened).
+ * The frame a context menu is about: the innermost frame where it opened (`at`: a template's
+ * frames are locked, so a right-click selects nothing), else the one frame selected.
  */
 export function frameInFocus(editor: Editor, at: { x: number; y: number }): TLShapeId | null {
+  const under = editor.getShapesAtPoint(at, { hitInside: true }).find(isFrame)
+  if (under) return under.id
   const selected = editor.getSelectedShapes()
-  if (selected.length === 1 && isFrame(selected[0])) return selected[0].id
-  if (selected.length > 0) return null
-  const under = editor.getShapesAtPoint(at, { hitInside: true })
-  return under.find(isFrame)?.id ?? null
+  return selected.length === 1 && isFrame(selected[0]) ? selected[0].id : null
 }
 
 /** The frames on the current page, with the names they show, top to bottom. */

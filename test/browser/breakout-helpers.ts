@@ -55,22 +55,26 @@ export async function openBoard(
   return page
 }
 
-/** Participants on raw sockets, each named (as the app says its name once connected). */
-export async function rawParticipants(
+/** A participant on a raw socket, named (as the app says its name once connected). */
+export async function rawPerson(
+  serverUrl: string,
+  roomId: string,
+  participantKey: string,
+  name: string,
+  key: string = personKey(),
+): Promise<WorkshopMember & { key: string; name: string }> {
+  const id = `person-${name.toLowerCase()}`.padEnd(15, '0')
+  const member = await personInWorkshop(serverUrl, roomId, participantKey, key, id)
+  await member.act({ type: 'name', name })
+  return { ...member, key, name }
+}
+
+export const rawParticipants = (
   serverUrl: string,
   roomId: string,
   participantKey: string,
   names: readonly string[],
-): Promise<WorkshopMember[]> {
-  return Promise.all(
-    names.map(async (name) => {
-      const id = `person-${name.toLowerCase()}`.padEnd(15, '0')
-      const member = await personInWorkshop(serverUrl, roomId, participantKey, personKey(), id)
-      await member.act({ type: 'name', name })
-      return member
-    }),
-  )
-}
+) => Promise.all(names.map((name) => rawPerson(serverUrl, roomId, participantKey, name)))
 
 export interface FrameOnPage {
   id: string

@@ -78,7 +78,9 @@ test('breakouts from a frame’s menu: copies per group, a refused start undone,
     .poll(async () => (await serverShapes(server.url, board.roomId)).map((s) => s.id))
     .toEqual(expect.arrayContaining(spares))
   const shapesBefore = (await serverShapes(server.url, board.roomId)).length
-  await fran.evaluate(() => window.editor.zoomToFit({ immediate: true }))
+  await fran.evaluate(() => {
+    window.editor.zoomToFit({ immediate: true })
+  })
   await rightClickShape(fran, source.id)
   await fran.getByRole('menuitem', { name: 'Start breakouts on this frame' }).click()
   const dialog = fran.getByTestId('breakout-start')
@@ -111,7 +113,9 @@ test('breakouts from a frame’s menu: copies per group, a refused start undone,
     .poll(async () => (await serverShapes(server.url, board.roomId)).length)
     .toBe(shapesBefore)
   await rae.act({ type: 'breakout-end' })
-  await fran.evaluate((ids) => window.editor.deleteShapes(ids as TLShapeId[]), spares)
+  await fran.evaluate((ids) => {
+    window.editor.deleteShapes(ids as TLShapeId[])
+  }, spares)
   await expect(fran.getByTestId('breakout-start')).toBeVisible()
 
   // The start: three copies beside the source, each a locked background frame with the same
@@ -188,11 +192,15 @@ test('breakouts from a frame’s menu: copies per group, a refused start undone,
       ),
     )
     .toBe(true)
-  await fran.evaluate(() => window.editor.undo())
+  await fran.evaluate(() => {
+    window.editor.undo()
+  })
   await expect
     .poll(async () => (await groupFrames(fran)).map((f) => [f.x, f.y]))
     .toEqual(copies.map((c) => [c.x, c.y]))
-  await fran.evaluate(() => window.editor.redo())
+  await fran.evaluate(() => {
+    window.editor.redo()
+  })
   await expect
     .poll(async () => (await groupFrames(fran)).map((f) => f.y))
     .toEqual(row.map((f) => f.y))

@@ -113,9 +113,10 @@ test('breakouts walkthrough: 12 people in 3 groups, ready per group, a message, 
 
   // 3. One line to every group: a banner and a toast in every browser, in every raw view.
   await panel.getByLabel('A line to every group').fill('5 minutes left')
-  await panel.getByRole('button', { name: 'Send' }).click()
+  await panel.getByRole('button', { name: 'Send', exact: true }).click()
   for (const page of browsers) {
     await expect(page.getByTestId('breakout-message')).toContainText('5 minutes left')
+    await expect(page.getByText('From the facilitator, to every group')).toBeVisible()
   }
   for (const member of raw) {
     await expect.poll(() => member.view()?.breakouts?.message?.text).toBe('5 minutes left')

@@ -1,6 +1,6 @@
 /**
  * Whole, valid tldraw records for raw-protocol tests: a sticky, an arrow, an arrow binding, a
- * group, a rectangle, a text, a pen stroke, a page and an image asset, as a modified client
+ * group, a rectangle, a text, a pen stroke, a frame, a page and an image asset, as a modified client
  * would push them. Valid on purpose, so that a
  * refusal comes from a write rule and not from tldraw's schema.
  */
@@ -178,6 +178,11 @@ export function penStroke(id: string, x: number, y: number, points: { x: number;
       scaleY: 1,
     },
   }
+}
+
+/** A frame w × h named `name` (a breakout's source or a group's copy). */
+export function frame(id: string, x: number, y: number, w: number, h: number, name: string) {
+  return { ...shapeBase(id, 'frame', x, y, 'page:page'), props: { w, h, name, color: 'black' } }
 }
 
 export function page(id: string, name: string) {

@@ -3,6 +3,7 @@
  * secrets, for raw sockets), people who open it, raw participants with names, and the frames
  * and views as a page's editor has them.
  */
+import AxeBuilder from '@axe-core/playwright'
 import type { BrowserContextOptions, Page } from '@playwright/test'
 import type { TLShapeId } from 'tldraw'
 import { boardPagePath } from '../../src/protocol'
@@ -153,3 +154,18 @@ export const overlap = (
   a: { x: number; y: number; w: number; h: number },
   b: { x: number; y: number; w: number; h: number },
 ) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+
+/**
+ * axe-core's serious and critical violations in what we draw. Left out: tldraw's canvas, and
+ * svelte-sonner's toasts (its rich colours are the whole app's, and accessibility.spec.ts
+ * scans no toast either).
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .exclude('.tl-container')
+    .exclude('[data-sonner-toaster]')
+    .analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))
+}

@@ -18,6 +18,7 @@ import {
   personKey,
   rawParticipants,
   rightClickShape,
+  seriousViolations,
   viewIsOn,
 } from './breakout-helpers'
 import { addSticky } from './workshop-helpers'
@@ -89,6 +90,7 @@ test('breakouts from a frame’s menu: copies per group, a refused start undone,
   await dialog.getByLabel('People per group').fill('2')
   await expect(dialog.getByTestId('breakout-summary')).toHaveText('4 people → 2 groups of 2')
   await dialog.getByLabel('Number of groups').fill('3')
+  expect(await seriousViolations(fran)).toEqual([])
   const rae = await personInWorkshop(
     server.url,
     board.roomId,
@@ -160,6 +162,10 @@ test('breakouts from a frame’s menu: copies per group, a refused start undone,
   const panel = fran.getByTestId('breakouts-panel')
   await expect(panel.getByTestId('breakout-group')).toHaveCount(3)
   await expect(panel.locator('.members li')).toHaveCount(4)
+  await fran.getByLabel('A line to every group').fill('Two minutes left')
+  await fran.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(ana.getByTestId('breakout-message')).toContainText('Two minutes left')
+  for (const page of [fran, ana]) expect(await seriousViolations(page)).toEqual([])
   const next = (anaGroup % 3) + 1
   await panel.getByLabel('Move Ana to').selectOption({ label: `Group ${next}` })
   await expect(ana.getByTestId('my-group')).toContainText(`Your group: ${next}`)
@@ -213,6 +219,7 @@ test('breakouts from a frame’s menu: copies per group, a refused start undone,
   await dialog.getByRole('button', { name: 'Start 2 groups' }).click()
   await expect(ana.getByTestId('pick-group')).toHaveText('Pick a group')
   await ana.getByTestId('pick-group').click()
+  expect(await seriousViolations(ana)).toEqual([])
   await ana.getByRole('button', { name: /Group 2/ }).click()
   await expect(ana.getByTestId('my-group')).toContainText('Your group: 2 · Ana')
   const picked = (await groupFrames(fran)).filter((f) => !row.some((r) => r.id === f.id))

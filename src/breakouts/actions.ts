@@ -9,7 +9,7 @@ import type { TLShapeId } from 'tldraw'
 import type { CanvasHandle } from '../canvas/handle'
 import type { BreakoutAssign, BreakoutView } from '../protocol/big-rooms'
 import type { FacilitationView } from '../protocol/facilitation'
-import { zoomToShape } from '../facilitation/focus'
+import { openOnShape } from '../facilitation/focus'
 import { goTo } from '../facilitation/follow'
 import type { Workshop } from '../facilitation/workshop.svelte'
 import { copyFrame, layGallery } from './copies'
@@ -77,8 +77,9 @@ export async function endBreakouts(canvas: CanvasHandle, workshop: Workshop): Pr
   return true
 }
 
+/** Shows a group's copy: the whole of it where the screen allows, else readable (a phone). */
 export const visitGroup = (canvas: CanvasHandle, group: { frameId: string }) =>
-  zoomToShape(canvas.editor, group.frameId)
+  openOnShape(canvas.editor, group.frameId)
 
 /** This person's group, or null. */
 export function myGroup(breakouts: BreakoutView | null | undefined) {
@@ -92,6 +93,14 @@ export function openingFrame(view: FacilitationView): string | null {
   return myGroup(view.breakouts)?.frameId ?? null
 }
 
-export function sendMessage(workshop: Workshop, text: string) {
-  return workshop.act({ type: 'breakout-message', text })
+export async function sendMessage(workshop: Workshop, text: string): Promise<boolean> {
+  const sent = await workshop.act({ type: 'breakout-message', text })
+  if (sent) toast.success('Sent to every group', { description: text })
+  return sent
+}
+
+export async function sendEveryone(workshop: Workshop): Promise<boolean> {
+  const sent = await workshop.act({ type: 'breakout-send' })
+  if (sent) toast.success('Everyone was sent to their group')
+  return sent
 }

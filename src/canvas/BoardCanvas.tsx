@@ -31,6 +31,7 @@ import { QuietStylePanel } from './QuietStylePanel'
 import { ZoneCounts } from './ZoneCounts'
 import { FrozenFrames } from './FrozenFrames'
 import { FacilitatorActionsMenu } from './FreezeMenu'
+import { FacilitatorToolbar } from './FacilitatorToolbar'
 import { boardContextMenu } from './BoardMenus'
 import { createBoardMenus } from './board-menu'
 import { ShapePlaceholder, canvasFallback } from './CanvasFallbacks'
@@ -65,8 +66,13 @@ const components: TLComponents = {
   OnTheCanvas: OnTheCanvas,
   StylePanel: QuietStylePanel,
 }
-// The facilitator's actions menu adds "Freeze frame" (the server refuses it from anyone else).
-const facilitatorComponents: TLComponents = { ...components, ActionsMenu: FacilitatorActionsMenu }
+// The facilitator's actions menu adds "Freeze frame" (the server refuses it from anyone else);
+// their toolbar has the laser pointer up front.
+const facilitatorComponents: TLComponents = {
+  ...components,
+  ActionsMenu: FacilitatorActionsMenu,
+  Toolbar: FacilitatorToolbar,
+}
 
 function OnTheCanvas() {
   return (

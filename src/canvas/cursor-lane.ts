@@ -7,6 +7,11 @@
  * `instance_presence` records, so tldraw's cursors, following and our reactions keep reading
  * presence as before.
  *
+ * The laser: this tab's lasering goes up as a flag on its pointer, not as tldraw's presence
+ * scribbles (which ride the slow, room-throttled presence); a receiver draws each laser as a
+ * trail of the pointer positions it was sent, fading after `LASER_TRAIL_MS`, into the sender's
+ * presence `scribbles`, where tldraw draws a collaborator's laser.
+ *
  * The lane's latest entry per presence id is the source of truth for those four fields: a
  * presence record the room writes again (its copy has them null) gets them put back before it is
  * stored, and a record that appears after its first entry gets them when it is created.
@@ -25,6 +30,7 @@ import {
   type Atom,
   type TLCursorType,
   type TLInstancePresence,
+  type TLScribble,
   type TLPresenceStateInfo,
   type TLStore,
   type TLUser,
@@ -47,6 +53,13 @@ const crowdModeInView = z.looseObject({
 /** The least time between two `cursor` frames (the server ticks at the same pace). */
 const UPLINK_MS = CURSOR_TICK_MS
 
+/** How long a point of a received laser stays in its trail (tldraw's own laser lasts ~1 s). */
+export const LASER_TRAIL_MS = 900
+/** How often a received laser's trail is redrawn while it fades. */
+const LASER_FRAME_MS = 33
+/** The id of the scribble the lane draws a received laser as (beside the room's own). */
+const LANE_LASER_ID = 'lane-laser'
+
 // Exported at runtime but marked @internal, so the published typings leave it out (as useSync
 // itself builds it).
 const { ClientWebSocketAdapter } = syncCore as unknown as {
@@ -64,9 +77,20 @@ interface Entry {
   screenBounds: { x: number; y: number; w: number; h: number } | null
   /** Our own clock when their cursor last moved (tldraw fades idle cursors by it). */
   lastActivityTimestamp: number | null
+  /** Their laser's trail, as tldraw draws a scribble (null: none). */
+  laser: TLScribble | null
 }
 
-const EMPTY: Entry = { cursor: null, camera: null, screenBounds: null, lastActivityTimestamp: null }
+const EMPTY: Entry = {
+  cursor: null,
+  camera: null,
+  screenBounds: null,
+  lastActivityTimestamp: null,
+  laser: null,
+}
+
+/** A received laser's points, newest last, with when each came. */
+type Trail = { x: number; y: number; at: number }[]
 
 export interface CursorLane {
   /** useSync's `connect`: tldraw's own socket adapter, with the lane's frames on it too. */
@@ -95,6 +119,8 @@ export interface CursorLaneOptions {
 export function createCursorLane(options: CursorLaneOptions): CursorLane {
   const now = options.now ?? Date.now
   const entries = new Map<string, Entry>()
+  const trails = new Map<string, Trail>()
+  let trailTimer: ReturnType<typeof setTimeout> | null = null
   const showCursors = atom('show cursors', true)
   // Crowd mode in force for the board (the workshop view; a tick's own `mode` is what this
   // socket is sent, "none" once it hides cursors): while it hides participants' cursors, a
@@ -146,6 +172,24 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
     if (records.length > 0) target.mergeRemoteChanges(() => target.put(records))
   }
 
+  /** Drops the trails' old points and puts what is left on their presence records. */
+  const fadeTrails = () => {
+    trailTimer = null
+    const oldest = now() - LASER_TRAIL_MS
+    const touched: string[] = []
+    for (const [id, trail] of trails) {
+      const kept = trail.filter((point) => point.at >= oldest)
+      if (kept.length === trail.length && kept.length > 0) continue
+      if (kept.length === 0) trails.delete(id)
+      else trails.set(id, kept)
+      const entry = entries.get(id)
+      if (entry) entries.set(id, { ...entry, laser: scribbleOf(trails.get(id)) })
+      touched.push(id)
+    }
+    applyAll(touched)
+    if (trails.size > 0) trailTimer = setTimeout(fadeTrails, LASER_FRAME_MS)
+  }
+
   return {
     showCursors,
     connect({ sessionId, storeId }) {
@@ -171,6 +215,7 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
         lastSent = null
         // The room removes everyone's presence on a drop; the lane's word is stale too.
         entries.clear()
+        trails.clear()
       })
       return adapter
     },
@@ -188,11 +233,21 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
       }
       for (const [id, cursor, view] of tick.moved) {
         const before = entries.get(id)
+        if (cursor?.[4] === 1) {
+          // A laser: the pointer's positions are its trail.
+          const trail = trails.get(id) ?? []
+          const last = trail.at(-1)
+          if (!last || last.x !== cursor[0] || last.y !== cursor[1]) {
+            trail.push({ x: cursor[0], y: cursor[1], at: now() })
+          }
+          trails.set(id, trail)
+        }
         const next: Entry = {
           cursor: cursor && { x: cursor[0], y: cursor[1], type: cursor[2], rotation: cursor[3] },
           camera: view && { x: view[0], y: view[1], z: view[2] },
           screenBounds: view && { x: view[3], y: view[4], w: view[5], h: view[6] },
           lastActivityTimestamp: before?.lastActivityTimestamp ?? null,
+          laser: scribbleOf(trails.get(id)),
         }
         if (next.cursor && !isEqual(next.cursor, before?.cursor)) {
           next.lastActivityTimestamp = now()
@@ -202,9 +257,13 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
       }
       for (const id of tick.gone) {
         entries.delete(id)
+        trails.delete(id)
         touched.add(id)
       }
       applyAll(touched)
+      if (trails.size > 0 && trailTimer === null) {
+        trailTimer = setTimeout(fadeTrails, LASER_FRAME_MS)
+      }
       return true
     },
     attach(target) {
@@ -235,6 +294,8 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
         frameNow = null
         if (sendTimer !== null) clearTimeout(sendTimer)
         sendTimer = null
+        if (trailTimer !== null) clearTimeout(trailTimer)
+        trailTimer = null
         store = null
       }
     },
@@ -248,15 +309,42 @@ export function createCursorLane(options: CursorLaneOptions): CursorLane {
 
 /** The record with the lane's fields, or the record itself when they are already there. */
 function overlay(record: TLInstancePresence, entry: Entry): TLInstancePresence {
+  const own = record.scribbles.filter((s) => s.id !== LANE_LASER_ID)
+  const scribbles = entry.laser ? [...own, entry.laser] : own
+  const { laser, ...fields } = entry
   if (
-    isEqual(record.cursor, entry.cursor) &&
-    isEqual(record.camera, entry.camera) &&
-    isEqual(record.screenBounds, entry.screenBounds) &&
-    record.lastActivityTimestamp === entry.lastActivityTimestamp
+    isEqual(record.cursor, fields.cursor) &&
+    isEqual(record.camera, fields.camera) &&
+    isEqual(record.screenBounds, fields.screenBounds) &&
+    record.lastActivityTimestamp === fields.lastActivityTimestamp &&
+    (laser ? isEqual(record.scribbles, scribbles) : own.length === record.scribbles.length)
   ) {
     return record
   }
-  return { ...record, ...entry }
+  return { ...record, ...fields, scribbles }
+}
+
+/** A received laser's trail as the scribble tldraw draws (as its laser tool makes them). */
+function scribbleOf(trail: Trail | undefined): TLScribble | null {
+  if (!trail || trail.length === 0) return null
+  return {
+    id: LANE_LASER_ID,
+    points: trail.map(({ x, y }) => ({ x, y, z: 0.5 })),
+    size: 4,
+    color: 'laser',
+    opacity: 0.7,
+    state: 'active',
+    delay: 0,
+    shrink: 0,
+    taper: false,
+  }
+}
+
+/** Whether this tab is drawing with tldraw's laser now (a laser scribble being drawn). */
+function lasering(scribbles: readonly TLScribble[]): boolean {
+  return scribbles.some(
+    (s) => s.color === 'laser' && (s.state === 'starting' || s.state === 'active'),
+  )
 }
 
 /**
@@ -282,6 +370,7 @@ export function uplinkFrame(store: TLStore, unseen: { get(): boolean }) {
       },
       camera: camera ? { x: camera.x, y: camera.y, z: camera.z } : null,
       screenBounds: { x, y, w, h },
+      ...(lasering(instance.scribbles) ? { laser: true } : {}),
     })
   })
 }
@@ -302,7 +391,8 @@ function slowFields(store: TLStore) {
       return {
         selectedShapeIds: pageState.selectedShapeIds,
         brush: instance.brush,
-        scribbles: instance.scribbles,
+        // The laser goes on the lane (its flag on the pointer), not the room's slow presence.
+        scribbles: instance.scribbles.filter((s) => s.color !== 'laser'),
         followingUserId: instance.followingUserId,
         currentPageId: instance.currentPageId,
         chatMessage: instance.chatMessage,

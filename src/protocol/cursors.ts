@@ -11,6 +11,13 @@
  *
  * Crowd mode: the facilitator chooses whose cursors are sent (`CursorMode`); `auto` is everyone's
  * up to `ROOM_LIMITS.crowdCursorThreshold` editors present, and only the facilitators' above.
+ *
+ * The laser pointer: tldraw draws a collaborator's laser from the `scribbles` in their presence,
+ * which rides tldraw's slow presence (at most `presencePerRoomPerSecond / editors` forwards a
+ * second, half a forward a second at 200, where a laser fading in a second never shows). So a
+ * laser rides the lane instead, as a flag on the pointer (`laser: true` up, a fifth element `1`
+ * on the cursor tuple down): receivers draw the trail from the pointer positions they are sent,
+ * a few bytes a tick. A facilitator's lasering pointer goes to everyone in every crowd mode.
  */
 import { z } from 'zod'
 
@@ -76,6 +83,8 @@ export const cursorFrameSchema = z.strictObject({
   cursor: cursorPointSchema.nullable(),
   camera: cursorCameraSchema.nullable(),
   screenBounds: cursorScreenBoundsSchema.nullable(),
+  /** The pointer is drawing with tldraw's laser now (absent: not). */
+  laser: z.boolean().optional(),
 })
 export type CursorFrame = z.infer<typeof cursorFrameSchema>
 
@@ -109,8 +118,14 @@ export const cursorsViewSchema = z.strictObject({
 })
 export type CursorsView = z.infer<typeof cursorsViewSchema>
 
-/** A cursor on the wire: [x, y, type, rotation]. */
-export const cursorTupleSchema = z.tuple([coord, coord, z.enum(CURSOR_TYPES), z.number().finite()])
+/** A cursor on the wire: [x, y, type, rotation], with a last `1` while it is a laser. */
+export const cursorTupleSchema = z.tuple([
+  coord,
+  coord,
+  z.enum(CURSOR_TYPES),
+  z.number().finite(),
+  z.literal(1).optional(),
+])
 export type CursorTuple = z.infer<typeof cursorTupleSchema>
 /** A view on the wire: [camX, camY, camZ, sbX, sbY, sbW, sbH]. */
 export const viewTupleSchema = z.tuple([coord, coord, z.number(), coord, coord, size, size])

@@ -180,11 +180,6 @@ export function penStroke(id: string, x: number, y: number, points: { x: number;
   }
 }
 
-/** A frame w × h named `name` (a breakout's source or a group's copy). */
-export function frame(id: string, x: number, y: number, w: number, h: number, name: string) {
-  return { ...shapeBase(id, 'frame', x, y, 'page:page'), props: { w, h, name, color: 'black' } }
-}
-
 export function page(id: string, name: string) {
   return { id, typeName: 'page', name, index: 'a9', meta: {} }
 }
@@ -205,4 +200,24 @@ export function imageAsset(id: string, src: string, w = 1, h = 1) {
 
 export function user(id: string) {
   return { id, typeName: 'user', name: 'Mallory', color: '#000000', imageUrl: '', meta: {} }
+}
+
+/**
+ * A frame `w` × `h` named `name` (`index`: its place among the page's shapes): a slide, a
+ * breakout's source or a group's copy.
+ */
+export function frame(
+  id: string,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  name: string,
+  index = 'a7',
+) {
+  return {
+    ...shapeBase(id, 'frame', x, y, 'page:page'),
+    index,
+    props: { w, h, name, color: 'black' },
+  }
 }

@@ -4,11 +4,12 @@
  * record comes after its entry, `gone` and `full` clear, and this tab's own presence for tldraw
  * carries none of the lane's fields.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Store } from '@tldraw/store'
 import { atom, computed, react } from '@tldraw/state'
 import {
   InstancePresenceRecordType,
+  TLINSTANCE_ID,
   TLPOINTER_ID,
   UserRecordType,
   createTLSchema,
@@ -16,7 +17,12 @@ import {
   type TLStore,
   type TLStoreProps,
 } from '@tldraw/tlschema'
-import { createCursorLane, lanePresence, uplinkFrame } from '../../src/canvas/cursor-lane'
+import {
+  LASER_TRAIL_MS,
+  createCursorLane,
+  lanePresence,
+  uplinkFrame,
+} from '../../src/canvas/cursor-lane'
 
 const storeProps: TLStoreProps = {
   defaultName: '',
@@ -145,5 +151,58 @@ describe('the cursor lane in the browser', () => {
     // Crowd mode hides participants' cursors: nothing to send, and so nothing is.
     unseen.set(true)
     expect(frame.get()).toBeNull()
+  })
+
+  it('draws a received laser as a trail of the pointer’s positions, which fades', () => {
+    vi.useFakeTimers()
+    try {
+      const { store, lane, tick: later } = setup()
+      fromRoom(store, roomPresence())
+      const laser = (x: number) => [PIA, [x, 20, 'cross', 0, 1], null]
+      lane.receive(tick([laser(10)]))
+      later(50)
+      lane.receive(tick([laser(30)]))
+      const scribbles = () => store.get(PIA as TLInstancePresence['id'])!.scribbles
+      expect(scribbles()).toHaveLength(1)
+      expect(scribbles()[0]).toMatchObject({ color: 'laser', points: [{ x: 10 }, { x: 30 }] })
+      // The room writes the record again (its copy has no laser): the trail stays.
+      fromRoom(store, roomPresence('Pia B'))
+      expect(scribbles()[0]?.points).toHaveLength(2)
+      // The laser off (a pointer without the flag): no new points; the old ones fade.
+      lane.receive(tick([[PIA, [40, 20, 'default', 0], null]]))
+      expect(scribbles()[0]?.points).toHaveLength(2)
+      later(LASER_TRAIL_MS + 10)
+      vi.advanceTimersByTime(100)
+      expect(scribbles()).toEqual([])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('flags this tab’s laser on the pointer, and keeps it out of tldraw’s presence', () => {
+    const { store } = setup()
+    ;(store as unknown as { ensureStoreIsUsable(): void }).ensureStoreIsUsable()
+    fromRoom(store, roomPresence())
+    const frame = uplinkFrame(store, atom('unseen', false))
+    expect(JSON.parse(frame.get()!).laser).toBeUndefined()
+    const instance = store.get(TLINSTANCE_ID)!
+    const scribble = {
+      id: 'mine',
+      points: [{ x: 1, y: 2, z: 0.5 }],
+      size: 4,
+      color: 'laser' as const,
+      opacity: 0.7,
+      state: 'active' as const,
+      delay: 0,
+      shrink: 0,
+      taper: false,
+    }
+    store.put([{ ...instance, scribbles: [scribble] }])
+    expect(JSON.parse(frame.get()!).laser).toBe(true)
+    const user = UserRecordType.create({ id: 'user:me' as never, name: 'Me', color: '#123456' })
+    expect(lanePresence(store, user)?.scribbles).toEqual([])
+    // Done drawing (the trail fading on this screen): no longer a laser on the wire.
+    store.put([{ ...instance, scribbles: [{ ...scribble, state: 'complete' }] }])
+    expect(JSON.parse(frame.get()!).laser).toBeUndefined()
   })
 })

@@ -421,3 +421,41 @@ describe('crowd mode', () => {
     })
   })
 })
+
+describe('the laser on the lane', () => {
+  const laserFrame = (x: number, laser: boolean) =>
+    JSON.stringify({ ...JSON.parse(cursorFrame(x)), laser })
+
+  it('sends a facilitator’s laser in every mode, to a socket that hid cursors too', async () => {
+    const b = await board()
+    const watcher = await b.join()
+    const hider = await b.join()
+    const facilitator = await b.join(b.facilitatorSecret)
+    const mover = await b.join()
+    const [, facilitatorId, moverId] = laterIds(watcher)
+    await b.room.facilitate(tokenOf(facilitator), { type: 'set-cursor-mode', mode: 'none' })
+    b.room.message(JSON.stringify({ type: 'cursor-view', show: false }), hider)
+    b.room.message(laserFrame(3, true), mover)
+    b.room.message(laserFrame(4, true), facilitator)
+    await drained(b.room)
+    for (const receiver of [watcher, hider]) {
+      await until(
+        () => entries(receiver).get(facilitatorId)?.[1]?.[4] === 1,
+        'the facilitator’s laser',
+      )
+      expect(entries(receiver).get(facilitatorId)?.[1]).toEqual([4, 0, 'default', 0, 1])
+      // A participant's laser is a cursor like any other: not in this mode.
+      expect(JSON.stringify(ticks(receiver))).not.toContain(moverId)
+    }
+    // The laser off: the pointer is hidden again in "none" (the trail fades on the client).
+    b.room.message(laserFrame(5, false), facilitator)
+    await drained(b.room)
+    await until(() => entries(watcher).get(facilitatorId)?.[1] === null, 'the laser off')
+    // A facilitator's pointer without a laser sends nothing in "none": the view did not move.
+    const before = ticks(hider).length
+    b.room.message(laserFrame(6, false), facilitator)
+    await drained(b.room)
+    await sleep(CURSOR_TICK_MS * 2)
+    expect(ticks(hider).length).toBe(before)
+  })
+})

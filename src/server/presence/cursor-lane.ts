@@ -14,7 +14,9 @@
  * Visibility, decided here and never by the client: in "everyone" every entry goes out; in
  * "facilitators" only facilitators' entries; in "none" only facilitators' views (follow-me and
  * "bring everyone here" need them) with the cursor left out. What a payload may not show is
- * never put in it, not even as a `gone` id.
+ * never put in it, not even as a `gone` id. A facilitator's pointer while it is a laser (the
+ * tuple's last `1`) is the exception: it is theirs to show the room, so it goes in every mode and
+ * to a socket that hid cursors too (its client draws the laser, not the arrow).
  *
  * Ticks go straight to the socket (not through tldraw's room nor the AckGate: a cursor is never
  * queued behind a write, nor an edit behind cursors), and only to a socket the room has
@@ -50,6 +52,8 @@ interface Entry {
   /** What `cursor` and `view` were when last sent (JSON), to tell what changed. */
   sentCursor: string
   sentView: string
+  /** What a receiver that sees no cursors was last sent of `cursor` (its laser, or null). */
+  sentLaser: string
 }
 
 /** A payload made once per tick and the presence ids it names (to spot a payload of one's own). */
@@ -107,6 +111,7 @@ export class CursorLane {
       view: null,
       sentCursor: NOTHING,
       sentView: NOTHING,
+      sentLaser: NOTHING,
     })
   }
 
@@ -144,6 +149,7 @@ export class CursorLane {
       frame.cursor.type,
       round(frame.cursor.rotation, 1e4),
     ]
+    if (cursor && frame.laser) cursor.push(1)
     const { camera, screenBounds: b } = frame
     const view: ViewTuple | null =
       camera && b
@@ -243,6 +249,7 @@ export class CursorLane {
       if (!entry) continue
       entry.sentCursor = JSON.stringify(entry.cursor)
       entry.sentView = JSON.stringify(entry.view)
+      entry.sentLaser = JSON.stringify(laserOf(entry))
     }
     this.dirty.clear()
     this.gone = []
@@ -262,14 +269,17 @@ export class CursorLane {
     for (const [sessionId, entry] of this.entries) {
       if (!entry.presenceId || !entry.send || !entry.publishes || !visible(entry.facilitator))
         continue
-      const cursor = sees === 'none' ? null : entry.cursor
+      const cursor = sees === 'none' ? laserOf(entry) : entry.cursor
       if (full) {
         if (!cursor && !entry.view) continue
       } else {
         // Only what this receiver sees of it changed (a cursor gone null included).
         if (!this.dirty.has(sessionId)) continue
         const viewChanged = JSON.stringify(entry.view) !== entry.sentView
-        const cursorChanged = sees !== 'none' && JSON.stringify(entry.cursor) !== entry.sentCursor
+        const cursorChanged =
+          sees === 'none'
+            ? JSON.stringify(cursor) !== entry.sentLaser
+            : JSON.stringify(entry.cursor) !== entry.sentCursor
         if (!viewChanged && !cursorChanged) continue
       }
       moved.push([entry.presenceId, cursor, entry.view])
@@ -293,6 +303,11 @@ export class CursorLane {
     this.stats.serialised++
     return { text: JSON.stringify({ type: 'custom', data: tick }), ids }
   }
+}
+
+/** A facilitator's pointer while it is a laser (seen in every mode), else null. */
+function laserOf(entry: Entry): CursorTuple | null {
+  return entry.facilitator && entry.cursor?.[4] === 1 ? entry.cursor : null
 }
 
 /** Coordinates to two decimals (a hundredth of a page unit): shorter ticks, nothing visible. */

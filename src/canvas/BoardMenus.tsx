@@ -2,6 +2,7 @@
  * The board's context menu: the features' entries (board-menu.ts), then, for the facilitator,
  * "Freeze frame", then tldraw's own. Each feature's entries are a group of their own.
  */
+import { useState } from 'react'
 import {
   DefaultContextMenu,
   DefaultContextMenuContent,
@@ -30,15 +31,17 @@ export function boardContextMenu(menus: BoardMenus, facilitator: boolean) {
 
 function FeatureItems({ menus }: { menus: BoardMenus }) {
   const editor = useEditor()
+  // Where the menu opened: read once, so moving over the menu does not change what it is about.
+  const [at] = useState(() => editor.inputs.getCurrentPagePoint().clone())
   // Which entries apply, as ids: the menu redraws when that changes, not on every edit.
   const shown = useValue(
     'board menu entries',
     () => {
       const ids: string[] = []
-      for (const items of menus.get().values()) collectVisible(editor, items, ids)
+      for (const items of menus.get().values()) collectVisible(editor, at, items, ids)
       return ids.join('\n')
     },
-    [editor, menus],
+    [editor, menus, at],
   )
   const visible = new Set(shown.split('\n'))
   return [...menus.get()].map(([owner, items]) => {
@@ -47,14 +50,20 @@ function FeatureItems({ menus }: { menus: BoardMenus }) {
     return (
       <TldrawUiMenuGroup key={owner} id={`switchback-${owner}`}>
         {entries.map((item) => (
-          <Entry key={item.id} item={item} visible={visible} />
+          <Entry key={item.id} item={item} visible={visible} at={at} />
         ))}
       </TldrawUiMenuGroup>
     )
   })
 }
 
-function Entry({ item, visible }: { item: BoardMenuItem; visible: ReadonlySet<string> }) {
+interface EntryProps {
+  item: BoardMenuItem
+  visible: ReadonlySet<string>
+  at: { x: number; y: number }
+}
+
+function Entry({ item, visible, at }: EntryProps) {
   const editor = useEditor()
   if (item.children) {
     return (
@@ -63,7 +72,7 @@ function Entry({ item, visible }: { item: BoardMenuItem; visible: ReadonlySet<st
           {item.children
             .filter((child) => visible.has(child.id))
             .map((child) => (
-              <Entry key={child.id} item={child} visible={visible} />
+              <Entry key={child.id} item={child} visible={visible} at={at} />
             ))}
         </TldrawUiMenuGroup>
       </TldrawUiMenuSubmenu>
@@ -75,15 +84,20 @@ function Entry({ item, visible }: { item: BoardMenuItem; visible: ReadonlySet<st
       label={item.label}
       icon={item.icon}
       kbd={item.kbd}
-      onSelect={() => item.onSelect?.(editor)}
+      onSelect={() => item.onSelect?.(editor, at)}
     />
   )
 }
 
-function collectVisible(editor: Editor, items: readonly BoardMenuItem[], into: string[]) {
+function collectVisible(
+  editor: Editor,
+  at: { x: number; y: number },
+  items: readonly BoardMenuItem[],
+  into: string[],
+) {
   for (const item of items) {
-    if (item.visible && !item.visible(editor)) continue
+    if (item.visible && !item.visible(editor, at)) continue
     into.push(item.id)
-    if (item.children) collectVisible(editor, item.children, into)
+    if (item.children) collectVisible(editor, at, item.children, into)
   }
 }

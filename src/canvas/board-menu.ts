@@ -14,9 +14,12 @@ export interface BoardMenuItem {
   icon?: string
   /** The shortcut in tldraw's notation ("?!g": Alt+Shift+G), shown beside the label. */
   kbd?: string
-  /** Whether the entry applies now: read inside a reactive scope, so keep it cheap. */
-  visible?(editor: Editor): boolean
-  onSelect?(editor: Editor): void
+  /**
+   * Whether the entry applies now: read inside a reactive scope, so keep it cheap. `at` is the
+   * page point where the menu opened (a right-click on a locked frame selects nothing).
+   */
+  visible?(editor: Editor, at: { x: number; y: number }): boolean
+  onSelect?(editor: Editor, at: { x: number; y: number }): void
   /** A submenu instead of an action ("Sort by › Votes, Colour…"). */
   children?: readonly BoardMenuItem[]
 }

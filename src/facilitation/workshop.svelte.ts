@@ -105,20 +105,23 @@ export class Workshop {
 
   /** Sends an action; resolves to whether the server took it (a refusal is toasted). */
   async act(action: FacilitationAction, options: { quiet?: boolean } = {}): Promise<boolean> {
-    if (!this.token) {
-      if (!options.quiet) toast.error('Not connected to the board yet; try again in a moment.')
-      return false
-    }
+    const refused = await this.attempt(action)
+    if (refused !== null && !options.quiet) toast.error(refused)
+    return refused === null
+  }
+
+  /** Sends an action; resolves to null when the server took it, else why not (no toast). */
+  async attempt(action: FacilitationAction): Promise<string | null> {
+    if (!this.token) return 'Not connected to the board yet; try again in a moment.'
     try {
       await callServer(facilitationPath(this.roomId), {
         method: 'POST',
         headers: { Authorization: `Bearer ${this.token}` },
         body: JSON.stringify(action),
       })
-      return true
+      return null
     } catch (error) {
-      if (!options.quiet) toast.error(errorMessage(error))
-      return false
+      return errorMessage(error)
     }
   }
 }

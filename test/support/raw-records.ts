@@ -202,7 +202,10 @@ export function user(id: string) {
   return { id, typeName: 'user', name: 'Mallory', color: '#000000', imageUrl: '', meta: {} }
 }
 
-/** A frame `w` × `h` named `name` (`index`: its place among the page's shapes). */
+/**
+ * A frame `w` × `h` named `name` (`index`: its place among the page's shapes): a slide, a
+ * breakout's source or a group's copy.
+ */
 export function frame(
   id: string,
   x: number,

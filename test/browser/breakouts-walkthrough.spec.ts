@@ -1,7 +1,7 @@
 /**
- * Issue 20's breakouts, done as a new facilitator would: 12 people (the facilitator, three
- * participants in browsers, one of them on a 390 px phone, and eight on raw sockets) on the
- * four framework jobs board, the 11 participants split into 3 groups at random; a ready check
+ * Issue 20's breakouts, done as a new facilitator would: 12 participants (three in browsers,
+ * one of them on a 390 px phone, and nine on raw sockets) and the facilitator on the four
+ * framework jobs board, the 12 split into 3 groups of 4 at random; a ready check
  * per group, a line to every group, a reload and a `kill -9` + restart mid-breakout (everyone
  * in the same group after), End breakouts and the gallery walk. Screenshots at 1440 px and on
  * the phone go to BREAKOUTS_SHOTS, else /tmp/breakouts-walkthrough, for a person to look at.
@@ -49,7 +49,7 @@ test('breakouts walkthrough: 12 people in 3 groups, ready per group, a message, 
     [ben, 'Ben'],
     [chen, 'Chen'],
   ] as const
-  const names = ['Dee', 'Eli', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo', 'Kai']
+  const names = ['Dee', 'Eli', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo', 'Kai', 'Lu']
   let raw = await Promise.all(
     names.map((name) => rawPerson(server.url, board.roomId, board.participantKey, name)),
   )
@@ -64,14 +64,14 @@ test('breakouts walkthrough: 12 people in 3 groups, ready per group, a message, 
   await fran.keyboard.press('Alt+Shift+X')
   const dialog = fran.getByTestId('breakout-start')
   await expect(dialog.getByLabel('Frame to copy')).toHaveValue(source.id)
-  await expect(dialog.getByTestId('breakout-summary')).toHaveText('11 people → 3 groups of 3 or 4')
+  await expect(dialog.getByTestId('breakout-summary')).toHaveText('12 people → 3 groups of 4')
   await shot(fran, '1-start-dialog')
   await dialog.getByRole('button', { name: 'Start 3 groups' }).click()
   await expect(dialog).toBeHidden()
   const copies = await groupFrames(fran)
   expect(copies.map((c) => c.name)).toEqual(['Group 1', 'Group 2', 'Group 3'])
 
-  // Everyone is in a group, 3 or 4 to a group, and taken to their group's copy.
+  // Everyone is in a group, 4 to a group, and taken to their group's copy.
   const groupOf = new Map<string, number>()
   for (const [page, name] of named) {
     await expect(page.getByTestId('my-group')).toContainText(name)
@@ -89,10 +89,10 @@ test('breakouts walkthrough: 12 people in 3 groups, ready per group, a message, 
       .toBe(true)
   }
   const sizes = [1, 2, 3].map((g) => [...groupOf.values()].filter((v) => v === g).length)
-  expect(sizes.sort()).toEqual([3, 4, 4])
+  expect(sizes).toEqual([4, 4, 4])
   await fran.getByTestId('breakouts-status').click()
   const panel = fran.getByTestId('breakouts-panel')
-  await expect(panel.locator('.members li')).toHaveCount(11)
+  await expect(panel.locator('.members li')).toHaveCount(12)
 
   // 2. A ready check per group: Ana is done, then one more of her group.
   const anaGroup = groupOf.get('Ana')!
@@ -148,7 +148,7 @@ test('breakouts walkthrough: 12 people in 3 groups, ready per group, a message, 
   for (const member of raw) {
     await expect.poll(() => member.view()?.breakouts?.mine).toBe(groupOf.get(member.name)! - 1)
   }
-  await expect(panel.locator('.members li')).toHaveCount(11)
+  await expect(panel.locator('.members li')).toHaveCount(12)
   await chen.reload()
   await waitForSync(chen)
   await expect.poll(() => viewIsOn(chen, copies[groupOf.get('Chen')! - 1].id)).toBe(true)

@@ -9,7 +9,7 @@
  */
 import type { FacilitationAction } from '../../protocol/facilitation'
 import { BIG_ROOM_LIMITS, type BreakoutState, type BreakoutView } from '../../protocol/big-rooms'
-import type { ActionContext, Actor, FacilitationState, Outcome } from './facilitation-state'
+import type { ActionContext, Actor, FacilitationState, Outcome } from './workshop-state'
 
 export type BreakoutAction = Extract<FacilitationAction, { type: `breakout-${string}` }>
 

@@ -13,7 +13,7 @@
  */
 import type { FacilitationAction } from '../../protocol/facilitation'
 import { BIG_ROOM_LIMITS, type HandsView, type RaisedHand } from '../../protocol/big-rooms'
-import type { ActionContext, FacilitationState, Outcome } from './facilitation-state'
+import type { ActionContext, FacilitationState, Outcome } from './workshop-state'
 
 export type HandAction = Extract<
   FacilitationAction,

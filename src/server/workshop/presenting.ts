@@ -9,7 +9,7 @@
  * name in the body). Who may send these at all is `roles.ts`'s (the facilitator alone).
  */
 import type { FacilitationAction } from '../../protocol/facilitation'
-import type { ActionContext, FacilitationState, Outcome } from './facilitation-state'
+import type { ActionContext, FacilitationState, Outcome } from './workshop-state'
 
 export type PresentAction = Extract<FacilitationAction, { type: `present-${string}` }>
 

@@ -1,7 +1,9 @@
 /**
  * The facilitator's toolbar: tldraw's own, with the laser pointer third (after select and
  * hand) instead of deep in the overflow, since it is how the facilitator points at the board
- * for everyone (presenting or not). tldraw's K shortcut picks it too.
+ * for everyone (presenting or not). tldraw's K shortcut picks it too. The rectangle (how a
+ * facilitator draws a zone) stays in view before the image button (images are mostly pasted
+ * or dropped); the rest keeps tldraw's order, the frame beside the image.
  */
 import {
   ArrowDownToolbarItem,
@@ -46,9 +48,9 @@ export function FacilitatorToolbar() {
       <ArrowToolbarItem />
       <TextToolbarItem />
       <NoteToolbarItem />
+      <RectangleToolbarItem />
       <AssetToolbarItem />
       <FrameToolbarItem />
-      <RectangleToolbarItem />
       <EllipseToolbarItem />
       <TriangleToolbarItem />
       <DiamondToolbarItem />

@@ -12,7 +12,12 @@
  *   with that step;
  * - timer: the same with `timer-start` (each start has its own duration, so it is recognised);
  * - edit: one participant pushes a new shape; the sample is the time from the push until the
- *   last of the other N - 1 participants has the patch with it.
+ *   last of the other N - 1 participants has the patch with it;
+ * - message (issue 20): with the N in breakout groups of about 4, the facilitator's line to every
+ *   group, until the last participant has it: the per-group views (each participant sees only
+ *   their group's names) against the step's one view for all;
+ * - hand: one participant raises their hand (then lowers it, unmeasured), until the
+ *   facilitator's queue has it: the one receiver the server sends it to.
  * So a sample is the whole fan-out (the slowest receiver), one per repetition and kind.
  *
  * All sockets live in this one Node process, so a late receiver's time includes the client
@@ -32,6 +37,7 @@ import {
   type FacilitationView,
 } from '../src/protocol/facilitation'
 import { boardSocketPath, connectMessage, pushNewShape } from '../test/support/raw-socket'
+import { frame } from '../test/support/raw-records'
 import { startServer, type TestServer } from '../test/support/server'
 import { listFromEnv, load, ms, printMachine, withTimeout } from './sync'
 
@@ -50,7 +56,7 @@ const MAX_EDITORS = 150
 
 const CONNECT = JSON.stringify(connectMessage('bench'))
 
-const KINDS = ['step', 'timer', 'edit'] as const
+const KINDS = ['step', 'timer', 'edit', 'message', 'hand'] as const
 type Kind = (typeof KINDS)[number]
 
 interface Stats {
@@ -122,14 +128,17 @@ async function measure(server: TestServer, n: number) {
     const participants = clients.slice(1)
     const [editor, ...peers] = participants
 
-    const act = async (action: FacilitationAction) => {
-      const answer = await fetch(`${server.url}${facilitationPath(board.roomId)}`, {
+    const post = (action: FacilitationAction, by: Client = facilitator) =>
+      fetch(`${server.url}${facilitationPath(board.roomId)}`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${facilitator.token}` },
+        headers: { Authorization: `Bearer ${by.token}` },
         body: JSON.stringify(action),
       })
+    const act = async (action: FacilitationAction, by: Client = facilitator) => {
+      const answer = await post(action, by)
       if (!answer.ok) throw new Error(`${action.type}: ${answer.status} ${await answer.text()}`)
     }
+    await startBreakouts(facilitator, post, board.pageId, Math.max(2, Math.ceil(n / 4)))
 
     // Every receiver reports each message to the one change being waited for, if any.
     let waiting: {
@@ -138,7 +147,7 @@ async function measure(server: TestServer, n: number) {
       pending: Set<Client>
       done(at: number): void
     } | null = null
-    for (const client of participants) {
+    for (const client of clients) {
       client.listen((message, at) => {
         const wait = waiting
         if (!wait || !wait.pending.has(client) || !wait.matches(message)) return
@@ -170,7 +179,14 @@ async function measure(server: TestServer, n: number) {
       return elapsed
     }
 
-    const samples: Record<Kind | 'answer', number[]> = { step: [], timer: [], edit: [], answer: [] }
+    const samples: Record<Kind | 'answer', number[]> = {
+      step: [],
+      timer: [],
+      edit: [],
+      message: [],
+      hand: [],
+      answer: [],
+    }
     const steps = board.agenda.steps.length
     for (let rep = 0; rep < WARMUP + REPEATS; rep++) {
       const keep = (kind: Kind | 'answer', value: number) => {
@@ -223,15 +239,74 @@ async function measure(server: TestServer, n: number) {
         ),
       )
       await sleep(GAP_MS)
+
+      const text = `${rep + 1} minutes left`
+      keep(
+        'message',
+        await fanOut(
+          'message',
+          participants,
+          (m) => stateView(m)?.breakouts?.message?.text === text,
+          () => act({ type: 'breakout-message', text }),
+        ),
+      )
+      await sleep(GAP_MS)
+
+      keep(
+        'hand',
+        await fanOut(
+          'hand',
+          [facilitator],
+          (m) => (stateView(m)?.hands.queue.length ?? 0) > 0,
+          () => act({ type: 'hand-raise' }, editor),
+        ),
+      )
+      await act({ type: 'hand-lower' }, editor)
+      await sleep(GAP_MS)
     }
     return {
       step: summarize(samples.step),
       timer: summarize(samples.timer),
       edit: summarize(samples.edit),
+      message: summarize(samples.message),
+      hand: summarize(samples.hand),
       answer: summarize(samples.answer),
     }
   } finally {
     for (const client of clients) client.close()
+  }
+}
+
+/**
+ * Puts a source frame and one frame per group on the board (a facilitator's push), then starts
+ * random breakouts on them; the start is retried until the room has the frames.
+ */
+async function startBreakouts(
+  facilitator: Client,
+  post: (action: FacilitationAction) => Promise<Response>,
+  pageId: string,
+  groups: number,
+) {
+  const ids = Array.from({ length: groups + 1 }, (_, i) => `shape:bench-frame-${i}`)
+  const diff = Object.fromEntries(
+    ids.map((id, i) => [
+      id,
+      ['put', { ...frame(id, 4000 + i * 900, 0, 800, 600, `Frame ${i}`), parentId: pageId }],
+    ]),
+  )
+  facilitator.send({ type: 'push', clientClock: 1, diff })
+  const [source, ...copies] = ids
+  const start: FacilitationAction = {
+    type: 'breakout-start',
+    source,
+    groups: copies.map((frameId, i) => ({ frameId, label: `Group ${i + 1}` })),
+    assign: 'random',
+  }
+  for (let tries = 0; ; tries++) {
+    const answer = await post(start)
+    if (answer.ok) return
+    if (tries > 50) throw new Error(`breakout-start: ${answer.status} ${await answer.text()}`)
+    await sleep(100)
   }
 }
 
@@ -330,15 +405,17 @@ function newShape(id: string, clientClock: number, pageId: string) {
 
 function printTable(results: Map<number, Record<Kind, Stats>>) {
   const rows = [
-    '| N | step p50 | p95 | max | timer start p50 | p95 | max | edit p50 | p95 | max |',
-    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| N | step p50 | p95 | max | timer start p50 | p95 | max | edit p50 | p95 | max |' +
+      ' breakout message p50 | p95 | max | hand p50 | p95 | max |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ]
   for (const [n, r] of results) {
     const cells = KINDS.flatMap((kind) => [ms(r[kind].p50), ms(r[kind].p95), ms(r[kind].max)])
     rows.push(`| ${n} | ${cells.join(' | ')} |`)
   }
   console.log(
-    `\nFan-out latency in ms, until the last participant has it (edit: the last of N - 1):` +
+    `\nFan-out latency in ms, until the last participant has it (edit: the last of N - 1;` +
+      ` hand: until the facilitator has it):` +
       `\n\n${rows.join('\n')}`,
   )
 }

@@ -38,6 +38,7 @@ import {
 } from '../src/protocol/facilitation'
 import { boardSocketPath, connectMessage, pushNewShape } from '../test/support/raw-socket'
 import { frame } from '../test/support/raw-records'
+import { BIG_ROOM_LIMITS } from '../src/protocol/big-rooms'
 import { startServer, type TestServer } from '../test/support/server'
 import { listFromEnv, load, ms, printMachine, withTimeout } from './sync'
 
@@ -45,8 +46,12 @@ const SIZES = [...new Set(listFromEnv('BENCH_FACILITATION_SIZES') ?? [10, 50, 10
 const REPEATS = Number(process.env.BENCH_FACILITATION_REPEATS ?? 30)
 /** One unmeasured repetition first: warms up the room's paths and the clients. */
 const WARMUP = 1
-/** Pause between two measured changes, so one's fan-out never overlaps the next. */
-const GAP_MS = 100
+/**
+ * Pause between two measured changes, so one's fan-out never overlaps the next, and longer
+ * than the state pacer's window (`STATE_PACE`, 150 ms): five changes a repetition 100 ms apart
+ * empty each session's burst, and every state then waits for its window.
+ */
+const GAP_MS = 200
 const TIMEOUT_MS = 15_000
 const SETTLE_MS = 1000
 const CONNECT_BATCH = 25
@@ -138,7 +143,12 @@ async function measure(server: TestServer, n: number) {
       const answer = await post(action, by)
       if (!answer.ok) throw new Error(`${action.type}: ${answer.status} ${await answer.text()}`)
     }
-    await startBreakouts(facilitator, post, board.pageId, Math.max(2, Math.ceil(n / 4)))
+    await startBreakouts(
+      facilitator,
+      post,
+      board.pageId,
+      Math.min(BIG_ROOM_LIMITS.maxGroups, Math.max(2, Math.ceil(n / 4))),
+    )
 
     // Every receiver reports each message to the one change being waited for, if any.
     let waiting: {

@@ -32,7 +32,7 @@ const MAY_IMPORT = {
   outcomes: ['canvas', 'board', 'shared', 'protocol'],
   arrange: ['canvas', 'board', 'shared', 'protocol'],
   // Big rooms (issue 20): each over the workshop it rides on.
-  breakouts: ['facilitation', 'canvas', 'board', 'shared', 'protocol'],
+  breakouts: ['facilitation', 'templates', 'canvas', 'board', 'shared', 'protocol'],
   presenting: ['facilitation', 'canvas', 'board', 'shared', 'protocol'],
   hands: ['facilitation', 'canvas', 'board', 'shared', 'protocol'],
   templates: ['canvas', 'board', 'shared', 'protocol'],

@@ -12,6 +12,8 @@ import type { FacilitationView } from '../protocol/facilitation'
 import { openOnShape } from '../facilitation/focus'
 import { goTo } from '../facilitation/follow'
 import type { Workshop } from '../facilitation/workshop.svelte'
+import type { Template } from '../protocol/template-format'
+import { placeTemplate } from '../templates/place-template'
 import { copyFrame, layGallery } from './copies'
 
 /** How long a start waits for its copies to reach the server (they go over the board's socket). */
@@ -103,4 +105,25 @@ export async function sendEveryone(workshop: Workshop): Promise<boolean> {
   const sent = await workshop.act({ type: 'breakout-send' })
   if (sent) toast.success('Everyone was sent to their group')
   return sent
+}
+
+/**
+ * Breakouts on a template: it is placed beside the board (with its steps on the agenda, as
+ * from the Templates menu), and its frame is copied once per group. A start the server refuses
+ * leaves the placed template on the board, as a placement from the menu would.
+ */
+export async function startFromTemplate(
+  canvas: CanvasHandle,
+  workshop: Workshop,
+  template: Template,
+  choice: Omit<StartChoice, 'source'>,
+): Promise<boolean> {
+  const placed = placeTemplate(canvas.editor, template)
+  const pageId = canvas.editor.getCurrentPageId()
+  const frame = placed.shapes.find((s) => s.type === 'frame' && s.parentId === pageId)
+  if (!frame) {
+    toast.error(`${template.title} has no frame to copy.`)
+    return false
+  }
+  return startBreakouts(canvas, workshop, { ...choice, source: frame.id })
 }

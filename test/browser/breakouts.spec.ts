@@ -230,3 +230,42 @@ test('breakouts from a frame’s menu: copies per group, a refused start undone,
   await expect(panel.getByTestId('breakout-group').nth(0)).toContainText('Nobody yet')
   for (const member of [...raw, rae]) member.socket.close()
 })
+
+test('breakouts on a template: it is placed beside the board, and its frame copied per group', async ({
+  people,
+  server,
+}) => {
+  const board = await jobsBoard(server.url)
+  const fran = await openBoard(people, 'Fran', board.facilitatorLink)
+  const raw = await rawParticipants(server.url, board.roomId, board.participantKey, ['Ben', 'Chen'])
+  const before = await framesOn(fran)
+  await fran.keyboard.press('Alt+Shift+X')
+  const dialog = fran.getByTestId('breakout-start')
+  await dialog.getByLabel('Frame to copy').selectOption('template:retro')
+  await dialog.getByRole('button', { name: 'Start 3 groups' }).click()
+  await expect(dialog).toBeHidden()
+
+  // The retro's frame is on the board now, beside what was there, with its steps on the agenda.
+  const after = await framesOn(fran)
+  const placed = after.filter(
+    (f) => !before.some((b) => b.id === f.id) && !/^Group \d+$/.test(f.name),
+  )
+  expect(placed).toHaveLength(1)
+  expect(before.some((b) => overlap(b, placed[0]))).toBe(false)
+  const sections = await fran.evaluate(
+    () =>
+      (window.editor.getDocumentSettings().meta as { switchbackAgenda?: unknown[] })
+        .switchbackAgenda?.length,
+  )
+  expect(sections).toBe(2)
+  // Three copies of it, and the server's breakouts are on them, with the two people in groups.
+  const copies = await groupFrames(fran)
+  expect(copies.map((c) => [c.name, c.w, c.h])).toEqual(
+    [1, 2, 3].map((g) => [`Group ${g}`, placed[0].w, placed[0].h]),
+  )
+  for (const member of raw) {
+    await expect.poll(() => member.view()?.breakouts?.source).toBe(placed[0].id)
+    expect(member.view()!.breakouts!.mine).not.toBeNull()
+    member.socket.close()
+  }
+})

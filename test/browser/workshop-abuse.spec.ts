@@ -47,6 +47,9 @@ test('twenty sockets flooding follow and name changes: listeners get a few state
         : member(server.url, roomId, participantKey, personKey(), `person-part${i}000`),
     ),
   )
+  // The joins' own states (each editor changes the crowd count everyone sees) are paced too:
+  // count from when the last of them has reached Pia, so what is counted is the flood's.
+  await expect.poll(() => pia.view()?.cursors.editors).toBe(12)
   const franBefore = fran.states()
   const piaBefore = pia.states()
   const started = Date.now()

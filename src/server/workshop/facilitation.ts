@@ -355,6 +355,7 @@ export class Facilitation {
       case 'private-end':
         return this.brainstormAction(action, now)
     }
+    const participantsHere = () => this.participantsHere()
     const outcome = applyAction(this.state, action, {
       now,
       actor: {
@@ -366,7 +367,11 @@ export class Facilitation {
         const record = this.host.record?.(id)
         return record?.typeName === 'shape' && record.type === 'frame'
       },
-      present: this.participantsHere(),
+      // Only the breakouts' rules read who is here: worked out when they ask, not on every
+      // timer tick and ready click (a pass over every session).
+      get present() {
+        return participantsHere()
+      },
     })
     if (outcome.kind === 'refused') return refusal(409, outcome.reason)
     if (outcome.kind === 'unchanged') return { ok: true }

@@ -261,6 +261,10 @@ test('each socket hears only its own group; ready per group; latecomers, reconne
   )
   await expect.poll(() => again.view()?.breakouts?.mine).toBe(mine)
   await expect.poll(() => lateAgain.view()?.breakouts?.mine).toBe(1 - mine)
+  // The facilitator's view is paced: wait until it has both rejoins before reading it.
+  await expect
+    .poll(() => fran.view()?.breakouts?.groups.map((g) => g.ready?.of))
+    .toEqual(GROUPS.map(() => 1))
   const after = fran.view()!.breakouts!
   expect(after.groups.map((g) => g.members!.map((m) => m.personId).sort())).toEqual(groupsBefore)
   expect(after.message?.text).toBe('5 minutes left')
